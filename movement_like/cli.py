@@ -1,0 +1,146 @@
+"""The ``movement-like`` command line.
+
+Subcommands
+-----------
+info FILE
+    A readable summary: format, individuals, keypoints, frames, fps, and the
+    percentage of missing points per keypoint.
+convert IN OUT
+    Any loadable format to any writable one, chosen by the suffix of OUT or
+    ``--to``.
+
+Further subcommands are registered in :data:`COMMANDS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from movement_like.errors import MovementLikeError
+
+__all__ = ["main", "summarise", "COMMANDS"]
+
+
+def summarise(ds, format_name: str | None = None) -> str:
+    """Return a human-readable summary of a poses or bboxes dataset."""
+    lines = []
+    if format_name:
+        lines.append(f"format:       {format_name}")
+    lines.append(f"type:         {ds.attrs.get('ds_type', '?')}")
+    if "source_file" in ds.attrs:
+        lines.append(f"source file:  {ds.attrs['source_file']}")
+    if "source_software" in ds.attrs:
+        lines.append(f"software:     {ds.attrs['source_software']}")
+    extra = [f"{d}={ds.sizes[d]}" for d in ds["position"].dims
+             if d not in ("time", "individuals", "keypoints", "space")]
+    if extra:
+        lines.append(f"extra dims:   {', '.join(extra)}")
+    individuals = [str(v) for v in ds["individuals"].values]
+    lines.append(f"individuals:  {len(individuals)} ({', '.join(individuals[:10])}"
+                 f"{', …' if len(individuals) > 10 else ''})")
+    n_time = ds.sizes["time"]
+    if "frame" in ds.coords and n_time:
+        frames = ds["frame"].values
+        lines.append(f"frames:       {n_time} (frame {frames[0]} to {frames[-1]})")
+    else:
+        lines.append(f"frames:       {n_time}")
+    fps = ds.attrs.get("fps")
+    lines.append(f"fps:          {fps if fps is not None else 'unknown'}")
+    lines.append(f"space:        {', '.join(map(str, ds['space'].values))}")
+    missing = ds["position"].isnull().any("space")
+    if "keypoints" in ds.dims:
+        lines.append(f"keypoints:    {ds.sizes['keypoints']}")
+        lines.append("missing points per keypoint (% of frames × individuals):")
+        other = [d for d in missing.dims if d != "keypoints"]
+        percent = (missing.mean(other) * 100).values if missing.size else np.zeros(ds.sizes["keypoints"])
+        width = max((len(str(k)) for k in ds["keypoints"].values), default=8)
+        for name, value in zip(ds["keypoints"].values, np.atleast_1d(percent)):
+            lines.append(f"  {str(name):<{width}}  {value:6.2f} %")
+    else:
+        other = [d for d in missing.dims if d != "individuals"]
+        percent = (missing.mean(other) * 100).values if missing.size else np.zeros(len(individuals))
+        lines.append("missing boxes per individual (% of frames):")
+        for name, value in zip(individuals, np.atleast_1d(percent)):
+            lines.append(f"  {name}  {value:6.2f} %")
+    return "\n".join(lines)
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    from movement_like.io import registry
+
+    if args.source_software == "auto":
+        fmt = registry.detect_format(args.file)
+    else:
+        fmt = registry.find_format(args.source_software)
+    ds = registry.load(args.file, source_software=fmt.name, fps=args.fps)
+    print(summarise(ds, fmt.name))
+    return 0
+
+
+def _cmd_convert(args: argparse.Namespace) -> int:
+    from movement_like.io import registry
+
+    ds = registry.load(args.input, source_software=args.source_software, fps=args.fps)
+    written = registry.save(ds, args.output, to=args.to, overwrite=args.overwrite)
+    shown = written if written is not None else args.output
+    if isinstance(shown, (list, tuple)):
+        shown = ", ".join(map(str, shown))
+    print(f"wrote {shown}")
+    return 0
+
+
+def _add_info(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("info", help="summarise a pose or track file")
+    p.add_argument("file", help="any loadable file (or folder, for formats that use one)")
+    p.add_argument("--source-software", default="auto", help="format name; default: detect")
+    p.add_argument("--fps", type=float, default=None, help="frame rate, when the file has none")
+    p.set_defaults(func=_cmd_info)
+
+
+def _add_convert(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("convert", help="convert between formats")
+    p.add_argument("input")
+    p.add_argument("output")
+    p.add_argument("--to", default=None, help="output format name; default: from the suffix")
+    p.add_argument("--source-software", default="auto", help="input format; default: detect")
+    p.add_argument("--fps", type=float, default=None, help="frame rate, when the input has none")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing output file")
+    p.set_defaults(func=_cmd_convert)
+
+
+#: Functions that each add one subcommand to the parser. Later features append here.
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_info, _add_convert]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every registered subcommand."""
+    from movement_like import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="movement-like",
+        description="Load, convert, clean and analyse tracked points from video.",
+    )
+    parser.add_argument("--version", action="version", version=f"movement-like {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in COMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (MovementLikeError, FileNotFoundError, FileExistsError, IsADirectoryError) as exc:
+        print(f"movement-like {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,25 @@
+"""The registry of file formats: one module per format, one line per format here.
+
+Order matters: :func:`movement_like.io.registry.detect_format` tries the formats
+whose suffix matches first, in this order, and the first sniffer that says yes
+wins. Put the more specific format before the more general one (LightningPose
+before DeepLabCut, for instance).
+
+Adding a format = one new module in this package (``sniff``, a reader and
+maybe a writer) plus one line below.
+"""
+
+from movement_like.io.registry import FileFormat
+
+_P = "movement_like.io.formats."
+
+FORMATS: list[FileFormat] = [
+    FileFormat("netCDF", ("poses", "bboxes"), (".nc", ".nc4", ".netcdf"),
+               "movement_like.io.netcdf", writer="write", aliases=("movement", "movement_like")),
+    # --- pose formats I (DeepLabCut, LightningPose, Anipose, SLEAP) ---
+
+    # --- pose formats II (NWB, idtracker.ai, VIA tracks) ---
+
+    # --- annotation layers (DUSTrack) ---
+
+]

@@ -1,0 +1,58 @@
+"""Load poses datasets: the facades with the names ``movement`` users know.
+
+Each function is a line or two: the work is done in one module per format
+(:mod:`movement_like.io.formats`) and in the contract layer
+(:mod:`movement_like.dataset`).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import xarray as xr
+
+from movement_like.dataset import poses_from_numpy as from_numpy
+from movement_like.io import registry
+
+__all__ = ["from_numpy", "from_file"]
+
+
+def from_file(
+    path: str | os.PathLike,
+    source_software: str = "auto",
+    fps: float | None = None,
+    **kwargs: Any,
+) -> xr.Dataset:
+    """Load a poses file of any supported format.
+
+    Parameters
+    ----------
+    path
+        The file (or, for formats that use one, the folder).
+    source_software
+        ``"auto"`` (default) detects the format from the file name and first
+        bytes; or a format name such as ``"DeepLabCut"``, ``"SLEAP"``, ``"netCDF"``.
+    fps
+        Frames per second, for formats that do not store it. ``time`` is then in
+        seconds.
+    **kwargs
+        Passed on to the format's reader.
+
+    Raises
+    ------
+    FileFormatError
+        If the format is not recognised (the message lists the supported ones)
+        or the file is malformed.
+    """
+    return registry.load(path, source_software=source_software, fps=fps, kind="poses", **kwargs)
+
+
+# --- pose formats I (DeepLabCut, LightningPose, Anipose, SLEAP) ---
+
+
+# --- pose formats II (NWB, idtracker.ai) ---
+
+
+# --- annotation layers (DUSTrack) ---
+

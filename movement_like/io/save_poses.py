@@ -1,0 +1,48 @@
+"""Save poses datasets: the facades with the names ``movement`` users know.
+
+Every writer is atomic (a temporary file renamed into place) and refuses to
+replace an existing file unless ``overwrite=True``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import xarray as xr
+
+from movement_like.io import registry
+from movement_like.io.netcdf import save_netcdf as to_netcdf
+
+__all__ = ["to_file", "to_netcdf"]
+
+
+def to_file(
+    ds: xr.Dataset,
+    path: str | os.PathLike,
+    to: str | None = None,
+    overwrite: bool = False,
+    **kwargs: Any,
+) -> Any:
+    """Write a poses dataset in the format named by ``to`` or by the suffix of ``path``.
+
+    Raises
+    ------
+    FileFormatError
+        If the format cannot be told from the suffix (the message lists the
+        writable formats).
+    OverwriteError
+        If ``path`` exists and ``overwrite`` is false.
+    """
+    return registry.save(ds, Path(path), to=to, overwrite=overwrite, **kwargs)
+
+
+# --- pose formats I (DeepLabCut, LightningPose, Anipose, SLEAP) ---
+
+
+# --- pose formats II (NWB) ---
+
+
+# --- annotation layers (DUSTrack) ---
+

@@ -1,0 +1,32 @@
+"""Shared fixtures: the real files in ../shared/realdata and temporary folders."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REALDATA = Path(
+    os.environ.get(
+        "MOVEMENT_LIKE_REALDATA", Path(__file__).resolve().parents[2] / "shared" / "realdata"
+    )
+)
+
+
+@pytest.fixture(scope="session")
+def realdata() -> Path:
+    """The folder of real files written by the original tools.
+
+    In CI (``CI`` set) the files are always there, so their absence fails the
+    test instead of skipping it.
+    """
+    if not REALDATA.is_dir():
+        message = (
+            f"real data folder {REALDATA} not found "
+            "(set MOVEMENT_LIKE_REALDATA to its location)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return REALDATA

@@ -1,0 +1,53 @@
+"""The movement-like command line: info and convert."""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from movement_like.cli import main
+from movement_like.io import load_netcdf, load_poses, save_netcdf
+
+
+def _sample(tmp_path):
+    pos = np.arange(40.0).reshape(5, 2, 2, 2)
+    pos[0, 0, 1] = np.nan
+    ds = load_poses.from_numpy(pos, individual_names=["m1", "m2"], keypoint_names=["nose", "tail"],
+                               fps=30, source_software="test")
+    path = tmp_path / "in.nc"
+    save_netcdf(ds, path)
+    return ds, path
+
+
+def test_info_prints_summary(tmp_path, capsys):
+    _, path = _sample(tmp_path)
+    assert main(["info", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "format:       netCDF" in out
+    assert "individuals:  2 (m1, m2)" in out
+    assert "frames:       5 (frame 0 to 4)" in out
+    assert "fps:          30.0" in out
+    assert "nose    0.00 %" in out
+    assert "tail   10.00 %" in out
+
+
+def test_convert_and_refuse_overwrite(tmp_path, capsys):
+    ds, path = _sample(tmp_path)
+    out = tmp_path / "out.nc"
+    assert main(["convert", str(path), str(out)]) == 0
+    xr.testing.assert_identical(load_netcdf(out), ds)
+    assert main(["convert", str(path), str(out)]) == 2
+    assert "overwrite" in capsys.readouterr().err
+
+
+def test_unknown_file_lists_formats(tmp_path, capsys):
+    bad = tmp_path / "x.bin"
+    bad.write_bytes(b"hello")
+    assert main(["info", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "x.bin" in err and "supported formats:" in err and "netCDF" in err
+
+
+def test_missing_file(tmp_path, capsys):
+    assert main(["info", str(tmp_path / "nope.h5")]) == 2
+    assert "no such file" in capsys.readouterr().err
