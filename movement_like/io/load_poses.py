@@ -49,6 +49,10 @@ def from_file(
 
 
 # --- pose formats I (DeepLabCut, LightningPose, Anipose, SLEAP) ---
+from movement_like.io.formats.dlc import from_dlc_file, from_dlc_style_df  # noqa: E402
+from movement_like.io.formats.lightningpose import from_lp_file  # noqa: E402
+
+__all__ += ["from_dlc_file", "from_dlc_style_df", "from_lp_file"]
 
 
 # --- pose formats II (NWB, idtracker.ai) ---

@@ -39,6 +39,10 @@ def to_file(
 
 
 # --- pose formats I (DeepLabCut, LightningPose, Anipose, SLEAP) ---
+from movement_like.io.formats.dlc import to_dlc_file, to_dlc_style_df  # noqa: E402
+from movement_like.io.formats.lightningpose import to_lp_file  # noqa: E402
+
+__all__ += ["to_dlc_file", "to_dlc_style_df", "to_lp_file"]
 
 
 # --- pose formats II (NWB) ---

@@ -17,6 +17,14 @@ FORMATS: list[FileFormat] = [
     FileFormat("netCDF", ("poses", "bboxes"), (".nc", ".nc4", ".netcdf"),
                "movement_like.io.netcdf", writer="write", aliases=("movement", "movement_like")),
     # --- pose formats I (DeepLabCut, LightningPose, Anipose, SLEAP) ---
+    # LightningPose is read before DeepLabCut (its CSVs are DLC-style) but written after it,
+    # so that saving "*.csv" by suffix picks the DeepLabCut writer.
+    FileFormat("LightningPose", ("poses",), (".csv",), _P + "lightningpose",
+               aliases=("LP", "lightning-pose")),
+    FileFormat("DeepLabCut", ("poses",), (".h5", ".csv"), _P + "dlc", writer="write",
+               aliases=("DLC",)),
+    FileFormat("LightningPose", ("poses",), (".csv",), _P + "lightningpose", reader=None,
+               writer="write", aliases=("LP", "lightning-pose")),
 
     # --- pose formats II (NWB, idtracker.ai, VIA tracks) ---
 
