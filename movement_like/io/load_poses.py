@@ -59,4 +59,10 @@ __all__ += ["from_dlc_file", "from_dlc_style_df", "from_lp_file"]
 
 
 # --- annotation layers (DUSTrack) ---
+from movement_like.io.formats.dustrack import (  # noqa: E402
+    from_dustrack_file,
+    from_dustrack_layers,
+)
+
+__all__ += ["from_dustrack_file", "from_dustrack_layers"]
 

@@ -49,4 +49,10 @@ __all__ += ["to_dlc_file", "to_dlc_style_df", "to_lp_file"]
 
 
 # --- annotation layers (DUSTrack) ---
+from movement_like.io.formats.dustrack import (  # noqa: E402
+    to_dlc_labelled_data,
+    to_dustrack_file,
+)
+
+__all__ += ["to_dustrack_file", "to_dlc_labelled_data"]
 

@@ -29,5 +29,6 @@ FORMATS: list[FileFormat] = [
     # --- pose formats II (NWB, idtracker.ai, VIA tracks) ---
 
     # --- annotation layers (DUSTrack) ---
-
+    FileFormat("DUSTrack", ("poses",), (".json",), _P + "dustrack", writer="write",
+               aliases=("dustrack-layer",)),
 ]
