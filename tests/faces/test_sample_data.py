@@ -1,0 +1,240 @@
+"""Sample data: registry parsing, bundled files and their hashes, cache and downloads."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from movement_like import sample_data
+from movement_like.sample_data import SampleDataError, fetch_file
+from movement_like.sample_data.registry import (
+    REGISTRY_NAME,
+    RegistryError,
+    SampleFile,
+    bundled_dir,
+    load_registry,
+    parse_registry,
+    sha256_of,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+DIGEST = "a" * 64
+
+
+# --------------------------------------------------------------------------- #
+# the registry itself
+# --------------------------------------------------------------------------- #
+def test_top_level_registry_and_bundled_copy_are_identical():
+    top = (ROOT / REGISTRY_NAME).read_bytes()
+    bundled = (bundled_dir() / REGISTRY_NAME).read_bytes()
+    assert top == bundled, "rerun scripts/make_sample_data.py: the two registries differ"
+
+
+def test_every_registry_entry_matches_its_bundled_file():
+    registry = load_registry()
+    assert len(registry) >= 6
+    for name, entry in registry.items():
+        path = bundled_dir() / name
+        assert path.is_file(), f"{name} is registered but not bundled"
+        assert path.stat().st_size == entry.size, name
+        assert sha256_of(path) == entry.sha256, name
+
+
+def test_every_bundled_file_is_registered_and_all_are_small():
+    registry = load_registry()
+    files = [p for p in bundled_dir().iterdir() if p.name != REGISTRY_NAME]
+    assert sorted(p.name for p in files) == sorted(registry)
+    assert sum(p.stat().st_size for p in files) < 5_000_000
+
+
+def test_parse_registry_columns_and_options():
+    text = (
+        "# comment\n\n"
+        f"clip.mp4 {DIGEST} 120 video 30 A short clip dataset=us\n"
+        f"clip_annotations_manual.json {DIGEST} 7 DUSTrack 30 Manual clicks dataset=us "
+        "layer=manual\n"
+        f"pred.h5 {DIGEST} 9 DeepLabCut - Predictions, key=value kept dataset=us role=layers "
+        "url=https://example.org/pred.h5\n"
+    )
+    registry = parse_registry(text)
+    assert list(registry) == ["clip.mp4", "clip_annotations_manual.json", "pred.h5"]
+    clip = registry["clip.mp4"]
+    assert (clip.size, clip.fps, clip.description, clip.dataset, clip.role, clip.url) == (
+        120, 30.0, "A short clip", "us", "video", None)
+    assert registry["clip_annotations_manual.json"].role == "layers"
+    assert registry["clip_annotations_manual.json"].layer == "manual"
+    pred = registry["pred.h5"]
+    assert pred.fps is None and pred.role == "layers"
+    assert pred.description == "Predictions, key=value kept"
+    assert pred.url == "https://example.org/pred.h5"
+    assert parse_registry(f"x.h5 {DIGEST} 1 DeepLabCut 25 d")["x.h5"].dataset == "x.h5"
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("x.h5 abc 1 DeepLabCut 30 d", "sha256"),
+        (f"x.h5 {DIGEST} big DeepLabCut 30 d", "size"),
+        (f"x.h5 {DIGEST} 1 DeepLabCut fast d", "fps"),
+        (f"x.h5 {DIGEST} 1 DeepLabCut -3 d", "positive"),
+        (f"x.h5 {DIGEST} 1", "at least 5 columns"),
+        (f"x.h5 {DIGEST} 1 DeepLabCut 30 d role=bogus", "role"),
+    ],
+)
+def test_malformed_registry_lines_name_the_line(line, message):
+    with pytest.raises(RegistryError, match=f"line 2: .*{message}"):
+        parse_registry("# header\n" + line)
+
+
+def test_repeated_name_is_an_error():
+    with pytest.raises(RegistryError, match="repeated"):
+        parse_registry(f"x.h5 {DIGEST} 1 DLC 30 a\nx.h5 {DIGEST} 1 DLC 30 b\n")
+
+
+# --------------------------------------------------------------------------- #
+# the public functions on the bundled set
+# --------------------------------------------------------------------------- #
+def test_list_datasets():
+    names = sample_data.list_datasets()
+    assert names == ["synthetic_ultrasound", "multi_mouse_dlc", "three_mice_via",
+                     "two_flies_sleap"]
+
+
+def test_fetch_dataset_paths_of_the_layered_sample():
+    paths = sample_data.fetch_dataset_paths("synthetic_ultrasound")
+    assert sorted(paths) == ["layers", "video"]
+    assert paths["video"].name == "synthetic_ultrasound.mp4"
+    assert [p.suffix for p in paths["layers"]] == [".json", ".h5"]
+    assert all(p.is_file() for p in paths["layers"])
+
+
+def test_unknown_dataset_lists_the_known_ones():
+    with pytest.raises(SampleDataError, match="multi_mouse_dlc"):
+        sample_data.fetch_dataset_paths("no_such_dataset")
+
+
+def test_import_touches_no_network_and_reads_nothing():
+    code = (
+        "import socket, builtins\n"
+        "def refuse(*a, **k):\n"
+        "    raise RuntimeError('network used at import')\n"
+        "socket.socket.connect = refuse\n"
+        "socket.create_connection = refuse\n"
+        "socket.getaddrinfo = refuse\n"
+        "import sys\n"
+        "import movement_like.sample_data as sd\n"
+        "print(sorted(m for m in ('pooch', 'requests', 'cv2', 'matplotlib') if m in sys.modules))\n"
+        "print(sd.list_datasets()[0])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, check=True)
+    assert result.stdout.split("\n")[:2] == ["[]", "synthetic_ultrasound"]
+
+
+def test_corrupted_bundled_file_is_reported(tmp_path, monkeypatch):
+    fake = tmp_path / "files"
+    fake.mkdir()
+    (fake / "x.csv").write_text("tampered")
+    monkeypatch.setattr(sample_data, "bundled_dir", lambda: fake)
+    entry = SampleFile("x.csv", DIGEST, 8, "VIA-tracks", 30.0, "d", "x")
+    with pytest.raises(SampleDataError, match="does not match its registry hash"):
+        fetch_file(entry)
+
+
+def test_not_bundled_without_url_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setattr(sample_data, "bundled_dir", lambda: tmp_path)
+    entry = SampleFile("y.h5", DIGEST, 8, "DeepLabCut", 30.0, "d", "y")
+    with pytest.raises(SampleDataError, match="not bundled"):
+        fetch_file(entry)
+
+
+# --------------------------------------------------------------------------- #
+# downloads into the cache, served by a local HTTP server (no internet needed)
+# --------------------------------------------------------------------------- #
+@pytest.fixture
+def served(tmp_path):
+    """A local HTTP server over ``tmp_path/served``; yields (folder, base URL, stop)."""
+    folder = tmp_path / "served"
+    folder.mkdir()
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    stopped = []
+
+    def stop():
+        if not stopped:
+            server.shutdown()
+            server.server_close()
+            stopped.append(True)
+
+    yield folder, f"http://127.0.0.1:{server.server_address[1]}", stop
+    stop()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def _remote_entry(folder: Path, base: str, content: bytes) -> SampleFile:
+    (folder / "remote.csv").write_bytes(content)
+    import hashlib
+
+    return SampleFile("remote.csv", hashlib.sha256(content).hexdigest(), len(content),
+                      "VIA-tracks", 30.0, "served", "remote", url=f"{base}/remote.csv")
+
+
+def test_download_once_then_cached(served, tmp_path, monkeypatch):
+    folder, base, stop = served
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("MOVEMENT_LIKE_DATA_DIR", str(cache))
+    monkeypatch.setattr(sample_data, "bundled_dir", lambda: tmp_path / "nothing_bundled")
+    entry = _remote_entry(folder, base, b"frame,x\n0,1.5\n")
+    path = fetch_file(entry, progress=False)
+    assert path == cache / "remote.csv" and path.read_bytes() == b"frame,x\n0,1.5\n"
+    stop()  # offline from here: the verified cached copy is used
+    assert fetch_file(entry, progress=False) == path
+
+
+def test_corrupted_cache_is_refetched(served, tmp_path, monkeypatch):
+    folder, base, _ = served
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("MOVEMENT_LIKE_DATA_DIR", str(cache))
+    monkeypatch.setattr(sample_data, "bundled_dir", lambda: tmp_path / "nothing_bundled")
+    entry = _remote_entry(folder, base, b"good content\n")
+    path = fetch_file(entry, progress=False)
+    path.write_bytes(b"bad content!!\n")  # same size, wrong hash
+    with pytest.warns(UserWarning, match="corrupted"):
+        again = fetch_file(entry, progress=False)
+    assert again.read_bytes() == b"good content\n"
+
+
+def test_corrupted_cache_without_network_is_reported_not_used(served, tmp_path, monkeypatch):
+    folder, base, stop = served
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("MOVEMENT_LIKE_DATA_DIR", str(cache))
+    monkeypatch.setattr(sample_data, "bundled_dir", lambda: tmp_path / "nothing_bundled")
+    entry = _remote_entry(folder, base, b"good content\n")
+    fetch_file(entry, progress=False).write_bytes(b"bad content!!\n")
+    stop()
+    with pytest.warns(UserWarning, match="corrupted"), \
+            pytest.raises(SampleDataError, match="corrupted and could not be downloaded"):
+        fetch_file(entry, progress=False)
+
+
+def test_server_with_wrong_content_is_refused(served, tmp_path, monkeypatch):
+    folder, base, _ = served
+    monkeypatch.setenv("MOVEMENT_LIKE_DATA_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(sample_data, "bundled_dir", lambda: tmp_path / "nothing_bundled")
+    entry = _remote_entry(folder, base, b"expected\n")
+    (folder / "remote.csv").write_bytes(b"something else\n")
+    with pytest.raises(SampleDataError):
+        fetch_file(entry, progress=False)
+    assert not (tmp_path / "cache" / "remote.csv").exists()
