@@ -53,6 +53,13 @@ from movement_like.io.formats.dlc import from_dlc_file, from_dlc_style_df  # noq
 from movement_like.io.formats.lightningpose import from_lp_file  # noqa: E402
 
 __all__ += ["from_dlc_file", "from_dlc_style_df", "from_lp_file"]
+from movement_like.io.formats.anipose import (  # noqa: E402
+    from_anipose_file,
+    from_anipose_style_df,
+)
+from movement_like.io.formats.sleap import from_sleap_file  # noqa: E402
+
+__all__ += ["from_anipose_file", "from_anipose_style_df", "from_sleap_file"]
 
 
 # --- pose formats II (NWB, idtracker.ai) ---

@@ -43,6 +43,10 @@ from movement_like.io.formats.dlc import to_dlc_file, to_dlc_style_df  # noqa: E
 from movement_like.io.formats.lightningpose import to_lp_file  # noqa: E402
 
 __all__ += ["to_dlc_file", "to_dlc_style_df", "to_lp_file"]
+from movement_like.io.formats.anipose import to_anipose_file  # noqa: E402
+from movement_like.io.formats.sleap import to_sleap_analysis_file  # noqa: E402
+
+__all__ += ["to_anipose_file", "to_sleap_analysis_file"]
 
 
 # --- pose formats II (NWB) ---

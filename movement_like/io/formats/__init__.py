@@ -17,6 +17,8 @@ FORMATS: list[FileFormat] = [
     FileFormat("netCDF", ("poses", "bboxes"), (".nc", ".nc4", ".netcdf"),
                "movement_like.io.netcdf", writer="write", aliases=("movement", "movement_like")),
     # --- pose formats I (DeepLabCut, LightningPose, Anipose, SLEAP) ---
+    # SLEAP comes first so that saving "*.analysis.h5" picks its writer ("*.h5": DeepLabCut).
+    FileFormat("SLEAP", ("poses",), (".slp", ".analysis.h5"), _P + "sleap", writer="write"),
     # LightningPose is read before DeepLabCut (its CSVs are DLC-style) but written after it,
     # so that saving "*.csv" by suffix picks the DeepLabCut writer.
     FileFormat("LightningPose", ("poses",), (".csv",), _P + "lightningpose",
@@ -25,6 +27,7 @@ FORMATS: list[FileFormat] = [
                aliases=("DLC",)),
     FileFormat("LightningPose", ("poses",), (".csv",), _P + "lightningpose", reader=None,
                writer="write", aliases=("LP", "lightning-pose")),
+    FileFormat("Anipose", ("poses",), (".csv",), _P + "anipose", writer="write"),
 
     # --- pose formats II (NWB, idtracker.ai, VIA tracks) ---
 
