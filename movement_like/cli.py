@@ -115,6 +115,11 @@ def _add_convert(sub: argparse._SubParsersAction) -> None:
 #: Functions that each add one subcommand to the parser. Later features append here.
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_info, _add_convert]
 
+# --- demo (the main job on the bundled sample; movement_like.demo imports lazily) ---
+from movement_like.demo import add_demo_command  # noqa: E402
+
+COMMANDS.append(add_demo_command)
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every registered subcommand."""

@@ -21,6 +21,7 @@ data (and, with the same library versions, the same bytes). Usage::
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -230,7 +231,7 @@ def make_flies(out: Path) -> list[tuple[str, str, float, str, dict[str, str]]]:
         individual_names=["track_0", "track_1"], keypoint_names=FLY_NODES, fps=fps,
         source_software="SLEAP",
     )
-    flies.attrs["skeleton_edges"] = "[[0, 1], [1, 2], [1, 3], [1, 4]]"
+    flies.attrs["skeleton_edges"] = json.dumps([[FLY_NODES[a], FLY_NODES[b]] for a, b in FLY_EDGES])
     save_poses.to_sleap_analysis_file(flies, out / "two_flies.analysis.h5", overwrite=True)
     return [
         ("two_flies.analysis.h5", "SLEAP", fps,
@@ -266,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or bundled_dir()
     out.mkdir(parents=True, exist_ok=True)
     entries = make_ultrasound(out) + make_mice(out) + make_flies(out)
+    for name, *_ in entries:  # atomic writers create 0600 files; the package ships 0644
+        (out / name).chmod(0o644)
     text = registry_text(out, entries)
     (out / REGISTRY_NAME).write_text(text, encoding="utf-8")
     if args.out is None:
