@@ -24,4 +24,7 @@ def from_file(
 
 
 # --- VIA tracks ---
+from movement_like.io.formats.via import from_via_tracks_file  # noqa: E402
+
+__all__ += ["from_via_tracks_file"]
 

@@ -63,6 +63,10 @@ __all__ += ["from_anipose_file", "from_anipose_style_df", "from_sleap_file"]
 
 
 # --- pose formats II (NWB, idtracker.ai) ---
+from movement_like.io.formats.idtracker import from_idtracker_file  # noqa: E402
+from movement_like.io.formats.nwb import from_nwb_file  # noqa: E402
+
+__all__ += ["from_nwb_file", "from_idtracker_file"]
 
 
 # --- annotation layers (DUSTrack) ---

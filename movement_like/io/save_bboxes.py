@@ -26,4 +26,7 @@ def to_file(
 
 
 # --- VIA tracks ---
+from movement_like.io.formats.via import to_via_tracks_file  # noqa: E402
+
+__all__ += ["to_via_tracks_file"]
 

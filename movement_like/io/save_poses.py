@@ -50,6 +50,9 @@ __all__ += ["to_anipose_file", "to_sleap_analysis_file"]
 
 
 # --- pose formats II (NWB) ---
+from movement_like.io.formats.nwb import NWBSaveConfig, to_nwb_file, to_nwb_path  # noqa: E402
+
+__all__ += ["to_nwb_file", "to_nwb_path", "NWBSaveConfig"]
 
 
 # --- annotation layers (DUSTrack) ---

@@ -30,6 +30,11 @@ FORMATS: list[FileFormat] = [
     FileFormat("Anipose", ("poses",), (".csv",), _P + "anipose", writer="write"),
 
     # --- pose formats II (NWB, idtracker.ai, VIA tracks) ---
+    FileFormat("NWB", ("poses",), (".nwb",), _P + "nwb", writer="write", aliases=("ndx-pose",)),
+    FileFormat("idtracker.ai", ("poses",), (".npy", ".h5", ".csv", "/"), _P + "idtracker",
+               aliases=("idtracker", "idtrackerai")),
+    FileFormat("VIA-tracks", ("bboxes",), (".csv",), _P + "via", writer="write",
+               aliases=("VIA", "VIA tracks", "via_tracks")),
 
     # --- annotation layers (DUSTrack) ---
     FileFormat("DUSTrack", ("poses",), (".json",), _P + "dustrack", writer="write",
