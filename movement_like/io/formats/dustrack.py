@@ -144,7 +144,7 @@ def _is_video(path: Path) -> bool:
 
 
 def _label_sort_key(label: str) -> tuple[int, int, str]:
-    """Numeric labels first in numeric order (``"2"`` before ``"10"``), then others."""
+    """Sort numeric labels first in numeric order (``"2"`` before ``"10"``), then others."""
     if _DIGITS.fullmatch(label):
         return (0, int(label), label)
     return (1, 0, label)
@@ -935,9 +935,8 @@ def _stack_layers(
             files[name], f"frame {last} is beyond the {n_frames} frames of the video",
             "check that the layer belongs to this video, or pass n_frames=",
         )
-    keypoints: list[str] = sorted(
-        {str(k) for ds in loaded.values() for k in ds["keypoints"].values}, key=_label_sort_key
-    )
+    seen = list(dict.fromkeys(str(k) for ds in loaded.values() for k in ds["keypoints"].values))
+    keypoints = sorted(seen, key=lambda k: (_label_sort_key(k)[:2], seen.index(k)))
     individuals: list[str] = []
     for ds in loaded.values():
         individuals += [str(i) for i in ds["individuals"].values if str(i) not in individuals]
@@ -1080,7 +1079,9 @@ def labelled_data_frame(
     digits = frame_name_digits(n_frames)
     rows = np.flatnonzero(complete.any(axis=(1, 2)))
     rows = rows[np.argsort(frames[rows], kind="stable")]
-    if rows.size and frames[rows[-1]] >= n_frames:
+    if not rows.size:
+        raise InvalidDatasetError("the layer has no annotated point: there is nothing to export")
+    if frames[rows[-1]] >= n_frames:
         raise InvalidDatasetError(f"frame {frames[rows[-1]]} is beyond n_frames={n_frames}")
     order = sorted(range(len(labels)), key=lambda i: _label_sort_key(labels[i]))
     sparse = ds[["position", "confidence"]].isel(time=rows, keypoints=order)
@@ -1152,15 +1153,13 @@ def to_dlc_labelled_data(
         raise InvalidDatasetError("scorer must be a non-empty string (the DLC project's scorer)")
     stem = _video_stem_for(_select_layer(ds, layer)[0], video_stem)
     frame = labelled_data_frame(ds, scorer, stem, layer, individual, n_frames)
-    if len(frame) == 0:
-        raise InvalidDatasetError("the layer has no annotated point: there is nothing to export")
     folder = _labelled_data_folder(Path(project_or_folder).expanduser(), stem)
     h5 = folder / f"CollectedData_{scorer}.h5"
     csv = folder / f"CollectedData_{scorer}.csv"
     check_writable(h5, overwrite)
     check_writable(csv, overwrite)
     with atomic_path(h5, overwrite) as tmp_h5, atomic_path(csv, overwrite) as tmp_csv:
-        frame.to_hdf(tmp_h5, key="df_with_missing", mode="w", format="table")
+        frame.to_hdf(tmp_h5, key="df_with_missing", mode="w")  # "fixed", as DLC >= 2.2
         frame.to_csv(tmp_csv)
     return h5, csv
 
