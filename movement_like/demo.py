@@ -267,7 +267,16 @@ def run_demo(
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    run_demo(args.out, progress=not args.no_progress, overwrite=args.overwrite)
+    import sys
+
+    from movement_like.errors import OverwriteError
+
+    try:
+        run_demo(args.out, progress=not args.no_progress, overwrite=args.overwrite)
+    except OverwriteError as exc:
+        print(f"movement-like demo: {exc.path} exists from an earlier run; run again with "
+              "--overwrite to replace it, or choose another --out folder", file=sys.stderr)
+        return 2
     return 0
 
 

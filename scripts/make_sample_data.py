@@ -12,7 +12,8 @@ library's own writers in the real tools' formats:
 * ``three_mice_via``: a VIA tracks ``.csv`` of bounding boxes (3 mice).
 
 Everything follows from fixed seeds: running the script twice gives the same
-data (and, with the same library versions, the same bytes). Usage::
+data, and the same bytes for every file except the DeepLabCut ``.h5`` files, in
+which PyTables records the time the HDF5 objects were created. Usage::
 
     python scripts/make_sample_data.py               # rewrite the bundled files
     python scripts/make_sample_data.py --out DIR     # write elsewhere (registry in DIR)
