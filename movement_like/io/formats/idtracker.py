@@ -78,6 +78,10 @@ def _numpy_reconstructors() -> dict[tuple[str, str], Any]:
     return allowed
 
 
+class RefusedPickleError(pickle.UnpicklingError):
+    """A pickle asked for something :class:`SafeUnpickler` does not build."""
+
+
 class SafeUnpickler(pickle.Unpickler):
     """An unpickler that builds only numpy arrays, dtypes, scalars and plain values.
 
@@ -102,19 +106,19 @@ class SafeUnpickler(pickle.Unpickler):
         try:
             return self._allowed[(module, name)]
         except KeyError:
-            raise pickle.UnpicklingError(
+            raise RefusedPickleError(
                 f"refused to load '{module}.{name}': only numpy arrays and plain Python "
                 "values are allowed"
             ) from None
 
     def persistent_load(self, pid: Any) -> Any:  # noqa: D102 - refuse external references
-        raise pickle.UnpicklingError("refused a persistent reference")
+        raise RefusedPickleError("refused a persistent reference")
 
 
 def _check_object_values(value: Any, depth: int = 0) -> None:
     """Refuse object arrays whose items are not plain values (defence in depth)."""
     if depth > 50:
-        raise pickle.UnpicklingError("the pickle is nested too deeply")
+        raise RefusedPickleError("the pickle is nested too deeply")
     if isinstance(value, np.ndarray):
         if value.dtype.kind == "O":
             for item in value.flat:
@@ -131,7 +135,7 @@ def _check_object_values(value: Any, depth: int = 0) -> None:
         return
     if value is None or isinstance(value, (str, bytes, int, float, complex, np.generic)):
         return
-    raise pickle.UnpicklingError(f"unexpected object of type {type(value).__name__}")
+    raise RefusedPickleError(f"unexpected object of type {type(value).__name__}")
 
 
 def safe_load_npy(path: str | os.PathLike) -> Any:
@@ -168,14 +172,15 @@ def safe_load_npy(path: str | os.PathLike) -> Any:
         try:
             array = SafeUnpickler(handle, encoding="latin1").load()
             _check_object_values(array)
-        except pickle.UnpicklingError as exc:
+        except RefusedPickleError as exc:
             raise UnsafeFileError(
                 path,
                 f"the pickled contents were refused: {exc}",
                 "idtracker.ai files hold only arrays and plain values; this file was not "
                 "written by idtracker.ai or was tampered with. Nothing in it was executed",
             ) from exc
-        except (EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError) as exc:
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError,
+                TypeError, ValueError) as exc:
             raise FileFormatError(path, f"the pickled contents are damaged ({exc})") from exc
     if isinstance(array, np.ndarray) and array.shape == () and array.dtype.hasobject:
         return array.item()
