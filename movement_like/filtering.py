@@ -1,0 +1,496 @@
+"""Clean tracks over time: drop unsure points, fill short gaps, smooth.
+
+Every function takes a DataArray with a ``time`` dim (usually
+``ds["position"]``), finds ``time`` by name (any dim order, extra dims such as
+``layers`` or ``views`` pass through untouched), works on numpy- and
+dask-backed data alike (dask chunks along ``time`` get the overlap a window
+needs, so the result does not depend on the chunking), never modifies its
+input, and records the call in the result's ``log`` attribute.
+
+How NaN (missing) values travel through each function is part of its
+contract and is spelled out in its docstring under *NaN handling*.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import bottleneck as bn
+import numpy as np
+import xarray as xr
+from scipy import signal
+
+from movement_like.dataset import log_operation
+from movement_like.utils import is_dask, map_along_time, require_dims
+
+__all__ = [
+    "filter_by_confidence",
+    "interpolate_over_time",
+    "rolling_filter",
+    "savgol_filter",
+]
+
+STATISTICS = ("median", "mean", "max", "min")
+INTERPOLATION_METHODS = ("linear", "nearest", "previous", "next")
+SAVGOL_MODES = ("interp", "mirror", "nearest", "constant", "wrap")
+
+
+# --------------------------------------------------------------------------- #
+# argument checks
+# --------------------------------------------------------------------------- #
+def _check_window(data: xr.DataArray, window: Any, what: str, *, odd: bool) -> int:
+    """Validate a window length against the length of ``time``."""
+    if isinstance(window, bool) or not isinstance(window, (int, np.integer)):
+        raise TypeError(f"{what}: window must be a whole number of samples, got {window!r}")
+    window = int(window)
+    if window < 1:
+        raise ValueError(f"{what}: window must be at least 1 sample, got {window}")
+    if odd and window % 2 == 0:
+        raise ValueError(
+            f"{what}: window must be odd so that it is centred on each sample "
+            f"(an even window of {window} would shift the result by half a sample); "
+            f"use {window - 1} or {window + 1}"
+        )
+    n_time = data.sizes["time"]
+    if window > n_time:
+        raise ValueError(
+            f"{what}: window ({window} samples) is longer than the series "
+            f"({n_time} time points); use a window of at most {n_time}"
+        )
+    return window
+
+
+# --------------------------------------------------------------------------- #
+# filter_by_confidence
+# --------------------------------------------------------------------------- #
+@log_operation
+def filter_by_confidence(
+    data: xr.DataArray,
+    confidence: xr.DataArray,
+    threshold: float = 0.6,
+    keep_unknown: bool = True,
+) -> xr.DataArray:
+    """Set points whose confidence is below ``threshold`` to NaN.
+
+    Parameters
+    ----------
+    data
+        Values to filter, e.g. ``ds["position"]``.
+    confidence
+        Confidence of each point, e.g. ``ds["confidence"]``; it is broadcast
+        against ``data`` by dim name (so it has no ``space`` dim).
+    threshold
+        Points with ``confidence < threshold`` are dropped. Confidence scales
+        differ between programs (DeepLabCut: a likelihood in [0, 1]; SLEAP
+        scores can exceed 1): look at your data before picking a value.
+    keep_unknown
+        NaN confidence means *unknown* (for example a proofread or manually
+        placed point, or a format that stores no confidence). ``True`` (the
+        default) keeps such points; ``False`` drops them as well. ``movement``
+        0.17 always drops them.
+
+    Returns
+    -------
+    xarray.DataArray
+        Same dims, coords and name as ``data``.
+
+    NaN handling
+    ------------
+    NaN in ``data`` stays NaN. A dropped point becomes NaN in every
+    ``space`` coordinate. NaN confidence: see ``keep_unknown``.
+    """
+    require_dims(data, ["time"], "filter_by_confidence")
+    if not isinstance(confidence, xr.DataArray):
+        raise TypeError(
+            "filter_by_confidence: confidence must be an xarray.DataArray "
+            f"(e.g. ds['confidence']), got {type(confidence).__name__}"
+        )
+    extra = [d for d in confidence.dims if d not in data.dims]
+    if extra:
+        raise ValueError(
+            f"filter_by_confidence: confidence has dims {extra} that the data lacks "
+            f"(data dims {tuple(map(str, data.dims))})"
+        )
+    threshold = float(threshold)
+    drop = confidence < threshold
+    if not keep_unknown:
+        drop = drop | confidence.isnull()
+    result = data.where(~drop)
+    result = result.transpose(*data.dims)
+    result.attrs = dict(data.attrs)
+    result.name = data.name
+    return result
+
+
+# --------------------------------------------------------------------------- #
+# interpolate_over_time
+# --------------------------------------------------------------------------- #
+def _interpolate_kernel(
+    array: np.ndarray,
+    axis: int,
+    times: np.ndarray,
+    method: str,
+    max_gap: int | None,
+    fill_edges: bool,
+) -> np.ndarray:
+    """Fill NaN runs along ``axis`` of a numpy array (see interpolate_over_time).
+
+    Works on the missing values only: finds the runs of consecutive NaN per
+    series, decides which runs to fill, and fills them in one vectorised step,
+    so the cost is one copy of the array plus a little per missing value.
+    """
+    moved = np.moveaxis(array, axis, 0)
+    out = moved.copy()  # C-contiguous in the moved order
+    n_time = out.shape[0]
+    flat = out.reshape(n_time, -1)
+    t_nan, series = np.nonzero(np.isnan(flat))
+    if t_nan.size == 0 or n_time < 2:
+        return np.moveaxis(out, 0, axis)
+    order = np.lexsort((t_nan, series))
+    t_nan, series = t_nan[order], series[order]
+    new_run = np.empty(t_nan.size, dtype=bool)
+    new_run[0] = True
+    new_run[1:] = (series[1:] != series[:-1]) | (t_nan[1:] != t_nan[:-1] + 1)
+    starts = np.flatnonzero(new_run)
+    ends = np.append(starts[1:], t_nan.size) - 1
+    before = t_nan[starts] - 1  # last known sample before the run (-1: none)
+    after = t_nan[ends] + 1  # first known sample after it (n_time: none)
+    length = after - before - 1
+    has_before = before >= 0
+    has_after = after < n_time
+    fill = has_before & has_after
+    if fill_edges:
+        fill |= has_before ^ has_after
+    if max_gap is not None:
+        fill &= length <= max_gap
+    if not fill.any():
+        return np.moveaxis(out, 0, axis)
+    run_of = np.cumsum(new_run) - 1
+    chosen = fill[run_of]
+    t_fill = t_nan[chosen]
+    s_fill = series[chosen]
+    run_fill = run_of[chosen]
+    lo = before[run_fill]
+    hi = after[run_fill]
+    lo_ok = lo >= 0
+    hi_ok = hi < n_time
+    lo_c = np.where(lo_ok, lo, 0)
+    hi_c = np.where(hi_ok, hi, 0)
+    y_lo = flat[lo_c, s_fill]
+    y_hi = flat[hi_c, s_fill]
+    # edge runs (only reached with fill_edges) take the one known neighbour
+    y_lo = np.where(lo_ok, y_lo, y_hi)
+    y_hi = np.where(hi_ok, y_hi, y_lo)
+    x = times[t_fill]
+    x_lo = np.where(lo_ok, times[lo_c], x)
+    x_hi = np.where(hi_ok, times[hi_c], x)
+    if method == "linear":
+        span = x_hi - x_lo
+        with np.errstate(invalid="ignore", divide="ignore"):
+            slope = np.where(span > 0, (y_hi - y_lo) / np.where(span > 0, span, 1), 0.0)
+        values = y_lo + slope * (x - x_lo)
+    elif method == "nearest":
+        values = np.where((x - x_lo) <= (x_hi - x), y_lo, y_hi)
+    elif method == "previous":
+        values = np.where(lo_ok, y_lo, y_hi)
+    else:  # "next"
+        values = np.where(hi_ok, y_hi, y_lo)
+    flat[t_fill, s_fill] = values
+    return np.moveaxis(out, 0, axis)
+
+
+@log_operation
+def interpolate_over_time(
+    data: xr.DataArray,
+    method: Literal["linear", "nearest", "previous", "next"] = "linear",
+    max_gap: int | None = None,
+    fill_edges: bool = False,
+) -> xr.DataArray:
+    """Fill gaps (runs of NaN) along ``time`` from the known values around them.
+
+    Parameters
+    ----------
+    data
+        Values with a ``time`` dim, e.g. ``ds["position"]``.
+    method
+        ``"linear"`` (straight line between the known values on both sides,
+        placed by the ``time`` coordinate, so uneven or sparse time is handled
+        correctly), ``"nearest"`` (the closer neighbour in time; the earlier
+        one on ties), ``"previous"`` or ``"next"`` (carry a value forward or
+        backward).
+    max_gap
+        The longest run of consecutive missing samples that is filled
+        (``max_gap=5`` fills gaps of 1 to 5 missing frames). Longer runs are
+        left entirely NaN, never partly filled. ``None`` fills every gap; ``0``
+        fills nothing. For dense frame-indexed data a sample is a frame; for
+        sparse data (only labelled frames on ``time``) it is a labelled sample.
+    fill_edges
+        Also fill the runs at the start and end of a series (they have a known
+        value on one side only) with that nearest known value. Off by default:
+        extrapolating is guessing.
+
+    Returns
+    -------
+    xarray.DataArray
+        Same dims, coords and name as ``data``.
+
+    NaN handling
+    ------------
+    Each scalar series (one individual, keypoint and space coordinate) is
+    filled on its own. A run is filled when it has known values on both
+    sides and is at most ``max_gap`` long (with ``fill_edges``, also when it
+    touches an end of the series). A series with no known value stays all
+    NaN. Known values are never changed. On dask data, ``max_gap=None`` puts
+    ``time`` in one chunk (a gap may span the whole series); with a
+    ``max_gap``, chunks overlap by ``max_gap + 1`` samples instead.
+    """
+    require_dims(data, ["time"], "interpolate_over_time")
+    if method not in INTERPOLATION_METHODS:
+        raise ValueError(
+            f"interpolate_over_time: unknown method {method!r}; "
+            f"choose one of {list(INTERPOLATION_METHODS)}"
+        )
+    if max_gap is not None:
+        if isinstance(max_gap, bool) or not isinstance(max_gap, (int, np.integer)):
+            raise TypeError(
+                f"interpolate_over_time: max_gap must be a whole number of samples or None, "
+                f"got {max_gap!r}"
+            )
+        if max_gap < 0:
+            raise ValueError(f"interpolate_over_time: max_gap must be >= 0, got {max_gap}")
+        max_gap = int(max_gap)
+    if data.dtype.kind != "f":
+        raise TypeError(f"interpolate_over_time needs float data, got dtype {data.dtype}")
+
+    def kernel(array: np.ndarray, axis: int, times: np.ndarray) -> np.ndarray:
+        return _interpolate_kernel(array, axis, times, method, max_gap, bool(fill_edges))
+
+    depth = None if max_gap is None else max_gap + 1
+    values = map_along_time(data, kernel, depth, with_time=True)
+    result = data.copy(data=values)
+    result.name = data.name
+    return result
+
+
+# --------------------------------------------------------------------------- #
+# rolling_filter
+# --------------------------------------------------------------------------- #
+def _trailing(array: np.ndarray, window: int, statistic: str, axis: int, min_count: int):
+    """Bottleneck's trailing moving statistic (NaN-skipping, ``min_count`` known values)."""
+    if array.dtype not in (np.float32, np.float64):
+        array = array.astype(np.float64)
+    function = getattr(bn, f"move_{statistic}")
+    return function(array, window, min_count=min_count, axis=axis)
+
+
+def _centred_block(array: np.ndarray, axis: int, window: int, statistic: str, min_count: int):
+    """Centred moving statistic of a block; the last ``window // 2`` samples are NaN.
+
+    Used on padded dask blocks: those samples fall in the padding or the
+    overlap, which are cut off afterwards.
+    """
+    half = window // 2
+    trailing = _trailing(array, window, statistic, axis, min_count)
+    out = np.full_like(trailing, np.nan)
+    dst = [slice(None)] * array.ndim
+    src = [slice(None)] * array.ndim
+    dst[axis] = slice(0, array.shape[axis] - half)
+    src[axis] = slice(half, None)
+    out[tuple(dst)] = trailing[tuple(src)]
+    return out
+
+
+@log_operation
+def rolling_filter(
+    data: xr.DataArray,
+    window: int,
+    statistic: Literal["median", "mean", "max", "min"] = "median",
+    min_periods: int | None = None,
+) -> xr.DataArray:
+    """Replace each sample by a statistic of the centred window around it.
+
+    Parameters
+    ----------
+    data
+        Values with a ``time`` dim, e.g. ``ds["position"]``.
+    window
+        Window length in samples: odd (so the window is centred) and at most
+        the length of ``time``. ``window=1`` returns a copy.
+    statistic
+        ``"median"`` (robust to single-frame jumps), ``"mean"``, ``"max"`` or
+        ``"min"``.
+    min_periods
+        How many known (non-NaN) values a window needs to give a value;
+        ``None`` means the whole window (``window``).
+
+    Returns
+    -------
+    xarray.DataArray
+        Same dims, coords and name as ``data``.
+
+    NaN handling
+    ------------
+    The statistic skips NaN. An output sample is NaN when its window holds
+    fewer than ``min_periods`` known values. With the default
+    (``min_periods=window``) any NaN in the window gives NaN, so a gap of
+    ``g`` samples widens to ``g + 2 * (window // 2)``; ``min_periods=1`` gives
+    NaN only where the whole window is missing. At the two ends the series is
+    mirrored (``reflect``: ``x[2], x[1] | x[0], x[1], ...``) so the ends keep
+    full windows; mirrored NaN count as NaN. This is the same as
+    ``movement.filtering.rolling_filter`` (0.17).
+
+    Notes
+    -----
+    Computed with bottleneck's moving-window functions (O(n log w) median),
+    directly on the array's memory along ``time``; on dask data each chunk
+    is padded with ``window // 2`` samples from its neighbours.
+    """
+    require_dims(data, ["time"], "rolling_filter")
+    if statistic not in STATISTICS:
+        raise ValueError(
+            f"rolling_filter: unknown statistic {statistic!r}; choose one of {list(STATISTICS)}"
+        )
+    window = _check_window(data, window, "rolling_filter", odd=True)
+    if min_periods is None:
+        min_count = window
+    else:
+        if isinstance(min_periods, bool) or not isinstance(min_periods, (int, np.integer)):
+            raise TypeError(
+                f"rolling_filter: min_periods must be an int or None, got {min_periods!r}"
+            )
+        if not 1 <= min_periods <= window:
+            raise ValueError(
+                f"rolling_filter: min_periods must be between 1 and the window ({window}), "
+                f"got {min_periods}"
+            )
+        min_count = int(min_periods)
+    if data.dtype.kind != "f":
+        raise TypeError(f"rolling_filter needs float data, got dtype {data.dtype}")
+    half = window // 2
+    axis = data.get_axis_num("time")
+    pad = [(0, 0)] * data.ndim
+    pad[axis] = (half, half)
+    keep = [slice(None)] * data.ndim
+    if half == 0:
+        values = data.data.copy()
+    elif is_dask(data):
+        import dask.array as da
+
+        padded = da.pad(data.data, pad, mode="reflect")
+        padded = padded.rechunk({axis: max(max(padded.chunks[axis]), half)}) if min(
+            padded.chunks[axis]
+        ) < half else padded
+        filtered = da.map_overlap(
+            lambda block: _centred_block(block, axis, window, statistic, min_count),
+            padded,
+            depth={i: (half if i == axis else 0) for i in range(data.ndim)},
+            boundary="none",
+            dtype=data.dtype,
+        )
+        keep[axis] = slice(half, half + data.sizes["time"])
+        values = filtered[tuple(keep)]
+    else:
+        padded = np.pad(data.values, pad, mode="reflect")
+        trailing = _trailing(padded, window, statistic, axis, min_count)
+        # the trailing window ending at padded index i + 2*half is centred on sample i
+        keep[axis] = slice(2 * half, None)
+        values = trailing[tuple(keep)]
+    result = data.copy(data=values)
+    result.name = data.name
+    return result
+
+
+# --------------------------------------------------------------------------- #
+# savgol_filter
+# --------------------------------------------------------------------------- #
+def _savgol_kernel(
+    array: np.ndarray, axis: int, window: int, polyorder: int, options: dict[str, Any]
+) -> np.ndarray:
+    """Savitzky-Golay on a block; NaN wherever the window of a sample holds a NaN."""
+    missing = np.isnan(array)
+    if not missing.any():
+        return signal.savgol_filter(array, window, polyorder, axis=axis, **options)
+    filled = np.where(missing, 0.0, array).astype(array.dtype, copy=False)
+    smoothed = signal.savgol_filter(filled, window, polyorder, axis=axis, **options)
+    # which outputs read a NaN: the same filter shape (window, boundary mode) applied
+    # to the NaN indicator with equal weights
+    mask_options = {k: options[k] for k in ("mode",) if k in options}
+    touched = signal.savgol_filter(
+        missing.astype(np.float64), window, 0, axis=axis, cval=0.0, **mask_options
+    )
+    smoothed[touched > 0.5 / window] = np.nan
+    return smoothed
+
+
+@log_operation
+def savgol_filter(
+    data: xr.DataArray, window: int, polyorder: int = 2, **kwargs: Any
+) -> xr.DataArray:
+    """Smooth along ``time`` with a Savitzky-Golay filter (local polynomial fit).
+
+    Parameters
+    ----------
+    data
+        Values with a ``time`` dim, e.g. ``ds["position"]``.
+    window
+        Window length in samples: odd (so the fit is centred on each sample)
+        and at most the length of ``time``.
+    polyorder
+        Order of the fitted polynomial, smaller than ``window``. Higher orders
+        keep sharper peaks but smooth less.
+    **kwargs
+        Passed to :func:`scipy.signal.savgol_filter`: ``mode`` (``"interp"``
+        default, ``"mirror"``, ``"nearest"``, ``"constant"``, ``"wrap"``),
+        ``cval``, ``deriv``, ``delta``. ``axis`` is not accepted: the filter
+        always runs along ``time``.
+
+    Returns
+    -------
+    xarray.DataArray
+        Same dims, coords and name as ``data``.
+
+    NaN handling
+    ------------
+    An output sample is NaN when any input sample its value is computed from
+    is NaN: the centred window of ``window`` samples, or, for the first and
+    last ``window // 2`` samples with ``mode="interp"``, the first or last
+    ``window`` samples (the edge fit); with the other modes the window is
+    completed as the mode says (mirrored, repeated, wrapped or ``cval``). So
+    a gap of ``g`` samples widens to ``g + 2 * (window // 2)`` inside the
+    series. Unlike SciPy >= 1.17 (and ``movement`` 0.17), NaN in an edge
+    window gives NaN there instead of an error. Without NaN the values are
+    exactly those of :func:`scipy.signal.savgol_filter`.
+    """
+    require_dims(data, ["time"], "savgol_filter")
+    if "axis" in kwargs:
+        raise ValueError(
+            "savgol_filter: 'axis' may not be given; the filter always runs along 'time'"
+        )
+    unknown = sorted(set(kwargs) - {"mode", "cval", "deriv", "delta"})
+    if unknown:
+        raise TypeError(f"savgol_filter: unexpected keyword argument(s) {unknown}")
+    mode = kwargs.get("mode", "interp")
+    if mode not in SAVGOL_MODES:
+        raise ValueError(
+            f"savgol_filter: unknown mode {mode!r}; choose one of {list(SAVGOL_MODES)}"
+        )
+    window = _check_window(data, window, "savgol_filter", odd=True)
+    if isinstance(polyorder, bool) or not isinstance(polyorder, (int, np.integer)) or polyorder < 0:
+        raise ValueError(f"savgol_filter: polyorder must be a whole number >= 0, got {polyorder!r}")
+    if polyorder >= window:
+        raise ValueError(
+            f"savgol_filter: polyorder ({polyorder}) must be smaller than the window "
+            f"({window}); a polynomial of that order would pass through every sample"
+        )
+    if data.dtype.kind != "f":
+        raise TypeError(f"savgol_filter needs float data, got dtype {data.dtype}")
+    options = dict(kwargs)
+
+    def kernel(array: np.ndarray, axis: int) -> np.ndarray:
+        return _savgol_kernel(array, axis, window, int(polyorder), options)
+
+    depth = None if mode == "wrap" else window // 2
+    values = map_along_time(data, kernel, depth, min_chunk=window)
+    result = data.copy(data=values)
+    result.name = data.name
+    return result

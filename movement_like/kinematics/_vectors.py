@@ -1,0 +1,53 @@
+"""Vector helpers shared by the kinematics modules (xarray in, xarray out)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+NAN_POLICIES = ("ffill", "scale", "propagate")
+
+
+# --------------------------------------------------------------------------- #
+# small vector helpers (xarray in, xarray out; numpy or dask underneath)
+# --------------------------------------------------------------------------- #
+def _norm(vectors: xr.DataArray) -> xr.DataArray:
+    """Euclidean length over ``space``; NaN when any component is NaN."""
+    squares = vectors.isel(space=0, drop=True) ** 2
+    for i in range(1, vectors.sizes["space"]):
+        squares = squares + vectors.isel(space=i, drop=True) ** 2
+    return np.sqrt(squares)
+
+
+def _xy(vectors: xr.DataArray) -> tuple[xr.DataArray, xr.DataArray]:
+    return vectors.sel(space="x", drop=True), vectors.sel(space="y", drop=True)
+
+
+def _signed_angle(
+    ux: xr.DataArray, uy: xr.DataArray, vx: Any, vy: Any
+) -> xr.DataArray:
+    """Angle turning ``u`` into ``v``, counter-clockwise positive, in (-pi, pi]."""
+    angle = np.arctan2(ux * vy - uy * vx, ux * vx + uy * vy)
+    return xr.where(angle <= -np.pi, np.pi, angle)
+
+
+def _require_2d(data: xr.DataArray, what: str) -> None:
+    labels = [str(s) for s in data["space"].values] if "space" in data.coords else []
+    if labels != ["x", "y"]:
+        raise ValueError(f"{what} works on 2-D positions (space = ['x', 'y']), got space={labels}")
+
+
+def _require_time_points(data: xr.DataArray, count: int, what: str) -> None:
+    if data.sizes["time"] < count:
+        raise ValueError(
+            f"{what} needs at least {count} time points, but the data has {data.sizes['time']}"
+        )
+
+
+def _named(result: xr.DataArray, name: str, source: xr.DataArray, **attrs: Any) -> xr.DataArray:
+    """Name ``result``, start its attrs from the source's log, add ``attrs``."""
+    result.name = name
+    result.attrs = {k: v for k, v in source.attrs.items() if k == "log"} | attrs
+    return result

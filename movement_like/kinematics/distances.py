@@ -1,0 +1,196 @@
+"""Distances between pairs of individuals or keypoints, as whole-array arithmetic."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import xarray as xr
+
+from movement_like.dataset import log_operation
+from movement_like.kinematics._vectors import _named
+from movement_like.utils import require_dims
+
+
+# --------------------------------------------------------------------------- #
+# distances
+# --------------------------------------------------------------------------- #
+def _pair_list(
+    labels: list[Hashable], pairs: Any, dim: str
+) -> list[tuple[Hashable, Hashable]]:
+    """Normalise ``pairs`` ("all", a mapping or a list of 2-tuples) to a list of pairs."""
+    if isinstance(pairs, str):
+        if pairs != "all":
+            raise ValueError(
+                f"compute_pairwise_distances: pairs must be 'all', a mapping "
+                f"{{a: b or [b, ...]}} or a list of (a, b), got {pairs!r}"
+            )
+        chosen = list(itertools.combinations(labels, 2))
+    elif isinstance(pairs, Mapping):
+        chosen = [
+            (a, b) for a, others in pairs.items()
+            for b in ([others] if isinstance(others, (str, int)) else others)
+        ]
+    else:
+        chosen = [tuple(p) for p in pairs]
+        if any(len(p) != 2 for p in chosen):
+            raise ValueError("compute_pairwise_distances: every pair must have two labels")
+    if not chosen:
+        raise ValueError(
+            f"compute_pairwise_distances: no pairs to measure (the data has {len(labels)} "
+            f"{dim}: {labels})"
+        )
+    unknown = sorted({str(x) for p in chosen for x in p if x not in labels})
+    if unknown:
+        raise ValueError(
+            f"compute_pairwise_distances: {unknown} not found along '{dim}' (have {labels})"
+        )
+    return chosen  # type: ignore[return-value]
+
+
+@log_operation
+def compute_pairwise_distances(
+    data: xr.DataArray,
+    dim: Literal["individuals", "keypoints"] = "individuals",
+    pairs: str | Mapping[Hashable, Any] | Sequence[tuple[Hashable, Hashable]] = "all",
+    across: Literal["matched", "all"] = "matched",
+) -> xr.DataArray:
+    """Euclidean distances between pairs of individuals (or of keypoints), per frame.
+
+    Computed as whole-array arithmetic, one step per pair (never a loop over
+    frames).
+
+    Parameters
+    ----------
+    data
+        Positions with ``time``, ``space``, ``individuals`` and ``keypoints``
+        (``keypoints`` may be absent, as in bounding boxes, when
+        ``dim="individuals"``).
+    dim
+        ``"individuals"``: distances between individuals; ``"keypoints"``:
+        between keypoints (within each individual when ``across="matched"``).
+    pairs
+        ``"all"`` (every unordered pair of distinct labels, in label order),
+        a mapping ``{a: b}`` / ``{a: [b, c]}``, or a list of ``(a, b)``.
+    across
+        How the other labelled dim is paired. ``"matched"`` (default):
+        label with the same label, e.g. nose of A to nose of B, or nose to
+        tail of the same individual. ``"all"``: every label of the first
+        with every label of the second, e.g. a keypoint x keypoint matrix
+        per pair of individuals; this is what
+        ``movement.kinematics.compute_pairwise_distances`` returns (as one
+        array instead of a dict).
+
+    Returns
+    -------
+    xarray.DataArray
+        Named ``"distance"``. ``dim`` is replaced by ``pairs``, with
+        coordinates ``pairs`` (``"a-b"`` strings), ``first`` and ``second``
+        (the labels). With ``across="all"`` the other dim ``o`` is replaced
+        by ``o_first`` and ``o_second``. Other dims (``time``, ``layers``,
+        ...) are kept. A NaN coordinate gives a NaN distance.
+    """
+    if dim not in ("individuals", "keypoints"):
+        raise ValueError(
+            f"compute_pairwise_distances: dim must be 'individuals' or 'keypoints', got {dim!r}"
+        )
+    if across not in ("matched", "all"):
+        raise ValueError(
+            f"compute_pairwise_distances: across must be 'matched' or 'all', got {across!r}"
+        )
+    require_dims(data, ["time", "space", dim], "compute_pairwise_distances")
+    labels = list(data[dim].values) if dim in data.coords else list(range(data.sizes[dim]))
+    chosen = _pair_list(labels, pairs, dim)
+    index = {label: i for i, label in enumerate(labels)}
+    first = np.array([index[a] for a, _ in chosen], dtype=np.intp)
+    second = np.array([index[b] for _, b in chosen], dtype=np.intp)
+    other = "keypoints" if dim == "individuals" else "individuals"
+    has_other = other in data.dims
+    cross = across == "all" and has_other
+    core = [dim, other, "space"] if has_other else [dim, "space"]
+    if cross:
+        out_core = ["pairs", f"{other}_first", f"{other}_second"]
+        sizes = {"pairs": len(chosen), out_core[1]: data.sizes[other]}
+        sizes[out_core[2]] = data.sizes[other]
+    else:
+        out_core = ["pairs", other] if has_other else ["pairs"]
+        sizes = {"pairs": len(chosen)}
+    result = xr.apply_ufunc(
+        _distance_kernel,
+        data,
+        input_core_dims=[core],
+        output_core_dims=[out_core],
+        kwargs={"first": first, "second": second, "cross": cross, "has_other": has_other},
+        dask="parallelized",
+        output_dtypes=[np.result_type(data.dtype, np.float32)],
+        dask_gufunc_kwargs={"output_sizes": sizes, "allow_rechunk": True},
+        keep_attrs=False,
+    )
+    coords = {
+        "pairs": ("pairs", np.array([f"{a}-{b}" for a, b in chosen], dtype=str)),
+        "first": ("pairs", np.array([a for a, _ in chosen])),
+        "second": ("pairs", np.array([b for _, b in chosen])),
+    }
+    if cross and other in data.coords:
+        coords[f"{other}_first"] = data[other].values
+        coords[f"{other}_second"] = data[other].values
+    result = result.assign_coords(coords)
+    order = [
+        "pairs" if d == dim else d
+        for d in data.dims
+        if d != "space" and not (cross and d == other)
+    ]
+    tail = [d for d in result.dims if d not in order]
+    return _named(result.transpose(*order, *tail), "distance", data)
+
+
+def _distance_kernel(
+    x: np.ndarray, first: np.ndarray, second: np.ndarray, cross: bool, has_other: bool
+) -> np.ndarray:
+    """Distances for the label pairs (first[p], second[p]) of the core axis ``-3``/``-2``.
+
+    ``x`` has shape ``(..., N, [O,] S)``. The result is ``(..., P, O, O)`` when
+    ``cross`` (every O of the first with every O of the second), else
+    ``(..., P, [O])``. Leading axes are processed in blocks small enough to
+    stay in cache, with in-place arithmetic.
+    """
+    n_core = 3 if has_other else 2
+    lead = x.shape[:-n_core]
+    core = x.shape[-n_core:]
+    flat = x.reshape(-1, *core)
+    n_pairs = first.size
+    n_other = core[1] if has_other else 1
+    n_space = core[-1]
+    if not has_other:
+        flat = flat[:, :, None, :]
+    out_core = (n_pairs, n_other, n_other) if cross else (n_pairs, n_other)
+    out = np.empty((flat.shape[0], *out_core), dtype=np.result_type(x.dtype, np.float32))
+    per_row = max(1, int(np.prod(out_core)))
+    block = max(1, (1 << 17) // per_row)
+    for start in range(0, flat.shape[0], block):
+        stop = min(flat.shape[0], start + block)
+        a = flat[start:stop, first]  # (B, P, O, S)
+        b = flat[start:stop, second]
+        target = out[start:stop]
+        if cross:
+            buffer = np.empty_like(target)
+            for s in range(n_space):
+                np.subtract(a[:, :, :, None, s], b[:, :, None, :, s], out=buffer)
+                np.multiply(buffer, buffer, out=buffer)
+                if s == 0:
+                    target[...] = buffer
+                else:
+                    target += buffer
+        else:
+            diff = a - b
+            diff *= diff
+            if n_space == 2:
+                np.add(diff[..., 0], diff[..., 1], out=target)
+            else:
+                np.sum(diff, axis=-1, out=target)
+        np.sqrt(target, out=target)
+    if not has_other:
+        out = out[:, :, 0]
+    return out.reshape(*lead, *out.shape[1:])

@@ -1,0 +1,73 @@
+"""Kinetic energy of individuals from the velocities of their keypoints."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+
+import numpy as np
+import xarray as xr
+
+from movement_like.dataset import log_operation
+from movement_like.kinematics._vectors import _named, _norm, _require_time_points
+from movement_like.kinematics.motion import _derivative
+from movement_like.utils import require_dims
+
+
+# --------------------------------------------------------------------------- #
+# energy
+# --------------------------------------------------------------------------- #
+@log_operation
+def compute_kinetic_energy(
+    data: xr.DataArray,
+    keypoints: Sequence[Hashable] | None = None,
+    masses: Mapping[Hashable, float] | None = None,
+    decompose: bool = False,
+) -> xr.DataArray:
+    """Kinetic energy of each individual, ``sum over keypoints of m |v|^2 / 2``.
+
+    Parameters
+    ----------
+    data
+        Positions with ``time``, ``space`` and ``keypoints``.
+    keypoints
+        The keypoints to include (all by default).
+    masses
+        Mass of each keypoint (missing ones weigh 1).
+    decompose
+        Also split the energy into the translational part (the motion of the
+        centre of mass, ``M |v_cm|^2 / 2``) and the internal part (the
+        rest); the result then has an ``energy`` dim with labels
+        ``"translational"``, ``"internal"``. Needs at least two keypoints.
+
+    Returns
+    -------
+    xarray.DataArray
+        The dims of ``data`` without ``keypoints`` and ``space`` (plus
+        ``energy`` when decomposed), named ``"kinetic_energy"``, in
+        mass x (space unit / time unit)^2. NaN when any included keypoint's
+        velocity is NaN.
+    """
+    require_dims(data, ["time", "space", "keypoints"], "compute_kinetic_energy")
+    _require_time_points(data, 2, "compute_kinetic_energy")
+    if keypoints is not None:
+        data = data.sel(keypoints=list(keypoints))
+    if decompose and data.sizes["keypoints"] < 2:
+        raise ValueError("compute_kinetic_energy: decompose=True needs at least 2 keypoints")
+    names = list(data["keypoints"].values)
+    unknown = sorted(str(k) for k in (masses or {}) if k not in names)
+    if unknown:
+        raise ValueError(f"compute_kinetic_energy: masses given for unknown keypoints {unknown}")
+    weights = xr.DataArray(
+        np.array([float((masses or {}).get(k, 1.0)) for k in names]),
+        dims=["keypoints"],
+        coords={"keypoints": data["keypoints"].values},
+    )
+    velocity = _derivative(data, 1)
+    total = (0.5 * weights * _norm(velocity) ** 2).sum("keypoints", skipna=False)
+    if not decompose:
+        return _named(total, "kinetic_energy", data)
+    centre = (velocity * weights).sum("keypoints", skipna=False) / weights.sum()
+    translational = 0.5 * weights.sum() * _norm(centre) ** 2
+    energy = xr.concat([translational, total - translational], dim="energy")
+    energy = energy.assign_coords(energy=["translational", "internal"])
+    return _named(energy.transpose(*total.dims, "energy"), "kinetic_energy", data)

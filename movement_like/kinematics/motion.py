@@ -1,0 +1,139 @@
+"""Derivatives of position over time: displacement, velocity, acceleration, speed.
+
+Derivatives use the ``time`` coordinate, so uneven or sparse time stamps give
+correct rates (per second when the frame rate is known, else per frame).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from movement_like.dataset import log_operation
+from movement_like.kinematics._vectors import _named, _norm, _require_time_points
+from movement_like.utils import map_along_time, require_dims
+
+
+# --------------------------------------------------------------------------- #
+# derivatives
+# --------------------------------------------------------------------------- #
+def _gradient_kernel(array: np.ndarray, axis: int, times: np.ndarray) -> np.ndarray:
+    """Second-order central differences on the ``time`` values; one-sided at the ends."""
+    return np.gradient(array, times, axis=axis, edge_order=1)
+
+
+def _derivative(data: xr.DataArray, order: int) -> xr.DataArray:
+    result = data
+    for _ in range(order):
+        values = map_along_time(result, _gradient_kernel, 1, with_time=True, min_chunk=2)
+        result = result.copy(data=values)
+    return result
+
+
+@log_operation
+def compute_time_derivative(data: xr.DataArray, order: int = 1) -> xr.DataArray:
+    """Differentiate ``order`` times along the ``time`` coordinate.
+
+    Each derivative uses second-order accurate central differences on the
+    actual time stamps (uneven spacing included) and first-order one-sided
+    differences at the two ends, like :func:`numpy.gradient` and
+    ``movement``. A NaN sample makes its neighbours' derivatives NaN.
+
+    Parameters
+    ----------
+    data
+        Values with a ``time`` dim (at least 2 time points).
+    order
+        1 for a rate (velocity from position), 2 for its rate, and so on.
+
+    Returns
+    -------
+    xarray.DataArray
+        Same dims as ``data``, named ``"derivative_<order>"``.
+    """
+    require_dims(data, ["time"], "compute_time_derivative")
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)):
+        raise TypeError(f"compute_time_derivative: order must be an int, got {order!r}")
+    if order < 1:
+        raise ValueError(f"compute_time_derivative: order must be >= 1, got {order}")
+    _require_time_points(data, 2, "compute_time_derivative")
+    return _named(_derivative(data, int(order)), f"derivative_{order}", data)
+
+
+@log_operation
+def compute_velocity(data: xr.DataArray) -> xr.DataArray:
+    """Velocity: the first time derivative of position, per ``space`` axis.
+
+    See :func:`compute_time_derivative` for the method and NaN behaviour;
+    units are space units per time unit (per second, or per frame when the
+    frame rate is unknown). Equals ``movement.kinematics.compute_velocity``.
+
+    Returns
+    -------
+    xarray.DataArray
+        Same dims as ``data``, named ``"velocity"``.
+    """
+    require_dims(data, ["time", "space"], "compute_velocity")
+    _require_time_points(data, 2, "compute_velocity")
+    return _named(_derivative(data, 1), "velocity", data)
+
+
+@log_operation
+def compute_acceleration(data: xr.DataArray) -> xr.DataArray:
+    """Acceleration: the derivative of the velocity (two central differences).
+
+    Returns
+    -------
+    xarray.DataArray
+        Same dims as ``data``, named ``"acceleration"``.
+    """
+    require_dims(data, ["time", "space"], "compute_acceleration")
+    _require_time_points(data, 2, "compute_acceleration")
+    return _named(_derivative(data, 2), "acceleration", data)
+
+
+@log_operation
+def compute_speed(data: xr.DataArray) -> xr.DataArray:
+    """Speed: the length of the velocity vector.
+
+    Returns
+    -------
+    xarray.DataArray
+        The dims of ``data`` without ``space``, named ``"speed"``; NaN where
+        any component of the velocity is NaN.
+    """
+    require_dims(data, ["time", "space"], "compute_speed")
+    _require_time_points(data, 2, "compute_speed")
+    return _named(_norm(_derivative(data, 1)), "speed", data)
+
+
+@log_operation
+def compute_forward_displacement(data: xr.DataArray) -> xr.DataArray:
+    """Vector from each position to the next one: ``x[t+1] - x[t]``.
+
+    The last sample has no next position and is NaN (``movement`` 0.17 puts
+    0 there, which reads as "did not move"). A NaN position makes the two
+    displacements that touch it NaN.
+
+    Returns
+    -------
+    xarray.DataArray
+        Same dims as ``data``, named ``"forward_displacement"``.
+    """
+    require_dims(data, ["time", "space"], "compute_forward_displacement")
+    return _named(data.shift(time=-1) - data, "forward_displacement", data)
+
+
+@log_operation
+def compute_backward_displacement(data: xr.DataArray) -> xr.DataArray:
+    """Vector from each position back to the previous one: ``x[t-1] - x[t]``.
+
+    The first sample is NaN (no previous position).
+
+    Returns
+    -------
+    xarray.DataArray
+        Same dims as ``data``, named ``"backward_displacement"``.
+    """
+    require_dims(data, ["time", "space"], "compute_backward_displacement")
+    return _named(data.shift(time=1) - data, "backward_displacement", data)

@@ -1,0 +1,180 @@
+"""Where an animal faces: forward vector, heading angle, angular velocity."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import Literal
+
+import numpy as np
+import xarray as xr
+
+from movement_like.dataset import log_operation
+from movement_like.kinematics._vectors import (
+    _named,
+    _norm,
+    _require_2d,
+    _require_time_points,
+    _xy,
+)
+from movement_like.utils import require_dims, time_values
+
+
+# --------------------------------------------------------------------------- #
+# heading
+# --------------------------------------------------------------------------- #
+def _forward_vector(
+    data: xr.DataArray, left_keypoint: Hashable, right_keypoint: Hashable, camera_view: str
+) -> xr.DataArray:
+    require_dims(data, ["time", "space", "keypoints"], "compute_forward_vector")
+    _require_2d(data, "compute_forward_vector")
+    if camera_view not in ("top_down", "bottom_up"):
+        raise ValueError(
+            f"camera_view must be 'top_down' or 'bottom_up', got {camera_view!r}"
+        )
+    if left_keypoint == right_keypoint:
+        raise ValueError("the left and right keypoints must differ")
+    names = list(data["keypoints"].values)
+    missing = [k for k in (left_keypoint, right_keypoint) if k not in names]
+    if missing:
+        raise ValueError(f"keypoint(s) {missing} not found; the data has keypoints {names}")
+    across = data.sel(keypoints=left_keypoint, drop=True) - data.sel(
+        keypoints=right_keypoint, drop=True
+    )
+    rx, ry = _xy(across)
+    # forward = (right -> left) x up, with up = -z seen from above, +z from below
+    sign = 1.0 if camera_view == "top_down" else -1.0
+    forward = xr.concat([-sign * ry, sign * rx], dim="space", coords="minimal")
+    forward = forward.assign_coords(space=["x", "y"])
+    length = _norm(forward)
+    forward = forward / length.where(length > 0)
+    dims = [d for d in data.dims if d != "keypoints"]
+    return forward.transpose(*dims)
+
+
+@log_operation
+def compute_forward_vector(
+    data: xr.DataArray,
+    left_keypoint: Hashable,
+    right_keypoint: Hashable,
+    camera_view: Literal["top_down", "bottom_up"] = "top_down",
+) -> xr.DataArray:
+    """Compute the unit vector pointing where the animal faces, from a left/right pair.
+
+    The vector is perpendicular to the right-to-left vector (e.g. right ear to
+    left ear), turned towards the front: for a camera looking down on the
+    animal (``"top_down"``) that is the right-to-left vector turned by +90
+    degrees in the data's axes; seen from below (``"bottom_up"``) the left and
+    right swap, so it is turned by -90 degrees. 2-D positions only.
+
+    Parameters
+    ----------
+    data
+        2-D positions with ``time``, ``keypoints`` and ``space``.
+    left_keypoint, right_keypoint
+        The pair across the body, e.g. ``"left_ear"``, ``"right_ear"``.
+    camera_view
+        ``"top_down"`` (camera above the animal) or ``"bottom_up"``.
+
+    Returns
+    -------
+    xarray.DataArray
+        The dims of ``data`` without ``keypoints``, ``space`` = x, y, named
+        ``"forward_vector"``; NaN where either keypoint is missing or both
+        coincide.
+    """
+    return _named(
+        _forward_vector(data, left_keypoint, right_keypoint, camera_view),
+        "forward_vector",
+        data,
+    )
+
+
+@log_operation
+def compute_forward_vector_angle(
+    data: xr.DataArray,
+    left_keypoint: Hashable,
+    right_keypoint: Hashable,
+    reference_vector: Sequence[float] | np.ndarray | xr.DataArray = (1.0, 0.0),
+    camera_view: Literal["top_down", "bottom_up"] = "top_down",
+    in_degrees: bool = False,
+) -> xr.DataArray:
+    """Heading angle: the angle from ``reference_vector`` to the forward vector.
+
+    Counter-clockwise positive in the data's axes, in (-pi, pi]. With the
+    default reference ``(1, 0)`` an animal facing +x has heading 0 and one
+    facing +y has heading +pi/2.
+
+    Parameters
+    ----------
+    data, left_keypoint, right_keypoint, camera_view
+        As in :func:`compute_forward_vector`.
+    reference_vector
+        A 2-vector, or a DataArray with ``space`` (and e.g. ``time``) dims.
+    in_degrees
+        Return degrees instead of radians.
+
+    Returns
+    -------
+    xarray.DataArray
+        The dims of ``data`` without ``keypoints`` and ``space``, named
+        ``"forward_vector_angle"``, ``attrs["units"]`` radians or degrees.
+    """
+    forward = _forward_vector(data, left_keypoint, right_keypoint, camera_view)
+    if isinstance(reference_vector, xr.DataArray):
+        ref_x, ref_y = _xy(reference_vector)
+    else:
+        ref = np.asarray(reference_vector, dtype=np.float64).ravel()
+        if ref.shape != (2,):
+            raise ValueError(f"reference_vector must have 2 components, got {ref.shape[0]}")
+        ref_x, ref_y = ref
+    fx, fy = _xy(forward)
+    angle = np.arctan2(ref_x * fy - ref_y * fx, ref_x * fx + ref_y * fy)
+    angle = xr.where(angle <= -np.pi, np.pi, angle)
+    units = "radians"
+    if in_degrees:
+        angle = np.rad2deg(angle)
+        units = "degrees"
+    return _named(angle, "forward_vector_angle", data, units=units)
+
+
+@log_operation
+def compute_angular_velocity(angle: xr.DataArray, in_degrees: bool = False) -> xr.DataArray:
+    """Rate of change of an angle over ``time``, unwrapped across the +-pi seam.
+
+    Uses the same central differences on the ``time`` values as
+    :func:`compute_time_derivative`, but on angle steps wrapped into
+    [-pi, pi), so a heading crossing from +179 to -179 degrees turns by 2
+    degrees, not -358. This assumes the angle changes by less than half a
+    turn between samples. NaN angles make their neighbours' rates NaN.
+
+    Parameters
+    ----------
+    angle
+        Angles with a ``time`` dim, e.g. from :func:`compute_forward_vector_angle`.
+    in_degrees
+        Whether ``angle`` is in degrees (the result then is degrees per time
+        unit); radians otherwise.
+
+    Returns
+    -------
+    xarray.DataArray
+        Same dims as ``angle``, named ``"angular_velocity"``.
+    """
+    require_dims(angle, ["time"], "compute_angular_velocity")
+    _require_time_points(angle, 2, "compute_angular_velocity")
+    turn = 360.0 if in_degrees else 2 * np.pi
+    times = xr.DataArray(time_values(angle), dims=["time"], coords={"time": angle["time"]})
+    step = angle.shift(time=-1) - angle  # angle[i+1] - angle[i]
+    step = (step + turn / 2) % turn - turn / 2
+    previous = step.shift(time=1)  # angle[i] - angle[i-1]
+    ahead = times.shift(time=-1) - times
+    behind = times - times.shift(time=1)
+    interior = (behind**2 * step + ahead**2 * previous) / (behind * ahead * (behind + ahead))
+    is_first = xr.zeros_like(times, dtype=bool)
+    is_first[0] = True
+    is_last = xr.zeros_like(times, dtype=bool)
+    is_last[-1] = True
+    rate = xr.where(is_first, step / ahead, xr.where(is_last, previous / behind, interior))
+    rate = rate.transpose(*angle.dims)
+    units = "degrees" if in_degrees else "radians"
+    return _named(rate, "angular_velocity", angle, units=f"{units} per time unit")

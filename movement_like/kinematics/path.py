@@ -1,0 +1,156 @@
+"""Measures of the path a point travels: length, straightness, turning angle."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+import xarray as xr
+
+from movement_like.dataset import log_operation
+from movement_like.kinematics._vectors import (
+    NAN_POLICIES,
+    _named,
+    _norm,
+    _require_2d,
+    _require_time_points,
+    _signed_angle,
+    _xy,
+)
+from movement_like.utils import require_dims
+
+# --------------------------------------------------------------------------- #
+# path measures
+# --------------------------------------------------------------------------- #
+
+def _segment_lengths(data: xr.DataArray) -> xr.DataArray:
+    """Lengths of the steps ``t -> t+1`` (``time`` labelled by the step's start)."""
+    steps = data.isel(time=slice(1, None)).data - data.isel(time=slice(None, -1)).data
+    step_array = data.isel(time=slice(None, -1)).copy(data=steps)
+    return _norm(step_array)
+
+
+def _path_length(data: xr.DataArray, nan_policy: str) -> xr.DataArray:
+    if nan_policy == "ffill":
+        lengths = _segment_lengths(data.ffill("time"))
+        return lengths.sum("time", min_count=1)
+    lengths = _segment_lengths(data)
+    if nan_policy == "propagate":
+        return lengths.sum("time", skipna=False)
+    known = lengths.notnull().sum("time")
+    total = lengths.sum("time", skipna=True)
+    return (total * (lengths.sizes["time"] / known)).where(known > 0)
+
+
+def _check_nan_policy(nan_policy: str, what: str) -> None:
+    if nan_policy not in NAN_POLICIES:
+        raise ValueError(
+            f"{what}: unknown nan_policy {nan_policy!r}; choose one of {list(NAN_POLICIES)}"
+        )
+
+
+@log_operation
+def compute_path_length(
+    data: xr.DataArray,
+    start: Any = None,
+    stop: Any = None,
+    nan_policy: Literal["ffill", "scale", "propagate"] = "ffill",
+) -> xr.DataArray:
+    """Length of the path travelled: the sum of the step lengths over ``time``.
+
+    Parameters
+    ----------
+    data
+        Positions with ``time`` and ``space``.
+    start, stop
+        Optional ``time`` labels bounding the path (both included), as in
+        ``data.sel(time=slice(start, stop))``.
+    nan_policy
+        What missing positions do:
+
+        ``"ffill"`` (default)
+            a gap is bridged by the straight line from the last known
+            position to the next known one (missing positions are carried
+            forward); missing samples at the start are skipped. An
+            all-missing track gives NaN.
+        ``"scale"``
+            sum the steps whose both ends are known, then scale up by
+            ``n_steps / n_known_steps`` (assumes the missing steps look like
+            the known ones). NaN when no step is known.
+        ``"propagate"``
+            any missing position makes the path length NaN.
+
+    Returns
+    -------
+    xarray.DataArray
+        The dims of ``data`` without ``time`` and ``space``, named
+        ``"path_length"``.
+    """
+    require_dims(data, ["time", "space"], "compute_path_length")
+    _check_nan_policy(nan_policy, "compute_path_length")
+    if start is not None or stop is not None:
+        data = data.sel(time=slice(start, stop))
+    _require_time_points(data, 2, "compute_path_length")
+    return _named(_path_length(data, nan_policy), "path_length", data)
+
+
+@log_operation
+def compute_path_straightness(
+    data: xr.DataArray, nan_policy: Literal["ffill", "scale", "propagate"] = "ffill"
+) -> xr.DataArray:
+    """Straightness index: straight-line distance from start to end / path length.
+
+    1 for a straight path, towards 0 for a winding one. Start and end are the
+    first and last known positions of each track; the path length follows
+    ``nan_policy`` (see :func:`compute_path_length`). NaN when the path
+    length is 0 or unknown.
+
+    Returns
+    -------
+    xarray.DataArray
+        The dims of ``data`` without ``time`` and ``space``, named
+        ``"straightness"``.
+    """
+    require_dims(data, ["time", "space"], "compute_path_straightness")
+    _check_nan_policy(nan_policy, "compute_path_straightness")
+    _require_time_points(data, 2, "compute_path_straightness")
+    filled = data.ffill("time").bfill("time")
+    chord = _norm(filled.isel(time=-1, drop=True) - filled.isel(time=0, drop=True))
+    length = _path_length(data, nan_policy)
+    return _named(chord / length.where(length > 0), "straightness", data)
+
+
+@log_operation
+def compute_turning_angle(
+    data: xr.DataArray, in_degrees: bool = False, min_step_length: float = 0.0
+) -> xr.DataArray:
+    """Signed turn at each position: the angle from step ``t-1 -> t`` to step ``t -> t+1``.
+
+    Counter-clockwise in the data's own axes is positive; values lie in
+    (-pi, pi]. The first and last samples have no turn and are NaN, and so is
+    every turn next to a step not longer than ``min_step_length`` (a
+    direction is meaningless for a point that did not move) or next to a
+    missing position. A constant angular velocity ``w`` along a circle gives
+    ``w * dt`` at every interior sample.
+
+    Returns
+    -------
+    xarray.DataArray
+        The dims of ``data`` without ``space``, named ``"turning_angle"``,
+        with ``attrs["units"]`` ``"radians"`` or ``"degrees"``.
+    """
+    require_dims(data, ["time", "space"], "compute_turning_angle")
+    _require_2d(data, "compute_turning_angle")
+    incoming = data - data.shift(time=1)
+    outgoing = data.shift(time=-1) - data
+    ix, iy = _xy(incoming)
+    ox, oy = _xy(outgoing)
+    angle = _signed_angle(ix, iy, ox, oy)
+    too_short = (_norm(incoming) <= min_step_length) | (_norm(outgoing) <= min_step_length)
+    known = incoming.notnull().all("space") & outgoing.notnull().all("space")
+    angle = angle.where(~too_short & known)
+    units = "radians"
+    if in_degrees:
+        angle = np.rad2deg(angle)
+        units = "degrees"
+    return _named(angle, "turning_angle", data, units=units)
