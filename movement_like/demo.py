@@ -69,7 +69,7 @@ def _stack_layers(arrays: dict[str, xr.DataArray]) -> xr.DataArray:
 
     first = next(iter(arrays.values()))
     stacked = xr.concat(
-        [a.drop_vars("layers", errors="ignore") for a in arrays.values()],
+        [a.drop_vars(["layers", "layer_file"], errors="ignore") for a in arrays.values()],
         dim=xr.Variable("layers", list(arrays)),
         coords="minimal",
         compat="override",
@@ -79,79 +79,117 @@ def _stack_layers(arrays: dict[str, xr.DataArray]) -> xr.DataArray:
     return stacked.transpose("layers", *first.dims)
 
 
-def summary_table(state: xr.Dataset, reference_layer: str = "manual") -> pd.DataFrame:
-    """Per layer and keypoint: missing points, agreement with the manual clicks, speed, jitter.
+def _state(
+    ds: xr.Dataset, position: xr.DataArray, speed: xr.DataArray, steps: list[xr.DataArray]
+) -> xr.Dataset:
+    """Assemble the saved state: every stage as a layer, confidence, speed and the full log."""
+    import json
+
+    import xarray as xr
+
+    from movement_like.dataset import read_log
+
+    confidence = ds["confidence"].drop_vars("layer_file", errors="ignore").reindex(
+        layers=position["layers"].values)
+    log = read_log(ds)
+    for step in steps:  # each step's log starts from its input's: keep only what is new
+        log += [entry for entry in read_log(step) if entry not in log]
+    attrs = {k: v for k, v in ds.attrs.items() if k != "log"}
+    attrs["log"] = json.dumps(log)
+    variables = {"position": position, "confidence": confidence, "speed": speed}
+    for variable in variables.values():
+        variable.attrs = {}
+    return xr.Dataset(variables, attrs=attrs)
+
+
+def summary_table(
+    state: xr.Dataset, reference_layer: str = "manual", filled_layer: str = FILLED
+) -> pd.DataFrame:
+    """One row per layer: missing points, agreement with the clicks and the LK fill, speed, jitter.
 
     Parameters
     ----------
     state
         A dataset with ``position (layers, time, individuals, keypoints, space)``
-        and optionally ``speed`` over some of the layers.
+        and ``speed (layers, time, individuals, keypoints)``.
     reference_layer
-        The sparse manual layer: each layer's RMSE is taken on the frames it annotates.
+        The sparse manual layer: ``rmse_vs_clicks_px`` is taken on the frames it annotates.
+    filled_layer
+        The manual layer filled by optical flow: ``rmse_vs_lk_fill_px`` is taken
+        on every frame both have.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``layer, keypoint, missing_%, rmse_vs_manual_px, mean_speed_px_s,
-        jitter_px`` (jitter: median absolute second difference of the position,
-        the frame-to-frame wobble that smoothing removes).
+        Columns ``layer, missing_%, rmse_vs_clicks_px, rmse_vs_lk_fill_px,
+        mean_speed_px_s, jitter_px``, each over every individual and keypoint.
+        Jitter is the median size of the second difference of the position,
+        the frame-to-frame wobble that smoothing removes.
     """
     import numpy as np
     import pandas as pd
 
-    position = state["position"].isel(individuals=0)
-    reference = position.sel(layers=reference_layer)
+    dims = ("time", "individuals", "keypoints", "space")
+    position = state["position"].transpose("layers", *dims)
+
+    def rmse(values: np.ndarray, reference: np.ndarray) -> float:
+        error = np.sum((values - reference) ** 2, axis=-1)  # NaN where either is missing
+        return float(np.sqrt(np.nanmean(error))) if np.isfinite(error).any() else np.nan
+
+    clicks = position.sel(layers=reference_layer).values
+    filled = position.sel(layers=filled_layer).values if filled_layer in position.layers else None
     rows = []
     for layer in position["layers"].values:
-        for keypoint in position["keypoints"].values:
-            trace = position.sel(layers=layer, keypoints=keypoint).transpose("time", "space").values
-            ref = reference.sel(keypoints=keypoint).transpose("time", "space").values
-            missing = np.isnan(trace).any(axis=1)
-            shared = ~missing & ~np.isnan(ref).any(axis=1)
-            rmse = (float(np.sqrt(np.mean(np.sum((trace[shared] - ref[shared]) ** 2, axis=1))))
-                    if shared.any() and layer != reference_layer else np.nan)
-            second = np.diff(trace, n=2, axis=0)
-            wobble = np.linalg.norm(second, axis=1)
-            jitter = float(np.nanmedian(wobble)) if np.isfinite(wobble).any() else np.nan
-            mean_speed = np.nan
-            if "speed" in state and layer in state["speed"]["layers"].values:
-                speed = state["speed"].isel(individuals=0).sel(layers=layer, keypoints=keypoint)
-                mean_speed = float(speed.mean(skipna=True))
-            rows.append({
-                "layer": str(layer), "keypoint": str(keypoint),
-                "missing_%": round(100 * float(missing.mean()), 1),
-                "rmse_vs_manual_px": round(rmse, 2), "mean_speed_px_s": round(mean_speed, 1),
-                "jitter_px": round(jitter, 2),
-            })
-    return pd.DataFrame(rows)
+        values = position.sel(layers=layer).values
+        missing = np.isnan(values).any(axis=-1)
+        wobble = np.linalg.norm(np.diff(values, n=2, axis=0), axis=-1)
+        speed = state["speed"].sel(layers=layer).values if "speed" in state else np.nan
+        rows.append({
+            "layer": str(layer),
+            "missing_%": 100 * float(missing.mean()),
+            "rmse_vs_clicks_px": np.nan if layer == reference_layer else rmse(values, clicks),
+            "rmse_vs_lk_fill_px": (np.nan if filled is None or layer in (filled_layer,
+                                                                           reference_layer)
+                                   else rmse(values, filled)),
+            "mean_speed_px_s": float(np.nanmean(speed)) if np.isfinite(speed).any() else np.nan,
+            "jitter_px": float(np.nanmedian(wobble)) if np.isfinite(wobble).any() else np.nan,
+        })
+    return pd.DataFrame(rows).round(2)
+
+
+#: Colours of the layers in the figure: raw predictions, smoothed, optical-flow fill, clicks.
+COLOURS = {"dlc": "#ff7f0e", SMOOTHED: "#1f77b4", FILLED: "#2ca02c", "manual": "#d62728",
+           INTERPOLATED: "#999999"}
 
 
 def _figure(state: xr.Dataset, video: Path, manual: str, dlc: str, keypoint: str) -> Any:
+    """Three panels: every label over the frame, one label zoomed across layers, its speed."""
     import numpy as np
 
     from movement_like import plots
 
-    fig, (ax_frame, ax_speed) = plots.new_figure(1, 2, figsize=(14, 5.5),
-                                                 width_ratios=[1.15, 1])
+    fig, (ax_all, ax_zoom, ax_speed) = plots.new_figure(
+        1, 3, figsize=(17, 5.5), width_ratios=[1.25, 1, 1.1])
     position = state["position"]
     frame_index = int(position["frame"].values[0]) if "frame" in position.coords else 0
+    frame = plots.read_video_frame(video, frame_index)
     plots.plot_trajectory(
-        position, keypoints=keypoint, layers=[dlc, SMOOTHED, FILLED, manual],
-        video=video, frame_index=frame_index, ax=ax_frame,
-        title=f"keypoint {keypoint}: trajectories over video frame {frame_index}",
-    )
+        position, layers=[SMOOTHED, manual], frame=frame, ax=ax_all,
+        colors=[COLOURS[SMOOTHED], COLOURS["manual"]],
+        title=f"every label over video frame {frame_index}: smoothed track and clicks")
+    plots.plot_trajectory(
+        position, keypoints=keypoint, layers=[dlc, SMOOTHED, FILLED, manual], frame=frame,
+        ax=ax_zoom, margin=6.0,
+        colors=[COLOURS["dlc"], COLOURS[SMOOTHED], COLOURS[FILLED], COLOURS["manual"]],
+        title=f"label {keypoint}, zoomed: every layer")
     speed = state["speed"].isel(individuals=0).sel(keypoints=keypoint)
     time = np.asarray(speed["time"].values, dtype=float)
-    styles = {INTERPOLATED: dict(color="#bbbbbb", linewidth=1),
-              SMOOTHED: dict(color=plots.PALETTE[1], linewidth=1.6),
-              FILLED: dict(color=plots.PALETTE[2], linewidth=1.6)}
-    for layer in speed["layers"].values:
-        ax_speed.plot(time, speed.sel(layers=layer).values, label=str(layer),
-                      **styles.get(str(layer), {}))
+    for layer, width in ((INTERPOLATED, 1.0), (FILLED, 1.6), (SMOOTHED, 1.6)):
+        ax_speed.plot(time, speed.sel(layers=layer).values, label=layer, color=COLOURS[layer],
+                      linewidth=width)
     ax_speed.set_xlabel("time (seconds)")
     ax_speed.set_ylabel("speed (pixels / second)")
-    ax_speed.set_title(f"keypoint {keypoint}: speed", loc="left")
+    ax_speed.set_title(f"label {keypoint}: speed", loc="left")
     ax_speed.legend(fontsize="small")
     return fig
 
@@ -237,32 +275,27 @@ def run_demo(
     stages = {manual: manual_position, FILLED: filled_position, dlc: dlc_position,
               FILTERED: filtered, INTERPOLATED: interpolated, SMOOTHED: smoothed_position}
     position = _stack_layers(stages)
-    speed = kinematics.compute_speed(position.sel(layers=[FILLED, INTERPOLATED, SMOOTHED]))
+    speed = kinematics.compute_speed(position)
     say("6. computed speed")
 
-    confidence = ds["confidence"].reindex(layers=list(stages))
-    state = ds.drop_vars(["position", "confidence"]).drop_dims("layers", errors="ignore")
-    state = state.assign_coords(layers=list(stages)).assign(
-        position=position, confidence=confidence.transpose(*ds["confidence"].dims),
-        speed=speed)
-    state.attrs.update(
-        pipeline=(f"{manual} -> {FILLED} (fill_gaps_optical_flow); {dlc} -> {FILTERED} "
-                  f"(filter_by_confidence {threshold}) -> {INTERPOLATED} (interpolate_over_time "
-                  f"max_gap={max_gap}) -> {SMOOTHED} (reduce_jitter {window} s)"),
-        log=position.attrs.get("log", ds.attrs.get("log", "[]")),
-    )
+    state = _state(ds, position, speed, [filled_position, smoothed_position, speed])
+    state.attrs["pipeline"] = (
+        f"{manual} -> {FILLED} (fill_gaps_optical_flow); {dlc} -> {FILTERED} "
+        f"(filter_by_confidence, threshold {threshold}) -> {INTERPOLATED} "
+        f"(interpolate_over_time, max_gap {max_gap}) -> {SMOOTHED} (reduce_jitter, {window} s); "
+        "speed of every layer (compute_speed)")
     save_netcdf(state, nc_path, overwrite=overwrite)
     say(f"7. saved the state to {nc_path}")
 
     keypoint = str(ds["keypoints"].values[0])
     figure = _figure(state, video, manual, dlc, keypoint)
-    figure.savefig(png_path, dpi=110)
+    figure.savefig(png_path, dpi=100)
     say(f"   drew {png_path}")
 
     table = summary_table(state, reference_layer=manual)
     if verbose:
         print()
-        print(table.to_string(index=False))
+        print(table.to_string(index=False, na_rep="-"))
     return DemoResult(state=state, netcdf_path=nc_path, figure_path=png_path, summary=table)
 
 

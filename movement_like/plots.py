@@ -125,6 +125,8 @@ def plot_trajectory(
     frame_index: int = 0,
     ax: Axes | None = None,
     title: str | None = None,
+    colors: Sequence[str] | None = None,
+    margin: float | None = None,
 ) -> Figure:
     """Draw x–y trajectories over a video frame (image coordinates, y down).
 
@@ -147,6 +149,11 @@ def plot_trajectory(
         Draw into these axes instead of a new figure.
     title
         Axes title.
+    colors
+        One colour per layer (default: :data:`PALETTE`).
+    margin
+        Zoom onto the drawn points: show only their bounding box plus this many
+        pixels (default: the whole frame).
 
     Returns
     -------
@@ -166,7 +173,8 @@ def plot_trajectory(
     markers = ["o", "s", "^", "D", "v", "P", "X", "*"]
     for li, layer in enumerate(layer_names):
         per_layer = data if layer is None else data.sel(layers=layer)
-        colour = PALETTE[li % len(PALETTE)]
+        palette = list(colors) if colors else PALETTE
+        colour = palette[li % len(palette)]
         for ki, keypoint in enumerate(keypoint_names):
             trace = per_layer if keypoint is None else per_layer.sel(keypoints=keypoint)
             x = np.asarray(trace.sel(space="x").values, dtype=float)
@@ -183,8 +191,16 @@ def plot_trajectory(
                         if present.any() else None, markersize=4)
     if frame is not None:
         height, width = frame.shape[:2]
-        ax.set_xlim(-0.5, width - 0.5)
-        ax.set_ylim(height - 0.5, -0.5)
+        left, right, top, bottom = -0.5, width - 0.5, -0.5, height - 0.5
+        if margin is not None:
+            drawn = np.concatenate([np.column_stack(line.get_data()) for line in ax.lines])
+            drawn = drawn[np.isfinite(drawn).all(axis=1)]
+            if drawn.size:
+                low, high = drawn.min(axis=0) - margin, drawn.max(axis=0) + margin
+                left, right = max(left, low[0]), min(right, high[0])
+                top, bottom = max(top, low[1]), min(bottom, high[1])
+        ax.set_xlim(left, right)
+        ax.set_ylim(bottom, top)
     else:
         ax.invert_yaxis()
         ax.set_aspect("equal", adjustable="datalim")
