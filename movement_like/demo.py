@@ -64,6 +64,11 @@ def _find_layer(names: list[str], test: Any, what: str) -> str:
     return matches[0]
 
 
+def _missing(position: xr.DataArray) -> int:
+    """Count the missing points (x or y NaN)."""
+    return int(position.isnull().any("space").sum())
+
+
 def _stack_layers(arrays: dict[str, xr.DataArray]) -> xr.DataArray:
     import xarray as xr
 
@@ -255,18 +260,18 @@ def run_demo(
     manual_position = ds["position"].sel(layers=manual)
     filled = fill_gaps_optical_flow(manual_position, video, progress=progress)
     filled_position = filled["position"] if hasattr(filled, "data_vars") else filled
-    say(f"2. filled the manual layer's gaps with LK-RSTC: {int(manual_position.isnull().any('space').sum())}"
-        f" missing points -> {int(filled_position.isnull().any('space').sum())}")
+    say(f"2. filled the manual layer's gaps with LK-RSTC: {_missing(manual_position)} "
+        f"missing points -> {_missing(filled_position)}")
 
     dlc_position = ds["position"].sel(layers=dlc)
     filtered = filtering.filter_by_confidence(
         dlc_position, ds["confidence"].sel(layers=dlc), threshold=threshold)
-    dropped = int(filtered.isnull().any("space").sum() - dlc_position.isnull().any("space").sum())
+    dropped = _missing(filtered) - _missing(dlc_position)
     say(f"3. dropped {dropped} DeepLabCut points with likelihood < {threshold}")
 
     interpolated = filtering.interpolate_over_time(filtered, max_gap=max_gap)
     say(f"4. interpolated gaps of up to {max_gap} frames: "
-        f"{int(interpolated.isnull().any('space').sum())} points still missing")
+        f"{_missing(interpolated)} points still missing")
 
     smoothed = reduce_jitter(interpolated, video, window=window, progress=progress)
     smoothed_position = smoothed["position"] if hasattr(smoothed, "data_vars") else smoothed

@@ -20,5 +20,6 @@ print("SLEAP -> DeepLabCut -> dataset: same positions")
 # VIA tracks → bounding boxes dataset → netCDF
 boxes = load_bboxes.from_file(sample_data.fetch_dataset_paths("three_mice_via")["bboxes"],
                               fps=30)
-print("boxes of", [str(name) for name in boxes.individuals.values], "on", boxes.sizes["time"], "frames")
+names = [str(name) for name in boxes.individuals.values]
+print("boxes of", names, "on", boxes.sizes["time"], "frames")
 save_netcdf(boxes, "three_mice_boxes.nc", overwrite=True)
