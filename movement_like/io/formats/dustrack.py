@@ -50,6 +50,9 @@ __all__ = [
     "find_video",
     "read_trackermap",
     "read_layer_json",
+    "read_layer_arrays",
+    "layer_points",
+    "layer_dict",
     "layer_to_json_text",
     "list_layers",
     "from_dustrack_layers",
@@ -266,8 +269,12 @@ def _reject_duplicate_keys(path: Path):
     return hook
 
 
-def read_layer_json(path: str | os.PathLike) -> dict[str, dict[int, tuple[float, float]]]:
-    """Read and check a DUSTrack layer JSON.
+#: One label of a layer as arrays: int64 frames ``(n,)`` and float64 ``[x, y]`` ``(n, 2)``.
+LabelPoints = tuple[np.ndarray, np.ndarray]
+
+
+def read_layer_arrays(path: str | os.PathLike) -> dict[str, LabelPoints]:
+    """Read and check a DUSTrack layer JSON into arrays.
 
     Parameters
     ----------
@@ -277,8 +284,9 @@ def read_layer_json(path: str | os.PathLike) -> dict[str, dict[int, tuple[float,
     Returns
     -------
     dict
-        ``{label: {frame: (x, y)}}`` with int frames and float coordinates, in
-        file order. Empty labels (``{}``) are kept.
+        ``{label: (frames, xy)}`` in file order: ``frames`` int64 ``(n,)`` in
+        file order and ``xy`` float64 ``(n, 2)``. Empty labels (``{}``) are kept
+        with ``n = 0``.
 
     Raises
     ------
@@ -295,39 +303,89 @@ def read_layer_json(path: str | os.PathLike) -> dict[str, dict[int, tuple[float,
         raise FileFormatError(
             path, f"not a UTF-8 text file ({exc})", "a layer is a JSON file"
         ) from exc
-    try:
-        raw = json.loads(
-            text,
-            parse_constant=_NonFinite,
-            object_pairs_hook=_reject_duplicate_keys(path),
-        )
-    except json.JSONDecodeError as exc:
-        raise FileFormatError(
-            path, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-            "a DUSTrack layer is {label: {frame: [x, y]}}",
-        ) from exc
+    raw = _parse_json(path, text, check_duplicates=False)
     if not isinstance(raw, dict):
         raise FileFormatError(
             path, f"the top level is a JSON {type(raw).__name__}, not an object",
             "a DUSTrack layer is {label: {frame: [x, y]}}",
         )
-    layer: dict[str, dict[int, tuple[float, float]]] = {}
+    n_values = 0
+    layer: dict[str, LabelPoints] = {}
     for label, frames in raw.items():
         if not isinstance(frames, dict):
             raise FileFormatError(
                 path, f"label {label!r} maps to a {_json_type(frames)}, not an object",
                 "each label maps frame numbers to [x, y], e.g. {\"12\": [10.5, 20.0]}",
             )
-        points: dict[int, tuple[float, float]] = {}
-        for frame_key, value in frames.items():
-            if not _DIGITS.fullmatch(frame_key):
-                raise FileFormatError(
-                    path, f"label {label!r}: frame key {frame_key!r} is not a non-negative integer",
-                    "frame keys are 0-based frame numbers such as \"12\"",
-                )
-            points[int(frame_key)] = _point(path, label, frame_key, value)
-        layer[label] = points
+        layer[label] = _label_points(path, label, frames)
+        n_values += len(frames)
+    # A repeated key makes json keep only the last value, silently. Every point
+    # is one "[" in the text, so fewer points than "[" means something was
+    # dropped (or a label name holds "["): parse again, strictly, to say which.
+    if text.count("[") != n_values:
+        _parse_json(path, text, check_duplicates=True)
     return layer
+
+
+def read_layer_json(path: str | os.PathLike) -> dict[str, dict[int, tuple[float, float]]]:
+    """Read and check a DUSTrack layer JSON into ``{label: {frame: (x, y)}}``.
+
+    The checks and errors are those of :func:`read_layer_arrays`; labels keep
+    the file order, frames become ints and coordinates floats.
+    """
+    return {
+        label: {int(f): (x, y) for f, (x, y) in zip(frames.tolist(), xy.tolist(), strict=True)}
+        for label, (frames, xy) in read_layer_arrays(path).items()
+    }
+
+
+def _parse_json(path: Path, text: str, check_duplicates: bool) -> Any:
+    hook = _reject_duplicate_keys(path) if check_duplicates else None
+    try:
+        return json.loads(text, parse_constant=_NonFinite, object_pairs_hook=hook)
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(
+            path, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            "a DUSTrack layer is {label: {frame: [x, y]}}",
+        ) from exc
+
+
+_NUMBER_TYPES = frozenset((int, float))
+
+
+def _label_points(path: Path, label: str, frames: dict[str, Any]) -> LabelPoints:
+    """Check one label's ``{frame: [x, y]}`` and return it as arrays.
+
+    The fast path checks whole lists at once; on any doubt the slow path walks
+    point by point to name the offending frame.
+    """
+    keys = list(frames)
+    values = list(frames.values())
+    fast = (
+        all(key.isascii() and key.isdigit() for key in keys)
+        and all(type(v) is list and len(v) == 2 for v in values)
+        and {type(n) for v in values for n in v} <= _NUMBER_TYPES
+    )
+    if fast:
+        xy = np.array(values, dtype=np.float64).reshape(len(values), 2)
+        numbers = np.array([int(k) for k in keys], dtype=np.int64)
+        if np.isfinite(xy).all():
+            unique, counts = np.unique(numbers, return_counts=True)
+            if (counts > 1).any():
+                same = [k for k in keys if int(k) == unique[counts > 1][0]]
+                raise FileFormatError(
+                    path, f"label {label!r}: the frame keys {same} are the same frame",
+                    "keep one entry per frame",
+                )
+            return numbers, xy
+    for frame_key, value in frames.items():
+        if not _DIGITS.fullmatch(frame_key):
+            raise FileFormatError(
+                path, f"label {label!r}: frame key {frame_key!r} is not a non-negative integer",
+                "frame keys are 0-based frame numbers such as \"12\"",
+            )
+        _point(path, label, frame_key, value)
+    raise AssertionError("unreachable: the slow path must find what the fast path refused")
 
 
 def _json_type(value: Any) -> str:
@@ -359,18 +417,13 @@ def _point(path: Path, label: str, frame: str, value: Any) -> tuple[float, float
     return x, y
 
 
-def _layer_arrays(
-    layer: Mapping[str, Mapping[int, tuple[float, float]]], n_frames: int
-) -> tuple[list[str], np.ndarray]:
-    """Labels in numeric order and the ``(n_frames, 1, labels, 2)`` position array."""
+def _layer_arrays(layer: Mapping[str, LabelPoints], n_frames: int) -> tuple[list[str], np.ndarray]:
+    """Return the labels in numeric order and the ``(n_frames, 1, labels, 2)`` positions."""
     labels = sorted(layer, key=_label_sort_key)
     position = np.full((n_frames, 1, len(labels), 2), np.nan)
     for index, label in enumerate(labels):
-        points = layer[label]
-        if points:
-            frames = np.fromiter(points.keys(), dtype=np.int64, count=len(points))
-            values = np.array(list(points.values()), dtype=np.float64)
-            position[frames, 0, index, :] = values
+        frames, xy = layer[label]
+        position[frames, 0, index, :] = xy
     return labels, position
 
 
@@ -425,18 +478,18 @@ def read(
     path = Path(path).expanduser()
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such layer file")
-    data = read_layer_json(path)
+    data = read_layer_arrays(path)
     video_path = _resolve_video(path, video)
     video_frames = video_fps = None
     if video_path is not None and (n_frames is None or fps is None):
         video_frames, video_fps = _video_info(video_path)
     fps = fps if fps is not None else video_fps
-    last = max((f for points in data.values() for f in points), default=-1)
+    last = max((int(frames.max()) for frames, _ in data.values() if frames.size), default=-1)
     if n_frames is None:
         n_frames = video_frames if video_frames is not None else last + 1
     n_frames = int(n_frames)
     if last >= n_frames:
-        label = next(lab for lab, points in data.items() if last in points)
+        label = next(lab for lab, (frames, _) in data.items() if last in frames)
         where = f"the video {video_path}" if video_frames is not None else "n_frames"
         raise FileFormatError(
             path, f"label {label!r}, frame {last}: beyond the {n_frames} frames of {where}",
@@ -566,20 +619,21 @@ def _labels_of(keypoints: Sequence[str]) -> list[str]:
     return labels
 
 
-def layer_dict(
+def layer_points(
     ds: xr.Dataset, layer: str | None = None, individual: str | None = None
-) -> dict[str, dict[int, list[float]]]:
-    """Return one layer of ``ds`` as DUSTrack's ``{label: {frame: [x, y]}}``.
+) -> dict[str, LabelPoints]:
+    """Return one layer of ``ds`` as ``{label: (frames, xy)}`` arrays, ready to write.
 
     Labels are sorted numerically, frames ascending; only points whose x and y
-    are both finite are kept; labels without points stay as empty dicts.
+    are both finite are kept; labels without points are kept, empty.
 
     Raises
     ------
     InvalidDatasetError
         If the dataset is not 2-D, has several layers or individuals and none was
-        chosen, has keypoints that are not labels, or holds a point with one
-        finite and one missing coordinate (the message names label and frame).
+        chosen, has keypoints that are not labels, repeats a frame, or holds a
+        point with one finite and one missing coordinate (the message names
+        label and frame).
     """
     validate_poses(ds)
     ds, _ = _select_layer(ds, layer)
@@ -595,6 +649,10 @@ def layer_dict(
     keypoints = [str(k) for k in ds["keypoints"].values]
     labels = _labels_of(keypoints)
     frames = _frame_numbers(ds)
+    time_order = np.argsort(frames, kind="stable")
+    repeated = np.flatnonzero(np.diff(frames[time_order]) == 0)
+    if repeated.size:
+        raise InvalidDatasetError(f"frame {frames[time_order][repeated[0]]} appears twice")
     position = np.asarray(ds["position"].transpose("time", "keypoints", "space").values)
     finite = np.isfinite(position)
     both = finite.all(axis=-1)
@@ -606,21 +664,53 @@ def layer_dict(
             "which DUSTrack cannot store; set both to NaN or fill both"
         )
     order = sorted(range(len(labels)), key=lambda i: _label_sort_key(labels[i]))
-    time_order = np.argsort(frames, kind="stable")
-    result: dict[str, dict[int, list[float]]] = {}
+    result: dict[str, LabelPoints] = {}
     for k in order:
         kept = time_order[both[time_order, k]]
-        result[labels[k]] = {
-            int(frames[t]): [float(position[t, k, 0]), float(position[t, k, 1])] for t in kept
-        }
+        result[labels[k]] = (frames[kept], position[kept, k, :].astype(np.float64))
     return result
+
+
+def layer_dict(
+    ds: xr.Dataset, layer: str | None = None, individual: str | None = None
+) -> dict[str, dict[int, list[float]]]:
+    """Return one layer of ``ds`` as DUSTrack's ``{label: {frame: [x, y]}}``.
+
+    Same content and checks as :func:`layer_points`, with Python ints and floats.
+    """
+    return {
+        label: dict(zip(frames.tolist(), xy.tolist(), strict=True))
+        for label, (frames, xy) in layer_points(ds, layer, individual).items()
+    }
+
+
+def _json_text(points: Mapping[str, LabelPoints]) -> str:
+    """Format a layer exactly as ``json.dumps(layer_dict, indent=4)`` does, faster.
+
+    ``json.dumps`` with an indent runs the pure-Python encoder; this builds the
+    same lines directly (``float.__repr__`` is what json uses for floats).
+    """
+    if not points:
+        return "{}"
+    blocks = []
+    for label, (frames, xy) in points.items():
+        key = json.dumps(label)
+        if not len(frames):
+            blocks.append(f"    {key}: {{}}")
+            continue
+        entries = ",\n".join(
+            f'        "{f}": [\n            {x!r},\n            {y!r}\n        ]'
+            for f, (x, y) in zip(frames.tolist(), xy.tolist(), strict=True)
+        )
+        blocks.append(f"    {key}: {{\n{entries}\n    }}")
+    return "{\n" + ",\n".join(blocks) + "\n}"
 
 
 def layer_to_json_text(
     ds: xr.Dataset, layer: str | None = None, individual: str | None = None
 ) -> str:
     """Return the exact text DUSTrack's ``save`` writes for this layer (indent 4)."""
-    return json.dumps(layer_dict(ds, layer, individual), indent=4)
+    return _json_text(layer_points(ds, layer, individual))
 
 
 def write(
