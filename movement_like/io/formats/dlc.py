@@ -19,7 +19,6 @@ pandas C parser in one call, so loading large files is fast.
 from __future__ import annotations
 
 import csv
-import io
 import os
 import re
 from collections.abc import Sequence
@@ -135,40 +134,77 @@ def _header_rows(path: Path, lines: list[str]) -> tuple[list[list[str]], int]:
     return header, n_index
 
 
-def _read_csv_table(path: Path) -> _Table:
-    """Read a DLC-style CSV (3 or 4 header rows, 1 or 3 index columns) into a :class:`_Table`."""
+def _read_head_lines(path: Path, count: int = 4) -> list[str]:
+    lines = []
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            for _ in range(count):
+                raw = handle.readline()
+                if not raw:
+                    break
+                lines.append(raw.decode("utf-8", errors="replace").rstrip("\r\n"))
     except OSError as exc:
         raise FileFormatError(path, f"cannot be read: {exc}") from exc
-    head_lines: list[str] = []
-    offset = 0
-    for _ in range(4):
-        end = data.find(b"\n", offset)
-        stop = len(data) if end < 0 else end
-        head_lines.append(data[offset:stop].decode("utf-8", errors="replace").rstrip("\r"))
-        offset = stop + 1
-        if end < 0:
-            break
-    if head_lines:
-        head_lines[0] = head_lines[0].lstrip("\ufeff")
-    header, n_index = _header_rows(path, head_lines)
+    if lines:
+        lines[0] = lines[0].lstrip("\ufeff")
+    return lines
+
+
+def _cells_per_row_match(path: Path, skip_lines: int, n_cols: int, n_rows: int) -> bool:
+    """Whether the data rows hold ``n_cols`` cells each, counted without parsing.
+
+    Counts commas with numpy over a memory map (fast); only when the count is
+    off and the file has quoted cells (which may contain commas) does it fall
+    back to the csv module.
+    """
+    import mmap
+
+    with open(path, "rb") as handle:
+        for _ in range(skip_lines):
+            handle.readline()
+        start = handle.tell()
+        size = os.fstat(handle.fileno()).st_size
+        if size == 0 or start >= size:
+            return n_rows == 0
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            buffer = np.frombuffer(mapped, dtype=np.uint8)
+            commas = 0
+            quoted = False
+            step = 1 << 22
+            for begin in range(start, buffer.size, step):
+                chunk = buffer[begin:begin + step]
+                commas += int(np.count_nonzero(chunk == ord(",")))
+            if commas != (n_cols - 1) * n_rows:
+                quoted = bool(np.any(buffer[start:] == ord('"')))
+            del buffer, chunk
+    if commas == (n_cols - 1) * n_rows:
+        return True
+    if not quoted:
+        return False
+    with open(path, newline="", encoding="utf-8", errors="replace") as text:
+        rows = csv.reader(text)
+        for _ in range(skip_lines):
+            next(rows, None)
+        return all(len(row) == n_cols for row in rows if row)
+
+
+def _read_csv_table(path: Path) -> _Table:
+    """Read a DLC-style CSV (3 or 4 header rows, 1 or 3 index columns) into a :class:`_Table`."""
+    header, n_index = _header_rows(path, _read_head_lines(path))
     n_header = len(header)
     n_cols = len(header[0])
     level_names = tuple(r[0] for r in header)
     columns_all = [tuple(r[j] for r in header) for j in range(n_index, n_cols)]
     pos = _level_positions(level_names, path)
     is_kp = [_is_keypoint_column(c, pos) for c in columns_all]
-    dtypes: dict[int, Any] = {i: str for i in range(n_index)}
+    dtypes: dict[int, Any] = {i: object for i in range(n_index)}
     for j, keypoint_column in enumerate(is_kp):
-        dtypes[n_index + j] = np.float64 if keypoint_column else str
+        dtypes[n_index + j] = np.float64 if keypoint_column else object
     try:
-        body = pd.read_csv(
-            io.BytesIO(data), header=None, skiprows=n_header, dtype=dtypes,
-            skip_blank_lines=True, low_memory=False,
-        )
+        body = pd.read_csv(path, header=None, skiprows=n_header, dtype=dtypes,
+                           skip_blank_lines=True)
     except pd.errors.EmptyDataError:
-        body = pd.DataFrame(columns=range(n_cols))
+        body = pd.DataFrame({i: pd.Series(dtype=dtypes[i]) for i in range(n_cols)})
     except (pd.errors.ParserError, ValueError) as exc:
         raise FileFormatError(
             path, f"the data rows do not parse as a DeepLabCut table: {exc}",
@@ -180,13 +216,12 @@ def _read_csv_table(path: Path) -> _Table:
             f"the header has {n_cols} columns but the data rows have {body.shape[1]}",
             "the file is malformed (mismatched column counts)",
         )
-    if b'"' not in data:  # rows shorter than the header would silently give NaN: count cells
-        n_commas = data.count(b",") - sum(len(r) - 1 for r in header)
-        if n_commas != (n_cols - 1) * len(body):
+    # A row with fewer cells than the header is read with NaN in its last cells:
+    # when the last column has gaps, count the cells to tell the two apart.
+    if len(body) and body.iloc[:, -1].isna().any():
+        if not _cells_per_row_match(path, n_header, n_cols, len(body)):
             raise FileFormatError(
-                path,
-                "some data rows have fewer cells than the header "
-                f"({n_cols} columns expected)",
+                path, f"some data rows have fewer cells than the header ({n_cols} columns)",
                 "the file is malformed (mismatched column counts)",
             )
     keypoint_positions = [n_index + j for j, k in enumerate(is_kp) if k]
@@ -195,7 +230,7 @@ def _read_csv_table(path: Path) -> _Table:
         raw_index = body.iloc[:, 0].to_numpy(dtype=object)
         index: Sequence[Any] | np.ndarray = _int_index_or_strings(raw_index)
     else:
-        parts = body.iloc[:, :n_index].astype(object).to_numpy()
+        parts = body.iloc[:, :n_index].to_numpy(dtype=object)
         index = [tuple("" if pd.isna(p) else str(p) for p in row) for row in parts]
     columns = [c for c, k in zip(columns_all, is_kp, strict=True) if k]
     return _Table(level_names, columns, values, index, n_index)
@@ -408,8 +443,8 @@ def _dataset_from_table(
         block = np.full((n_time, n_ind * n_kp * n_slot), np.nan)
         block[:, flat] = values
         block = block.reshape(n_time, n_ind, n_kp, n_slot)
-    position = np.ascontiguousarray(block[..., :n_space])
-    confidence = np.ascontiguousarray(block[..., n_space])
+    position = block[..., :n_space]  # views of one block: no copy
+    confidence = block[..., n_space]
     ds = poses_from_numpy(
         position,
         confidence,
@@ -461,7 +496,9 @@ def from_dlc_style_df(
     xarray.Dataset
         Poses dataset; see :func:`from_dlc_file` for how rows become ``time``.
     """
-    return _dataset_from_table(_df_to_table(df, None), fps, source_software, None)
+    table = _df_to_table(df, None)
+    table.values = np.array(table.values, dtype=np.float64, copy=True)  # never share df's memory
+    return _dataset_from_table(table, fps, source_software, None)
 
 
 def from_dlc_file(
