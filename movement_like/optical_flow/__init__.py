@@ -1,10 +1,36 @@
 """Video reading and optical flow: LK tracking, RSTC gap filling, LK jitter reduction.
 
 This package is the analysis layer's window onto video. It reproduces DUSTrack's
-Lucas-Kanade algorithms (see ``docs/dustrack.md``) with batched, streaming code.
-OpenCV (``cv2``) is imported inside the functions that need it.
+Lucas-Kanade algorithms (``docs/dustrack.md``) with batched, streaming code:
+each frame is decoded once, and all points of all windows or gaps share one
+``cv2.calcOpticalFlowPyrLK`` call per frame pair and direction. OpenCV
+(``cv2``) is imported inside the functions that need it.
+
+Public functions
+----------------
+fill_gaps_optical_flow
+    LK-RSTC (or forward LK) through every gap with annotations on both sides.
+reduce_jitter
+    DUSTrack's ``lkmovavg`` motion-compensated moving average.
+flow_residual, detect_blips
+    Quality checks: model vs one-step LK, and the MAD jump detector.
+track_points, rstc_track, rstc_weights
+    The LK primitives.
+VideoReader, open_video
+    Frame-accurate streaming video (or image folder) reading.
+make_synthetic_video
+    Deterministic speckle videos with known motion, for tests and demos.
 """
 
+from movement_like.optical_flow.jitter import reduce_jitter, window_frames
+from movement_like.optical_flow.lk import LK_DEFAULTS, lk_call_timer, lk_parameters, track_points
+from movement_like.optical_flow.rstc import (
+    FILLED_COORD,
+    RSTC_EPSILON,
+    fill_gaps_optical_flow,
+    rstc_track,
+    rstc_weights,
+)
 from movement_like.optical_flow.synthetic import (
     SyntheticMotion,
     SyntheticVideo,
@@ -12,11 +38,27 @@ from movement_like.optical_flow.synthetic import (
     make_synthetic_video,
     synthetic_frames,
 )
+from movement_like.optical_flow.video import VideoNotFoundError, VideoReader, open_video, to_gray
 
 __all__ = [
+    "FILLED_COORD",
+    "LK_DEFAULTS",
+    "RSTC_EPSILON",
     "SyntheticMotion",
     "SyntheticVideo",
+    "VideoNotFoundError",
+    "VideoReader",
     "default_points",
+    "fill_gaps_optical_flow",
+    "lk_call_timer",
+    "lk_parameters",
     "make_synthetic_video",
+    "open_video",
+    "reduce_jitter",
+    "rstc_track",
+    "rstc_weights",
     "synthetic_frames",
+    "to_gray",
+    "track_points",
+    "window_frames",
 ]
