@@ -259,7 +259,7 @@ def run_demo(
 
     manual_position = ds["position"].sel(layers=manual)
     filled = fill_gaps_optical_flow(manual_position, video, progress=progress)
-    filled_position = filled["position"] if hasattr(filled, "data_vars") else filled
+    filled_position = filled.drop_vars("lk_filled", errors="ignore")
     say(f"2. filled the manual layer's gaps with LK-RSTC: {_missing(manual_position)} "
         f"missing points -> {_missing(filled_position)}")
 
@@ -274,7 +274,7 @@ def run_demo(
         f"{_missing(interpolated)} points still missing")
 
     smoothed = reduce_jitter(interpolated, video, window=window, progress=progress)
-    smoothed_position = smoothed["position"] if hasattr(smoothed, "data_vars") else smoothed
+    smoothed_position = smoothed
     say(f"5. reduced jitter (LK moving average, {window} s window)")
 
     stages = {manual: manual_position, FILLED: filled_position, dlc: dlc_position,
@@ -284,6 +284,9 @@ def run_demo(
     say("6. computed speed")
 
     state = _state(ds, position, speed, [filled_position, smoothed_position, speed])
+    if "lk_filled" in filled.coords:  # which points of the fill came from optical flow
+        state["lk_filled"] = filled["lk_filled"].drop_vars(["layers", "layer_file"],
+                                                           errors="ignore")
     state.attrs["pipeline"] = (
         f"{manual} -> {FILLED} (fill_gaps_optical_flow); {dlc} -> {FILTERED} "
         f"(filter_by_confidence, threshold {threshold}) -> {INTERPOLATED} "

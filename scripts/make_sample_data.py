@@ -79,7 +79,7 @@ def make_ultrasound(out: Path) -> list[tuple[str, str, float, str, dict[str, str
 
     video = make_synthetic_video(
         out / f"{US_STEM}.mp4", n_frames=US_FRAMES, size=(320, 240), n_points=3, fps=US_FPS,
-        amplitude=14.0, period=80.0, deformation=3.0, noise=2.0, seed=8, overwrite=True,
+        amplitude=24.0, period=80.0, deformation=3.0, noise=2.0, seed=8, overwrite=True,
     )
     truth = video.positions  # (time, points, 2)
     n_time, n_points, _ = truth.shape
