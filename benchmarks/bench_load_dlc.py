@@ -50,7 +50,8 @@ def make_files(folder: Path, n_frames: int) -> dict[str, Path]:
     values[:, 2::3] = rng.uniform(0, 1, size=(n_frames, len(columns) // 3))
     values[rng.random(values.shape) < 0.05] = np.nan  # tracks have gaps
     df = pd.DataFrame(values, columns=columns)
-    paths = {"csv": folder / "benchDLC_dlcrnetms5_el.csv", "h5": folder / "benchDLC_dlcrnetms5_el.h5"}
+    stem = "benchDLC_dlcrnetms5_benchJan1shuffle1_200000_el"
+    paths = {"csv": folder / f"{stem}.csv", "h5": folder / f"{stem}.h5"}
     df.to_csv(paths["csv"])
     df.to_hdf(paths["h5"], key="df_with_missing", format="table", mode="w")
     return paths
