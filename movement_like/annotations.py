@@ -155,17 +155,57 @@ def _align(a: Data, b: Data, join: Literal["outer", "inner"]) -> tuple[Data, Dat
     a2, b2 = a2.reindex(names), b2.reindex(names)
     a2 = a2.sortby(dim)
     b2 = b2.sortby(dim)
+    shared = _name_coords(a, b, names)
+    a2, b2 = a2.assign_coords(shared), b2.assign_coords(shared)
     if dim == "frame":
-        time_a, time_b = a2["time"], b2["time"]
-        time = time_a.fillna(time_b)
-        original = a["time"].dtype
-        if original.kind in "iu" and not time.isnull().any():
-            time = time.astype(original)
+        time = ("frame", _time_of_frames(a, b, a2["frame"].values))
         a2 = a2.assign_coords(time=time).swap_dims(frame="time")
         b2 = b2.assign_coords(time=time).swap_dims(frame="time")
         a2 = a2.assign_coords(frame=("time", a2["frame"].values.astype(np.int64)))
         b2 = b2.assign_coords(frame=("time", b2["frame"].values.astype(np.int64)))
     return a2, b2
+
+
+def _name_coords(a: Data, b: Data, names: dict[str, list[Any]]) -> dict[str, Any]:
+    """Coordinates along a name dim (e.g. ``keypoint_name``), filled from ``a`` then ``b``."""
+    coords: dict[str, Any] = {}
+    for source in (a, b):
+        for cname, coord in source.coords.items():
+            if cname in coords or cname in names or len(coord.dims) != 1:
+                continue
+            dim = coord.dims[0]
+            if dim not in names:
+                continue
+            maps = [dict(zip(o[dim].values.tolist(), o[cname].values.tolist(), strict=True))
+                    for o in (a, b) if cname in o.coords and o[cname].dims == (dim,)]
+            textual = coord.dtype.kind in "USO"
+            values = []
+            for name in names[dim]:
+                found = next((m[name] for m in maps if name in m), None)
+                values.append(found if found is not None else (str(name) if textual else np.nan))
+            coords[str(cname)] = (dim, np.array(values, dtype=coord.dtype if textual else None))
+    return coords
+
+
+def _time_of_frames(a: Data, b: Data, frames: np.ndarray) -> np.ndarray:
+    """Time values for ``frames``: ``a``'s own, else in ``a``'s units (fps or its time/frame)."""
+    known = dict(zip(a["frame"].values.tolist(), a["time"].values.tolist(), strict=True))
+    a_frames = np.asarray(a["frame"].values, dtype=np.float64)
+    a_times = np.asarray(a["time"].values, dtype=np.float64)
+    if a.attrs.get("time_unit") == "seconds" and "fps" in a.attrs:
+        convert = lambda f: f / float(a.attrs["fps"])  # noqa: E731
+    elif np.array_equal(a_frames, a_times) or a_frames.size == 0:
+        convert = float
+    elif a_frames.size >= 2:
+        slope = (a_times[-1] - a_times[0]) / (a_frames[-1] - a_frames[0])
+        convert = lambda f: a_times[0] + (f - a_frames[0]) * slope  # noqa: E731
+    else:  # one point in seconds and no fps: take b's time for the others
+        other = dict(zip(b["frame"].values.tolist(), b["time"].values.tolist(), strict=True))
+        convert = lambda f: other.get(int(f), np.nan)  # noqa: E731
+    values = np.array([known[f] if f in known else convert(f) for f in frames.tolist()])
+    if a["time"].dtype.kind in "iu" and np.all(values == np.round(values)):
+        return values.astype(a["time"].dtype)
+    return values.astype(np.float64)
 
 
 def _transpose_like(result: Data, like: Data) -> Data:

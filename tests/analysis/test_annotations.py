@@ -294,3 +294,20 @@ def test_frames_of_interest_round_trip_through_netcdf(tmp_path):
         an.set_frames_of_interest(ds, [1.5])
     with pytest.raises(ValueError, match="non-negative integers"):
         an.set_frames_of_interest(ds, [-1])
+
+
+def test_alignment_keeps_time_units_and_name_coordinates():
+    dense = layer({(0, "a", "0"): (1, 1)}, n_frames=4, fps=10.0).assign_coords(
+        keypoint_name=("keypoints", ["boundary", "fascia"]))
+    sparse = layer({(5, "a", "2"): (2, 2)}, n_frames=6, keypoints=("1", "2")).assign_coords(
+        keypoint_name=("keypoints", ["other", "bone"]))
+    out = an.apply_manual_corrections(dense, sparse)
+    assert out["keypoint_name"].values.tolist() == ["boundary", "fascia", "bone"]
+    np.testing.assert_allclose(out["time"].values, np.arange(6) / 10.0)
+    assert out.attrs["time_unit"] == "seconds"
+    validate_poses(out)
+    from_arrays = an.apply_manual_corrections(dense["position"], sparse["position"])
+    np.testing.assert_allclose(from_arrays["time"].values, np.arange(6) / 10.0)
+    reverse = an.apply_manual_corrections(sparse, dense)
+    assert reverse["time"].values.tolist() == list(range(6))
+    assert reverse["time"].dtype.kind == "i"
