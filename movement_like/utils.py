@@ -71,7 +71,14 @@ def _rechunk_time(array: Any, axis: int, min_chunk: int) -> Any:
     if len(chunks) == 1 or min(chunks) >= min_chunk:
         return array
     size = max(min_chunk, max(chunks))
-    return array.rechunk({axis: size})
+    total = sum(chunks)
+    new = [size] * (total // size)
+    remainder = total - size * len(new)
+    if remainder and new and remainder < min_chunk:
+        new[-1] += remainder  # a short last chunk joins the one before it
+    elif remainder:
+        new.append(remainder)
+    return array.rechunk({axis: tuple(new)})
 
 
 def map_along_time(
@@ -108,7 +115,7 @@ def map_along_time(
 
     import dask.array as da
 
-    if depth is None:
+    if depth is None or depth >= array.shape[axis] or min_chunk >= array.shape[axis]:
         array = array.rechunk({axis: -1})
         if with_time:
             return array.map_blocks(
