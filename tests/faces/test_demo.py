@@ -58,7 +58,7 @@ def test_state_holds_every_stage(demo):
     assert {FILLED, INTERPOLATED, SMOOTHED} <= set(layers)
     assert state["position"].dims == ("layers", "time", "individuals", "keypoints", "space")
     assert state.sizes["time"] == 150 and state.attrs["fps"] == 30.0
-    assert set(map(str, state["speed"]["layers"].values)) == {FILLED, INTERPOLATED, SMOOTHED}
+    assert list(map(str, state["speed"]["layers"].values)) == layers
     # the manual layer is sparse; its optical-flow fill is dense and keeps every click
     manual = state["position"].sel(layers="manual")
     filled = state["position"].sel(layers=FILLED)
@@ -66,6 +66,10 @@ def test_state_holds_every_stage(demo):
     assert not bool(filled.isnull().any())
     clicked = manual.notnull()
     np.testing.assert_array_equal(filled.where(clicked).values, manual.values)
+    # the lk_filled mask says which points optical flow wrote: exactly the missing clicks
+    missing = manual.isnull().any("space")
+    np.testing.assert_array_equal(state["lk_filled"].transpose(*missing.dims).values,
+                                  missing.values)
     operations = [entry["operation"] for entry in __import__("json").loads(state.attrs["log"])]
     assert operations[-1] == "compute_speed"
 
@@ -96,7 +100,7 @@ def test_command_line(tmp_path):
                "--no-progress"]
     first = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    assert "rmse_vs_manual_px" in first.stdout and "7. saved the state" in first.stdout
+    assert "rmse_vs_clicks_px" in first.stdout and "7. saved the state" in first.stdout
     assert sorted(p.suffix for p in (tmp_path / "d").iterdir()) == [".nc", ".png"]
     again = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path)
     assert again.returncode == 2 and "--overwrite" in again.stderr
