@@ -400,7 +400,7 @@ def test_dlc_project_layers_keep_likelihood(realdata, tmp_path):
     (project / "dlc_trackermap.txt").write_text("point1 - ear\n")
 
     found = dustrack.list_layers(project / "videos" / "m3v1mp4_annotations_manual.json", dlc=True)
-    assert list(found) == ["manual", "dlc_iteration-0_30000", "labeled_data"]
+    assert list(found) == ["manual", "labeled_data", "dlc_iteration-0_30000"]
     ds = load_poses.from_dustrack_layers(project / "videos" / "m3v1mp4_annotations_manual.json",
                                          dlc=True)
     assert ds.sizes["time"] == 2330
@@ -543,3 +543,32 @@ def test_no_warning_for_clean_trackermap(video_folder):
         warnings.simplefilter("error")
         ds = load_poses.from_dustrack_file(video_folder / "vid_annotations_manual.json")
     assert ds["keypoint_name"].values.tolist() == ["a", "point3", "point10"]
+
+
+@pytest.mark.filterwarnings("ignore:.*has no ' - ' separator")
+def test_stacked_layers_survive_netcdf_and_export_one_layer(video_folder, tmp_path_factory):
+    from movement_like.io import load_netcdf, save_netcdf
+
+    ds = load_poses.from_dustrack_layers(video_folder / "vid.avi")
+    out = tmp_path_factory.mktemp("nc") / "layers.nc"
+    save_netcdf(ds, out)
+    back = load_netcdf(out)
+    for name in ("position", "confidence"):
+        np.testing.assert_array_equal(back[name].values, ds[name].values)
+    for name in ("layers", "layer_file", "keypoint_name", "frame", "keypoints"):
+        assert back[name].values.tolist() == ds[name].values.tolist()
+    h5, _ = save_poses.to_dlc_labelled_data(ds, video_folder, scorer="pn", layer="manual")
+    frame = pd.read_hdf(h5)
+    assert frame.index.tolist() == [("labeled-data", "vid", "img02.png"),
+                                    ("labeled-data", "vid", "img07.png")]
+    assert frame.columns.get_level_values("bodyparts").unique().tolist() == [
+        "point0", "point2", "point3", "point10"]
+
+
+@pytest.mark.filterwarnings("ignore:.*has no ' - ' separator")
+def test_stacking_refuses_frames_beyond_the_video(video_folder):
+    write_json(video_folder / "vid_annotations_late.json", {"0": {"12": [1.0, 1.0]}})
+    with pytest.raises(FileFormatError, match="frame 12 is beyond the 12 frames"):
+        load_poses.from_dustrack_layers(video_folder / "vid.avi", layers=["late"])
+    ds = load_poses.from_dustrack_layers(video_folder / "vid.avi", layers=["late"], n_frames=20)
+    assert ds.sizes["time"] == 20

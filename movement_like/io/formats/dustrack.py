@@ -478,19 +478,40 @@ def read(
     path = Path(path).expanduser()
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such layer file")
-    data = read_layer_arrays(path)
     video_path = _resolve_video(path, video)
     video_frames = video_fps = None
     if video_path is not None and (n_frames is None or fps is None):
         video_frames, video_fps = _video_info(video_path)
     fps = fps if fps is not None else video_fps
+    from_video = n_frames is None and video_frames is not None
+    if n_frames is None:
+        n_frames = video_frames
+    ds = _layer_dataset(path, fps, n_frames, video_path, layer, from_video)
+    trackermap = _find_trackermap(path.parent, None if dlc_project is None else Path(dlc_project))
+    if trackermap:
+        ds = ds.assign_coords(
+            keypoint_name=("keypoints", _keypoint_names(list(ds["keypoints"].values), trackermap))
+        )
+    return ds
+
+
+def _layer_dataset(
+    path: Path,
+    fps: float | None,
+    n_frames: int | None,
+    video_path: Path | None,
+    layer: str | None,
+    from_video: bool = False,
+) -> xr.Dataset:
+    """Read a layer JSON into a dataset of ``n_frames`` (default: last frame + 1)."""
+    data = read_layer_arrays(path)
     last = max((int(frames.max()) for frames, _ in data.values() if frames.size), default=-1)
     if n_frames is None:
-        n_frames = video_frames if video_frames is not None else last + 1
+        n_frames = last + 1
     n_frames = int(n_frames)
     if last >= n_frames:
         label = next(lab for lab, (frames, _) in data.items() if last in frames)
-        where = f"the video {video_path}" if video_frames is not None else "n_frames"
+        where = f"the video {video_path}" if from_video else "n_frames"
         raise FileFormatError(
             path, f"label {label!r}, frame {last}: beyond the {n_frames} frames of {where}",
             "check that the layer belongs to this video, or pass n_frames=",
@@ -514,11 +535,6 @@ def read(
             }
         )
     )
-    trackermap = _find_trackermap(path.parent, None if dlc_project is None else Path(dlc_project))
-    if trackermap:
-        ds = ds.assign_coords(
-            keypoint_name=("keypoints", _keypoint_names(list(ds["keypoints"].values), trackermap))
-        )
     return ds
 
 
@@ -790,6 +806,10 @@ def glob_escape(text: str) -> str:
 def _dlc_layers(project: Path, stem: str) -> dict[str, Path]:
     """DLC predictions (and JSONs derived from them) and labelled data of ``stem``."""
     found: dict[str, Path] = {}
+    labelled = sorted((project / "labeled-data" / stem).glob("CollectedData_*.h5"))
+    for file in labelled:
+        name = "labeled_data" if len(labelled) == 1 else f"labeled_data_{file.stem[14:]}"
+        _add_layer(found, name, file)
     videos = project / "videos"
     if videos.is_dir():
         pattern = f"{glob_escape(stem)}DLC*"
@@ -798,10 +818,6 @@ def _dlc_layers(project: Path, stem: str) -> dict[str, Path]:
         )
         for trace in traces:
             _add_layer(found, canonical_layer_name(trace), trace)
-    labelled = sorted((project / "labeled-data" / stem).glob("CollectedData_*.h5"))
-    for file in labelled:
-        name = "labeled_data" if len(labelled) == 1 else f"labeled_data_{file.stem[14:]}"
-        _add_layer(found, name, file)
     return found
 
 
@@ -883,10 +899,15 @@ def list_layers(
 def _read_any_layer(path: Path, fps: float | None) -> xr.Dataset:
     """Read a layer file: DUSTrack JSON, or a DLC ``.h5`` through our DLC reader."""
     if path.suffix.lower() == ".json":
-        return read(path, fps=fps, n_frames=None, video=None, layer=canonical_layer_name(path))
+        return _layer_dataset(path, fps, None, None, canonical_layer_name(path) or "noname")
     from movement_like.io.formats import dlc
 
     ds = dlc.read(path, fps=fps)
+    if "frame" not in ds.coords:
+        raise FileFormatError(
+            path, "its rows carry no frame numbers (image names without digits?)",
+            "only frame-indexed DeepLabCut files can be a layer of a video",
+        )
     return ds.assign_coords(keypoints=[_label_of_bodypart(str(k)) for k in ds["keypoints"].values])
 
 
@@ -1084,6 +1105,10 @@ def _video_stem_for(ds: xr.Dataset, video_stem: str | None) -> str:
         return video_stem
     if ds.attrs.get("video_path"):
         return Path(str(ds.attrs["video_path"])).stem
+    if "layer_file" in ds.coords and ds["layer_file"].ndim == 0:  # one layer of a stack
+        layer_file = Path(str(ds["layer_file"].item()))
+        if ANNOTATIONS_INFIX in layer_file.stem:
+            return video_stem_of(layer_file)
     source = ds.attrs.get("source_file")
     if source and ANNOTATIONS_INFIX in Path(str(source)).stem:
         return video_stem_of(str(source))
