@@ -105,7 +105,7 @@ def _check_dims(position: xr.DataArray, needed: Sequence[str] = ("time", "space"
 
 
 def _present(position: xr.DataArray) -> xr.DataArray:
-    """Whether each point exists: all its spatial coordinates are finite."""
+    """Return whether each point exists: all its spatial coordinates are finite."""
     _check_dims(position)
     return np.isfinite(position).all("space")
 
@@ -130,8 +130,10 @@ def _align(a: Data, b: Data, join: Literal["outer", "inner"]) -> tuple[Data, Dat
     """Put ``a`` and ``b`` on the same frames, individuals and keypoints.
 
     Frames come out ascending; names keep the order of ``a`` then the new ones of
-    ``b`` (outer) or the order of ``a`` (inner). The ``time`` value of a frame is
-    taken from ``a``, else from ``b``.
+    ``b`` (outer) or the order of ``a`` (inner). Time stays in the units of
+    ``a``: a frame of ``a`` keeps its time, a new frame gets one in ``a``'s
+    units (see :func:`_time_of_frames`). Coordinates along the name dims (such
+    as ``keypoint_name``) are filled from ``a``, then ``b``.
     """
     a_has = "frame" in a.coords and a["frame"].dims == ("time",)
     b_has = "frame" in b.coords and b["frame"].dims == ("time",)
