@@ -201,7 +201,8 @@ def to_anipose_style_df(ds: xr.Dataset, individual: str | None = None) -> pd.Dat
     one = ds.sel(individuals=individual)
     from movement_like.io.formats.dlc import _frame_numbers
 
-    position = one["position"].transpose("time", "keypoints", "space").values
+    # float64 throughout: a float32 written as text would come back as a different float64
+    position = one["position"].transpose("time", "keypoints", "space").values.astype(np.float64)
     parts: dict[str, np.ndarray] = {}
     n = position.shape[0]
 
@@ -210,7 +211,7 @@ def to_anipose_style_df(ds: xr.Dataset, individual: str | None = None) -> pd.Dat
             return one[name].transpose("time", "keypoints").values.astype(np.float64)
         return np.full(position.shape[:2], np.nan)
 
-    score = one["confidence"].transpose("time", "keypoints").values
+    score = one["confidence"].transpose("time", "keypoints").values.astype(np.float64)
     error = per_keypoint("reprojection_error")
     ncams = per_keypoint("n_cameras")
     for k, name in enumerate(str(k) for k in one["keypoints"].values):
