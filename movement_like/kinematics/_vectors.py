@@ -51,3 +51,14 @@ def _named(result: xr.DataArray, name: str, source: xr.DataArray, **attrs: Any) 
     result.name = name
     result.attrs = {k: v for k, v in source.attrs.items() if k == "log"} | attrs
     return result
+
+
+def _shift(data: xr.DataArray, steps: int) -> xr.DataArray:
+    """``data.shift(time=steps)``, also when ``|steps|`` >= the length (all NaN).
+
+    xarray's shift of a dask array by its whole length fails, so that case is
+    built directly.
+    """
+    if abs(steps) >= data.sizes["time"]:
+        return xr.full_like(data, np.nan, dtype=np.result_type(data.dtype, np.float32))
+    return data.shift(time=steps)

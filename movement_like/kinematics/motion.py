@@ -10,7 +10,7 @@ import numpy as np
 import xarray as xr
 
 from movement_like.dataset import log_operation
-from movement_like.kinematics._vectors import _named, _norm, _require_time_points
+from movement_like.kinematics._vectors import _named, _norm, _require_time_points, _shift
 from movement_like.utils import map_along_time, require_dims
 
 
@@ -121,7 +121,7 @@ def compute_forward_displacement(data: xr.DataArray) -> xr.DataArray:
         Same dims as ``data``, named ``"forward_displacement"``.
     """
     require_dims(data, ["time", "space"], "compute_forward_displacement")
-    return _named(data.shift(time=-1) - data, "forward_displacement", data)
+    return _named(_shift(data, -1) - data, "forward_displacement", data)
 
 
 @log_operation
@@ -136,4 +136,4 @@ def compute_backward_displacement(data: xr.DataArray) -> xr.DataArray:
         Same dims as ``data``, named ``"backward_displacement"``.
     """
     require_dims(data, ["time", "space"], "compute_backward_displacement")
-    return _named(data.shift(time=1) - data, "backward_displacement", data)
+    return _named(_shift(data, 1) - data, "backward_displacement", data)

@@ -14,6 +14,7 @@ from movement_like.kinematics._vectors import (
     _norm,
     _require_2d,
     _require_time_points,
+    _shift,
     _xy,
 )
 from movement_like.utils import require_dims, time_values
@@ -164,9 +165,9 @@ def compute_angular_velocity(angle: xr.DataArray, in_degrees: bool = False) -> x
     _require_time_points(angle, 2, "compute_angular_velocity")
     turn = 360.0 if in_degrees else 2 * np.pi
     times = xr.DataArray(time_values(angle), dims=["time"], coords={"time": angle["time"]})
-    step = angle.shift(time=-1) - angle  # angle[i+1] - angle[i]
+    step = _shift(angle, -1) - angle  # angle[i+1] - angle[i]
     step = (step + turn / 2) % turn - turn / 2
-    previous = step.shift(time=1)  # angle[i] - angle[i-1]
+    previous = _shift(step, 1)  # angle[i] - angle[i-1]
     ahead = times.shift(time=-1) - times
     behind = times - times.shift(time=1)
     interior = (behind**2 * step + ahead**2 * previous) / (behind * ahead * (behind + ahead))

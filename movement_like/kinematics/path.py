@@ -14,6 +14,7 @@ from movement_like.kinematics._vectors import (
     _norm,
     _require_2d,
     _require_time_points,
+    _shift,
     _signed_angle,
     _xy,
 )
@@ -39,7 +40,7 @@ def _path_length(data: xr.DataArray, nan_policy: str) -> xr.DataArray:
         return lengths.sum("time", skipna=False)
     known = lengths.notnull().sum("time")
     total = lengths.sum("time", skipna=True)
-    return (total * (lengths.sizes["time"] / known)).where(known > 0)
+    return total * (lengths.sizes["time"] / known.where(known > 0))
 
 
 def _check_nan_policy(nan_policy: str, what: str) -> None:
@@ -141,8 +142,8 @@ def compute_turning_angle(
     """
     require_dims(data, ["time", "space"], "compute_turning_angle")
     _require_2d(data, "compute_turning_angle")
-    incoming = data - data.shift(time=1)
-    outgoing = data.shift(time=-1) - data
+    incoming = data - _shift(data, 1)
+    outgoing = _shift(data, -1) - data
     ix, iy = _xy(incoming)
     ox, oy = _xy(outgoing)
     angle = _signed_angle(ix, iy, ox, oy)
