@@ -334,3 +334,21 @@ def test_make_sample_data_is_reproducible(tmp_path):
             pd.testing.assert_frame_equal(new, old)
         else:
             assert fresh[name] == entry, name
+
+
+def test_bundled_set_works_with_networking_disabled():
+    """A real network namespace without interfaces (``unshare -n``), where permitted."""
+    import shutil
+
+    unshare = shutil.which("unshare")
+    if unshare is None or subprocess.run([unshare, "-n", "true"], capture_output=True).returncode:
+        pytest.skip("unshare -n is not available to this user; the socket-level test covers it")
+    code = (
+        "import movement_like.sample_data as sd\n"
+        "for name in sd.list_datasets():\n"
+        "    sd.fetch_dataset(name, with_video=True, progress=False)\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([unshare, "-n", sys.executable, "-c", code], capture_output=True,
+                            text=True, cwd=ROOT)
+    assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr
