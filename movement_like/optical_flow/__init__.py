@@ -24,6 +24,7 @@ make_synthetic_video
 
 from movement_like.optical_flow.jitter import reduce_jitter, window_frames
 from movement_like.optical_flow.lk import LK_DEFAULTS, lk_call_timer, lk_parameters, track_points
+from movement_like.optical_flow.quality import detect_blips, flow_residual
 from movement_like.optical_flow.rstc import (
     FILLED_COORD,
     RSTC_EPSILON,
@@ -49,7 +50,9 @@ __all__ = [
     "VideoNotFoundError",
     "VideoReader",
     "default_points",
+    "detect_blips",
     "fill_gaps_optical_flow",
+    "flow_residual",
     "lk_call_timer",
     "lk_parameters",
     "make_synthetic_video",

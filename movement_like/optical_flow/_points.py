@@ -50,8 +50,8 @@ class PointTable:
         out.name = name if name is not None else self.source.name
         return out.transpose(*self.original_dims)
 
-    def mask_to_coord(self, mask: np.ndarray) -> xr.DataArray:
-        """Wrap a ``(T, Q)`` boolean mask as a DataArray over time and the point dims."""
+    def pointwise_dataarray(self, mask: np.ndarray) -> xr.DataArray:
+        """Wrap ``(T, Q)`` per-point values as a DataArray over time and the point dims."""
         dims = ("time", *self.point_dims)
         coords = {
             name: coord

@@ -385,7 +385,7 @@ def run_tracks(
     progress: bool = True,
     desc: str = "LK tracking",
     threads: int | None = None,
-    buffer_bytes: int = DEFAULT_BUFFER_BYTES,
+    buffer_bytes: int | None = None,
 ) -> None:
     """Track every row, handing results to ``consume`` chunk by chunk (main thread).
 
@@ -409,7 +409,8 @@ def run_tracks(
         Worker threads for LK (default: the number of CPUs). With 1, everything
         (decoding included) runs in the calling thread.
     buffer_bytes
-        Memory allowed for decoded frames held at once.
+        Memory allowed for decoded frames held at once (default
+        :data:`DEFAULT_BUFFER_BYTES`).
     """
     import cv2
     from tqdm import tqdm
@@ -424,6 +425,8 @@ def run_tracks(
             f"but the video has {video.n_frames} frames"
         )
     threads = max(1, int(threads or os.cpu_count() or 1))
+    if buffer_bytes is None:
+        buffer_bytes = DEFAULT_BUFFER_BYTES
     in_flight = 2  # chunks decoded and queued or being tracked, besides the one filling
     capacity = max(64, int(buffer_bytes // max(video.frame_bytes, 1) // (in_flight + 1)))
     chunks, long_rows = _plan_chunks(tracks, capacity)

@@ -401,4 +401,4 @@ def fill_gaps_optical_flow(
             f"Filling {len(segments)} gap(s) with LK-{method.upper()}", threads,
         )
     result = table.to_dataarray(out, name=position.name or "position")
-    return result.assign_coords({FILLED_COORD: table.mask_to_coord(filled)})
+    return result.assign_coords({FILLED_COORD: table.pointwise_dataarray(filled)})

@@ -54,7 +54,9 @@ def lk_chain(frame_list, seeds, **lk_config):
     out = np.empty((len(frame_list), points.shape[0], 2))
     out[0] = points[:, 0, :]
     for k in range(1, len(frame_list)):
-        points, _, _ = cv2.calcOpticalFlowPyrLK(frame_list[k - 1], frame_list[k], points, None, **config)
+        points, _, _ = cv2.calcOpticalFlowPyrLK(
+            frame_list[k - 1], frame_list[k], points, None, **config
+        )
         out[k] = points[:, 0, :]
     return out
 
@@ -117,7 +119,7 @@ def fill_gaps(trace, frame_list, method="rstc", **lk_config):
     out = trace.copy()
     for p in range(trace.shape[1]):
         annotated = np.flatnonzero(np.all(np.isfinite(trace[:, p]), axis=1))
-        for s, e in zip(annotated[:-1], annotated[1:]):
+        for s, e in zip(annotated[:-1], annotated[1:], strict=True):
             if e - s < 2:
                 continue
             window = frame_list[s : e + 1]
