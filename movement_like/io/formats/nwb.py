@@ -131,6 +131,9 @@ class _Contents:
     subject_id: str | None = None
     estimations: list[_Estimation] = field(default_factory=list)
     training: list[_TrainingFrame] = field(default_factory=list)
+    training_skeletons: list[tuple[list[str] | None, np.ndarray | None]] = field(
+        default_factory=list
+    )
     versions: dict[str, str] = field(default_factory=dict)
 
 
@@ -270,6 +273,12 @@ def _contents_from_nwbfile(nwbfile: Any, source: str, reader: str = "pynwb") -> 
                 contents.estimations.append(_estimation_from_pynwb(module_name, container))
             elif kind == "PoseTraining":
                 contents.training.extend(_training_from_pynwb(container))
+                contents.training_skeletons += [
+                    _skeleton_nodes(skeleton)
+                    for holder in module.data_interfaces.values()
+                    if type(holder).__name__ == "Skeletons"
+                    for skeleton in holder.skeletons.values()
+                ]
     return contents
 
 
@@ -436,6 +445,11 @@ def _read_with_h5py(path: Path) -> _Contents:
                     contents.estimations.append(_h5_estimation(module_name, container))
                 elif kind == "PoseTraining":
                     contents.training.extend(_h5_training(container))
+                    contents.training_skeletons += [
+                        _h5_skeleton(skeleton)
+                        for holder in module.values() if _h5_type(holder) == "Skeletons"
+                        for skeleton in _h5_linked(holder, "Skeleton")
+                    ]
     return contents
 
 
@@ -551,21 +565,35 @@ def _dlc2nwb_names(estimation: _Estimation) -> tuple[str, dict[str, str]] | None
 
 
 def _individual_names(contents: _Contents, chosen: list[_Estimation]) -> list[str]:
+    tracks = [e.name[len("track="):] if e.name.startswith("track=") else None for e in chosen]
     if len(chosen) == 1:
         dlc = _dlc2nwb_names(chosen[0])
-        name = contents.subject_id or (dlc[0] if dlc else None) or contents.identifier
+        name = (contents.subject_id or tracks[0] or (dlc[0] if dlc else None)
+                or contents.identifier)
         return [name or "individual_0"]
-    names = [e.name[len("track="):] if e.name.startswith("track=") else e.name for e in chosen]
+    names = [t if t is not None else e.name for t, e in zip(tracks, chosen, strict=True)]
     if len(set(names)) != len(names):
         names = [e.key for e in chosen]
     return names
 
 
-def _ordered_keypoints(estimation: _Estimation) -> list[str]:
-    """Series names in Skeleton order (never sorted); series the Skeleton lacks come last."""
+def _keypoint_of_series(estimation: _Estimation) -> dict[str, str]:
+    """Series name → keypoint name, in Skeleton order (never sorted).
+
+    A series is matched to a node by name, or by the NWB-safe form of the node
+    name (NWB object names cannot hold ``/`` or ``:``, so :func:`to_nwb_file`
+    names such series ``a_b`` and keeps ``a/b`` in the Skeleton). Series the
+    Skeleton lacks come last, in file order.
+    """
     series_names = [s.name for s in estimation.series]
-    order = [n for n in (estimation.nodes or []) if n in series_names]
-    return order + [n for n in series_names if n not in order]
+    mapping: dict[str, str] = {}
+    for node in estimation.nodes or []:
+        for candidate in (node, _safe_object_name(node)):
+            if candidate in series_names and candidate not in mapping:
+                mapping[candidate] = node
+                break
+    mapping.update({n: n for n in series_names if n not in mapping})
+    return mapping
 
 
 def _unique_attr(values: Iterable[Any]) -> Any:
@@ -599,7 +627,7 @@ def _estimation_dataset(
     for _, estimation, _ in parts:
         dlc = _dlc2nwb_names(estimation) if len(parts) == 1 else None
         rename = dlc[1] if dlc else {}
-        mapping = {s: rename.get(s, s) for s in _ordered_keypoints(estimation)}
+        mapping = {s: rename.get(s, k) for s, k in _keypoint_of_series(estimation).items()}
         keypoint_maps.append(mapping)
         keypoints += [k for k in mapping.values() if k not in keypoints]
     all_series = [s for _, e, _ in parts for s in e.series]
@@ -711,6 +739,8 @@ def _training_dataset(contents_list: list[_Contents], fps: float | None) -> xr.D
         if key not in keys:
             keys.append(key)
         names_of_key.setdefault(key, set()).add(inst.name)
+    if ids_usable:
+        keys.sort()
     names = []
     for key in keys:
         candidates = names_of_key[key]
@@ -720,6 +750,15 @@ def _training_dataset(contents_list: list[_Contents], fps: float | None) -> xr.D
     keypoints: list[str] = []
     for inst in all_instances:
         keypoints += [n for n in inst.nodes if n not in keypoints]
+    skeletons = [(nodes, edges) for c in contents_list for nodes, edges in c.training_skeletons
+                 if nodes is not None]
+    if not keypoints and skeletons:  # no instance at all: the Skeleton still names the nodes
+        keypoints = list(skeletons[0][0])
+    edges = []
+    for nodes, pairs in skeletons:
+        if pairs is not None and set(nodes) <= set(keypoints):
+            edges += [[nodes[a], nodes[b]] for a, b in pairs.tolist()
+                      if max(a, b) < len(nodes) and [nodes[a], nodes[b]] not in edges]
     n_space = max([inst.locations.shape[1] for inst in all_instances] + [2])
     dtypes = [inst.locations.dtype for inst in all_instances]
     dtype = np.result_type(*dtypes) if dtypes else np.float64
@@ -766,6 +805,7 @@ def _training_dataset(contents_list: list[_Contents], fps: float | None) -> xr.D
         "order of the TrainingFrames (the file has no source_video_frame_index)",
         "source_video": list(external) if isinstance(external, tuple) else external,
         "training_frame_names": [frames[i][1].name for i in order],
+        "skeleton_edges": edges or None,
     }))
     return ds
 
@@ -917,18 +957,20 @@ class NWBSaveConfig:
         return cls(**dict(config))
 
 
-def _check_nwb_name(name: str, what: str) -> str:
-    if "/" in name or name in (".", ".."):
-        raise InvalidDatasetError(
-            f"{what} name {name!r} cannot name an NWB object ('/' and '.'/'..' are not allowed); "
-            "rename it first, e.g. ds.assign_coords(keypoints=[...])"
-        )
-    return name
-
-
 def _safe_object_name(name: str) -> str:
-    cleaned = name.replace("/", "_")
+    """``name`` usable as an NWB/HDF5 object name: no ``/`` or ``:``, not ``.``/``..``."""
+    cleaned = name.replace("/", "_").replace(":", "_")
     return cleaned if cleaned not in (".", "..") else f"_{cleaned}"
+
+
+def _series_names(keypoints: list[str]) -> list[str]:
+    names = [_safe_object_name(k) for k in keypoints]
+    if len(set(names)) != len(names):
+        raise InvalidDatasetError(
+            f"keypoints {keypoints} collide once '/' and ':' (not allowed in NWB names) are "
+            "replaced by '_'; rename them first, e.g. ds.assign_coords(keypoints=[...])"
+        )
+    return names
 
 
 def _attr_text(ds: xr.Dataset, key: str) -> str | None:
@@ -990,7 +1032,8 @@ def _estimation_files(ds: xr.Dataset, cfg: NWBSaveConfig) -> list[Any]:
             f"NWB PoseEstimation holds one value per keypoint and time; select one value of "
             f"{extra} first (e.g. ds.isel({extra[0]}=0))"
         )
-    keypoints = [_check_nwb_name(str(k), "keypoint") for k in ds["keypoints"].values]
+    keypoints = [str(k) for k in ds["keypoints"].values]
+    series_names = _series_names(keypoints)
     timestamps = _timestamps_for_nwb(ds, cfg)
     position = ds["position"].transpose("time", "individuals", "keypoints", "space").values
     confidence = ds["confidence"].transpose("time", "individuals", "keypoints").values
@@ -1014,7 +1057,7 @@ def _estimation_files(ds: xr.Dataset, cfg: NWBSaveConfig) -> list[Any]:
         for k, keypoint in enumerate(keypoints):
             series.append(
                 PoseEstimationSeries(
-                    name=keypoint,
+                    name=series_names[k],
                     description=f"Keypoint {keypoint} of {individual}.",
                     data=position[:, i, k, :],
                     unit=unit,
@@ -1080,13 +1123,13 @@ def _training_file(ds: xr.Dataset, cfg: NWBSaveConfig) -> Any:
         visibility = np.all(np.isfinite(position), axis=-1)
     names = [_safe_object_name(n) for n in individuals]
     if len(set(names)) != len(names):
-        raise InvalidDatasetError("individual names must stay unique once '/' is replaced by '_'")
+        raise InvalidDatasetError(
+            "individual names must stay unique once '/' and ':' are replaced by '_'")
     nwbfile = _new_nwbfile(cfg, cfg.identifier or "training", None)
     module = nwbfile.create_processing_module(
         name=cfg.processing_module, description="processed behavioral data"
     )
-    skeleton = Skeleton(name="skeleton", nodes=keypoints,
-                        edges=_edges_of(ds, [_check_nwb_name(k, "keypoint") for k in keypoints]))
+    skeleton = Skeleton(name="skeleton", nodes=keypoints, edges=_edges_of(ds, keypoints))
     module.add(Skeletons(skeletons=[skeleton]))
     video = None
     rate = cfg.video_rate or ds.attrs.get("fps")
