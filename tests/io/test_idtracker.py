@@ -306,3 +306,13 @@ def test_any_trajectories_dict_round_trips(tmp_path, trajectories, fps):
     ds = load_poses.from_idtracker_file(path)
     np.testing.assert_array_equal(ds.position.values[:, :, 0, :], trajectories)
     assert (ds.attrs.get("fps") == float(fps)) if fps else "fps" not in ds.attrs
+
+
+def test_loaded_trajectories_survive_netcdf(realdata, tmp_path):
+    import xarray as xr
+
+    from movement_like.io import load_netcdf, save_netcdf
+
+    ds = load_poses.from_idtracker_file(realdata / "idtrackerai" / REAL[1])
+    save_netcdf(ds, tmp_path / "state.nc")
+    xr.testing.assert_identical(load_netcdf(tmp_path / "state.nc"), ds)

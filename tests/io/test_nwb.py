@@ -407,3 +407,66 @@ def test_warnings_do_not_leak(realdata):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load_poses.from_nwb_file(realdata / SLEAP_IO)
+
+
+# --------------------------------------------------------------------------- #
+# ndx-pose 0.4 MultiCameraPoseEstimation, netCDF state
+# --------------------------------------------------------------------------- #
+def test_multicamera_0_4_reads_world_series(tmp_path):
+    from ndx_pose import (
+        CalibratedCamera,
+        MultiCameraPoseEstimation,
+        PoseEstimation,
+        PoseEstimationSeries,
+        Skeleton,
+        Skeletons,
+    )
+    from pynwb import NWBHDF5IO, NWBFile
+    from pynwb.file import Subject
+
+    nwbfile = NWBFile("d", "id", FIXED_START, subject=Subject(subject_id="rat1"))
+    module = nwbfile.create_processing_module("behavior", "b")
+    skeleton = Skeleton(name="rat", nodes=["nose", "tail"], edges=np.array([[0, 1]], "uint8"),
+                        subject=nwbfile.subject)
+    module.add(Skeletons(skeletons=[skeleton]))
+    times = np.arange(5) / 50.0
+    world = {n: np.random.default_rng(i).random((5, 3)) for i, n in enumerate(("tail", "nose"))}
+    views = []
+    for name in ("cam1", "cam2"):
+        camera = CalibratedCamera(name=name, intrinsic_matrix=np.eye(3, dtype="float32"))
+        nwbfile.add_device(camera)
+        views.append(PoseEstimation(
+            name=f"view_{name}", device=camera, skeleton=skeleton,
+            pose_estimation_series=[PoseEstimationSeries(
+                name=n, data=np.zeros((5, 2)), reference_frame="px", timestamps=times)
+                for n in ("nose", "tail")]))
+    module.add(MultiCameraPoseEstimation(
+        pose_estimation_series=[PoseEstimationSeries(name=n, data=v, unit="mm",
+                                                     reference_frame="world", timestamps=times)
+                                for n, v in world.items()],
+        pose_estimations=views, skeleton=skeleton, source_software="Anipose"))
+    with NWBHDF5IO(str(tmp_path / "mc.nwb"), "w") as io:
+        io.write(nwbfile)
+    for backend in ("auto", "h5py"):
+        ds = load_poses.from_nwb_file(tmp_path / "mc.nwb", backend=backend)
+        assert dict(ds.sizes) == {"time": 5, "individuals": 1, "keypoints": 2, "space": 3}
+        assert ds.individuals.values.tolist() == ["rat1"]
+        assert ds.keypoints.values.tolist() == ["nose", "tail"]  # Skeleton order
+        np.testing.assert_array_equal(ds.position.sel(keypoints="tail").values[:, 0],
+                                      world["tail"])
+        assert ds.attrs["unit"] == "mm" and ds.attrs["fps"] == 50.0
+
+
+@pytest.mark.parametrize("which", ["estimation", "training"])
+def test_loaded_datasets_survive_netcdf(realdata, tmp_path, which):
+    from movement_like.io import load_netcdf, save_netcdf
+
+    if which == "estimation":
+        ds = load_poses.from_nwb_file(realdata / SLEAP_IO)
+    else:
+        labels = poses_from_numpy(np.ones((2, 2, 1, 2)), frame_array=[3, 9])
+        [path] = save_poses.to_nwb_path(labels, tmp_path / "t.nwb", which="training",
+                                        config={"annotator": "x"})
+        ds = load_poses.from_nwb_file(path, which="training")
+    save_netcdf(ds, tmp_path / "state.nc")
+    xr.testing.assert_identical(load_netcdf(tmp_path / "state.nc"), ds)

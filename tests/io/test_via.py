@@ -241,3 +241,13 @@ def test_wrong_header(tmp_path):
     path = _write(tmp_path / "h.csv", [], header=("filename", "x", "y"))
     with pytest.raises(FileFormatError, match="header must be the 7 VIA columns"):
         load_bboxes.from_via_tracks_file(path)
+
+
+def test_loaded_boxes_survive_netcdf(realdata, tmp_path):
+    import xarray as xr
+
+    from movement_like.io import load_netcdf, save_netcdf
+
+    ds = load_bboxes.from_via_tracks_file(realdata / SHERLOCK)
+    save_netcdf(ds, tmp_path / "state.nc")
+    xr.testing.assert_identical(load_netcdf(tmp_path / "state.nc"), ds)

@@ -831,7 +831,9 @@ def from_nwb_file(
         dataset with one individual per ``PoseEstimation``.
     processing_module_key, pose_estimation_key
         Read only the ``PoseEstimation`` objects of this processing module /
-        with this name. By default every one in the file is read.
+        with this name. By default every one in the file is read, and the
+        3-D world-space series of an ndx-pose 0.4 ``MultiCameraPoseEstimation``
+        count as one more (its per-camera 2-D children are not read).
     which
         ``"estimation"`` (pose estimates) or ``"training"`` (the manual labels
         of ``PoseTraining``: a sparse dataset on the labelled frames, with a
