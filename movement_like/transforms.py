@@ -322,7 +322,11 @@ def estimate_transform(
         normalised = vh[-1].reshape(3, 3)
     matrix = np.linalg.inv(dst_t) @ normalised @ src_t
     if abs(matrix[2, 2]) < 1e-12 or abs(np.linalg.det(normalised)) < 1e-12:
-        raise ValueError("estimate_transform: the points are degenerate (maps to infinity)")
+        hint = "no three on one line" if kind == "homography" else "not all on one line"
+        raise ValueError(
+            f"estimate_transform: the points are degenerate (the fitted {kind} is singular); "
+            f"use points with {hint}"
+        )
     return matrix / matrix[2, 2]
 
 

@@ -394,3 +394,44 @@ def test_unknown_statistic_method_and_arguments():
         rolling_filter(data, 2.5)
     with pytest.raises(ValueError, match="unknown mode"):
         savgol_filter(data, 3, mode="bogus")
+
+
+# --------------------------------------------------------------------------- #
+# the NaN report (movement_like.utils)
+# --------------------------------------------------------------------------- #
+def test_report_nan_values_table():
+    from movement_like.utils import report_nan_values
+
+    values = np.zeros((6, 2, 2, 2))
+    values[[1, 2, 3], 0, 1, 0] = np.nan  # a 3-frame gap, x only: the point counts as missing
+    values[[0, 5], 1, 0, :] = np.nan
+    ds = poses_from_numpy(values, individual_names=["a", "b"], keypoint_names=["nose", "tail"])
+    table = report_nan_values(ds)
+    assert table.index.names == ["individuals", "keypoints"]
+    assert table.loc[("a", "tail")].tolist() == [3, 6, 0.5, 3]
+    assert table.loc[("b", "nose")].tolist() == [2, 6, 2 / 6, 1]
+    assert table.loc[("a", "nose"), "n_missing"] == 0
+    layered = xr.concat([ds["position"], ds["position"].fillna(0)], dim="layers")
+    by_layer = report_nan_values(layered.transpose("space", "keypoints", "time", ...))
+    assert set(by_layer.index.names) == {"layers", "individuals", "keypoints"}
+    assert by_layer["n_missing"].sum() == 5
+    with pytest.raises(ValueError, match="no variable"):
+        report_nan_values(ds, "velocity")
+
+
+@PROPERTY
+@given(ds=poses_datasets(max_time=15))
+def test_report_nan_values_matches_a_direct_count(ds):
+    from movement_like.utils import report_nan_values
+
+    table = report_nan_values(ds)
+    missing = np.isnan(ds["position"].values).any(axis=-1)
+    assert table["n_missing"].tolist() == missing.sum(axis=0).ravel().tolist()
+    longest = []
+    for column in missing.reshape(missing.shape[0], -1).T:
+        best = run = 0
+        for flag in column:
+            run = run + 1 if flag else 0
+            best = max(best, run)
+        longest.append(best)
+    assert table["longest_gap"].tolist() == longest
