@@ -235,7 +235,7 @@ def run_demo(
     """
     from movement_like import filtering, kinematics, sample_data
     from movement_like.io import save_netcdf
-    from movement_like.io.atomic import check_writable
+    from movement_like.io.atomic import atomic_path, check_writable
     from movement_like.optical_flow import fill_gaps_optical_flow, reduce_jitter
 
     def say(text: str) -> None:
@@ -274,16 +274,15 @@ def run_demo(
         f"{_missing(interpolated)} points still missing")
 
     smoothed = reduce_jitter(interpolated, video, window=window, progress=progress)
-    smoothed_position = smoothed
     say(f"5. reduced jitter (LK moving average, {window} s window)")
 
     stages = {manual: manual_position, FILLED: filled_position, dlc: dlc_position,
-              FILTERED: filtered, INTERPOLATED: interpolated, SMOOTHED: smoothed_position}
+              FILTERED: filtered, INTERPOLATED: interpolated, SMOOTHED: smoothed}
     position = _stack_layers(stages)
     speed = kinematics.compute_speed(position)
     say("6. computed speed")
 
-    state = _state(ds, position, speed, [filled_position, smoothed_position, speed])
+    state = _state(ds, position, speed, [filled_position, smoothed, speed])
     if "lk_filled" in filled.coords:  # which points of the fill came from optical flow
         state["lk_filled"] = filled["lk_filled"].drop_vars(["layers", "layer_file"],
                                                            errors="ignore")
@@ -297,7 +296,8 @@ def run_demo(
 
     keypoint = str(ds["keypoints"].values[0])
     figure = _figure(state, video, manual, dlc, keypoint)
-    figure.savefig(png_path, dpi=100)
+    with atomic_path(png_path, overwrite=overwrite) as tmp:
+        figure.savefig(tmp, dpi=100, format="png")
     say(f"   drew {png_path}")
 
     table = summary_table(state, reference_layer=manual)
