@@ -316,3 +316,11 @@ def test_loaded_trajectories_survive_netcdf(realdata, tmp_path):
     ds = load_poses.from_idtracker_file(realdata / "idtrackerai" / REAL[1])
     save_netcdf(ds, tmp_path / "state.nc")
     xr.testing.assert_identical(load_netcdf(tmp_path / "state.nc"), ds)
+
+
+@pytest.mark.parametrize("fps", [30, 29.97, 25, 7.5])
+def test_csv_fps_from_rounded_time_column(tmp_path, fps):
+    content = {"trajectories": np.ones((300, 1, 2)), "id_probabilities": np.ones((300, 1, 1)),
+               "frames_per_second": fps}
+    path = _write_csv_export(tmp_path / "without_gaps_csv", content, "seconds")
+    assert load_poses.from_idtracker_file(path).attrs["fps"] == fps

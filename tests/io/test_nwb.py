@@ -470,3 +470,19 @@ def test_loaded_datasets_survive_netcdf(realdata, tmp_path, which):
         ds = load_poses.from_nwb_file(path, which="training")
     save_netcdf(ds, tmp_path / "state.nc")
     xr.testing.assert_identical(load_netcdf(tmp_path / "state.nc"), ds)
+
+
+def test_repeated_and_missing_timestamps(tmp_path):
+    ds = poses_from_numpy(np.arange(12.0).reshape(3, 1, 2, 2), fps=10, keypoint_names=["a", "b"],
+                          individual_names=["m"])
+    [path] = save_poses.to_nwb_path(ds, tmp_path / "r.nwb")
+    with h5py.File(path, "r+") as file:
+        file[f"{PE}/a/timestamps"][...] = [0.0, 0.1, 0.1]
+    with pytest.warns(UserWarning, match="repeats timestamps"):
+        back = load_poses.from_nwb_file(path)
+    assert back.time.values.tolist() == [0.0, 0.1]
+    assert back.position.sel(keypoints="a").values[:, 0].tolist() == [[0.0, 1.0], [8.0, 9.0]]
+    with h5py.File(path, "r+") as file:
+        file[f"{PE}/a/timestamps"][...] = [0.0, np.nan, 0.2]
+    with pytest.raises(FileFormatError, match="NaN or infinite"):
+        load_poses.from_nwb_file(path)

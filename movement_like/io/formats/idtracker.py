@@ -380,10 +380,19 @@ def _fps_of(content: Mapping[str, Any], fps: float | None) -> float | None:
     if value is not None and math.isfinite(value) and value > 0:
         return value
     times = content.get("_csv_time")
-    if times is not None and len(times) > 1:
+    if times is not None and len(times) > 1 and np.all(np.isfinite(times)):
+        # the CSV writers print time as frame/fps with "%.3f": steps vary by the rounding
+        span = float(times[-1] - times[0])
         steps = np.diff(times)
-        if np.all(steps > 0) and np.allclose(steps, steps[0], rtol=1e-3):
-            return float(round(1.0 / float(np.mean(steps)), 6))
+        if span > 0 and np.all(np.abs(steps - span / (len(times) - 1)) <= 1.1e-3):
+            estimate = (len(times) - 1) / span
+            frames = np.arange(len(times)) + round(float(times[0]) * estimate)
+            for decimals in range(4):  # the simplest rate that reproduces every printed time
+                candidate = round(estimate, decimals)
+                if candidate > 0 and np.allclose(np.round(frames / candidate, 3), times,
+                                                 rtol=0, atol=1e-9):
+                    return float(candidate)
+            return round(estimate, 3)
     return None
 
 

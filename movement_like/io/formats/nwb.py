@@ -652,6 +652,17 @@ def _estimation_dataset(
                     contents.source, f"series {estimation.key}/{series.name} has "
                     f"{series.data.shape[0]} values but {series.timestamps.size} timestamps"
                 )
+            if not np.all(np.isfinite(series.timestamps)):
+                raise FileFormatError(
+                    contents.source, f"series {estimation.key}/{series.name} has timestamps "
+                    "that are NaN or infinite"
+                )
+            if np.unique(series.timestamps).size != series.timestamps.size:
+                warnings.warn(
+                    f"{contents.source}: series {estimation.key}/{series.name} repeats "
+                    "timestamps; the last value of each repeated timestamp is kept",
+                    stacklevel=4,
+                )
             rows = np.searchsorted(times, series.timestamps)
             position[rows, i, k, : series.data.shape[1]] = series.data
             if series.confidence is not None and series.confidence.size == rows.size:
