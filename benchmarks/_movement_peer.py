@@ -8,7 +8,9 @@ movement functions, and writes every result back in OUR layout as
 ``<workdir>/movement_<task>_<name>.npy`` so the caller can compare values.
 Timings go to stdout as one JSON object.
 
-Usage: python _movement_peer.py WORKDIR NAME TASK [TASK ...]
+Usage: python _movement_peer.py WORKDIR NAME=TASK[,TASK...] [NAME=TASK,... ...]
+
+Timings are printed as ``{"NAME": {"TASK": seconds, ...}, ...}``.
 """
 
 from __future__ import annotations
@@ -79,18 +81,21 @@ TASKS = {
 
 
 def main() -> None:
-    workdir, name, *tasks = sys.argv[1:]
-    da = load(workdir, name)
-    n_ind = da.sizes["individual"]
-    timings = {}
+    workdir, *specs = sys.argv[1:]
     warnings.simplefilter("ignore")
-    for task in tasks:
-        start = time.perf_counter()
-        result = TASKS[task](da)
-        timings[task] = time.perf_counter() - start
-        values = distances_to_ours(result, n_ind) if task == "distances" else to_ours(result)
-        np.save(f"{workdir}/movement_{task}_{name}.npy", values)
-        del result, values
+    timings: dict[str, dict[str, float]] = {}
+    for spec in specs:
+        name, tasks = spec.split("=", 1)
+        da = load(workdir, name)
+        n_ind = da.sizes["individual"]
+        timings[name] = {}
+        for task in tasks.split(","):
+            start = time.perf_counter()
+            result = TASKS[task](da)
+            timings[name][task] = time.perf_counter() - start
+            values = distances_to_ours(result, n_ind) if task == "distances" else to_ours(result)
+            np.save(f"{workdir}/movement_{task}_{name}.npy", values)
+            del result, values
     print(json.dumps(timings))
 
 

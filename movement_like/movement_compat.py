@@ -65,10 +65,12 @@ def from_movement(ds: xr.Dataset) -> xr.Dataset:
     attrs = dict(out.attrs)
     attrs.setdefault("ds_type", ds_type)
     fps = attrs.get("fps")
-    if fps is not None and not (isinstance(fps, (int, float, np.number)) and np.isfinite(fps) and fps > 0):
+    fps_ok = isinstance(fps, (int, float, np.number)) and np.isfinite(fps) and fps > 0
+    if fps is not None and not fps_ok:
         attrs.pop("fps")
     if "time_unit" not in attrs:
-        attrs["time_unit"] = "seconds" if out["time"].dtype.kind == "f" and "fps" in attrs else "frames"
+        seconds = out["time"].dtype.kind == "f" and "fps" in attrs
+        attrs["time_unit"] = "seconds" if seconds else "frames"
     if "frame" not in out.coords and "time" in out.coords:
         time = out["time"].values
         frames = None
@@ -76,7 +78,8 @@ def from_movement(ds: xr.Dataset) -> xr.Dataset:
             frames = np.asarray(time)
         elif "fps" in attrs:
             frames = np.asarray(time, dtype=np.float64) * float(attrs["fps"])
-        if frames is not None and np.all(np.isfinite(frames)) and np.allclose(frames, np.round(frames), atol=1e-6):
+        whole = frames is not None and np.all(np.isfinite(frames))
+        if whole and np.allclose(frames, np.round(frames), atol=1e-6):
             out = out.assign_coords(frame=("time", np.round(frames).astype(np.int64)))
     attrs.setdefault("log", "[]")
     out.attrs = netcdf_safe_attrs(attrs)
@@ -97,7 +100,8 @@ def to_movement(ds: xr.Dataset, layout: str = "0.17") -> xr.Dataset:
     Returns
     -------
     xarray.Dataset
-        Variables transposed to ``movement``'s order; extra dims lead. The
+        Variables transposed to ``movement``'s order; extra dims (``layers``,
+        ``views``) follow it, since ``movement`` expects its own dims first. The
         ``frame`` coordinate is dropped (``movement`` does not know it) and
         ``time`` is kept.
     """
@@ -115,5 +119,6 @@ def to_movement(ds: xr.Dataset, layout: str = "0.17") -> xr.Dataset:
         variables[name] = var.transpose(*contract, *extra)
     out = out.assign(variables)
     out = out.transpose(*[d for d in order if d in out.dims], ...)
-    out.attrs = {k: v for k, v in ds.attrs.items() if k != "log"} | {"log": ds.attrs.get("log", "[]")}
+    out.attrs = {k: v for k, v in ds.attrs.items() if k != "log"}
+    out.attrs["log"] = ds.attrs.get("log", "[]")
     return out
