@@ -9,8 +9,11 @@ DeepLabCut does: ``.h5`` key ``df_with_missing`` in table format, ``.csv`` with
 * ``movement.io.load_poses.from_dlc_file`` of movement 0.17, run by the
   interpreter named in ``MOVEMENT_PYTHON`` (skipped, and said so, when unset).
 
-Each timing is the best of ``--repeats`` runs in a fresh process state (the OS
-file cache is warm for everyone). Usage::
+The three are run in interleaved rounds (ours, from_file, movement, ours, ...)
+so that changes in machine load hit all alike; each figure is the best round.
+The cost of auto-detection itself (``detect_format``: header sniffing only) is
+also timed on its own and given as a share of the load time. The OS file cache
+is warm for everyone. Usage::
 
     MOVEMENT_PYTHON=/work/peers/movement/bin/python \\
         /work/venv/bin/python benchmarks/bench_load_dlc.py [--frames 100000] [--repeats 5]
@@ -19,7 +22,6 @@ file cache is warm for everyone). Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -33,6 +35,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from movement_like.io import load_poses  # noqa: E402
+from movement_like.io.registry import detect_format  # noqa: E402
 
 INDIVIDUALS = ["mouse_black_tail", "mouse_white_tail", "mouse_grey"]
 BODYPARTS = ["nose", "left_ear", "right_ear", "neck", "left_shoulder", "right_shoulder",
@@ -57,32 +60,43 @@ def make_files(folder: Path, n_frames: int) -> dict[str, Path]:
     return paths
 
 
-def best_of(func, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-MOVEMENT_SNIPPET = """
-import json, sys, time
-from movement.io import load_poses
-path, repeats = sys.argv[1], int(sys.argv[2])
-times = []
-for _ in range(repeats):
+def timed(func) -> float:
     start = time.perf_counter()
-    ds = load_poses.from_dlc_file(path)
-    times.append(time.perf_counter() - start)
-print(json.dumps({"seconds": min(times), "sizes": dict(ds.sizes)}))
+    func()
+    return time.perf_counter() - start
+
+
+#: A long-lived movement process: reads a path per line, loads it, prints the seconds.
+MOVEMENT_WORKER = """
+import sys, time
+from movement.io import load_poses
+for line in sys.stdin:
+    start = time.perf_counter()
+    load_poses.from_dlc_file(line.strip())
+    print(time.perf_counter() - start, flush=True)
 """
 
 
-def time_movement(python: str, path: Path, repeats: int) -> float:
-    result = subprocess.run([python, "-c", MOVEMENT_SNIPPET, str(path), str(repeats)],
-                            capture_output=True, text=True, check=True)
-    return float(json.loads(result.stdout.strip().splitlines()[-1])["seconds"])
+class MovementWorker:
+    """Times ``movement.io.load_poses.from_dlc_file`` in its own interpreter, on request."""
+
+    def __init__(self, python: str):
+        self.process = subprocess.Popen([python, "-c", MOVEMENT_WORKER], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)
+
+    def load(self, path: Path) -> float:
+        assert self.process.stdin and self.process.stdout
+        self.process.stdin.write(f"{path}\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline()
+        if not answer:
+            raise RuntimeError("the movement process stopped; run it by hand to see why")
+        return float(answer)
+
+    def close(self) -> None:
+        if self.process.stdin:
+            self.process.stdin.close()
+        self.process.wait(timeout=60)
 
 
 def main() -> None:
@@ -91,25 +105,41 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     movement_python = os.environ.get("MOVEMENT_PYTHON")
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = make_files(Path(tmp), args.frames)
-        print(f"{args.frames} frames x {len(INDIVIDUALS)} individuals x {len(BODYPARTS)} "
-              f"bodyparts x (x, y, likelihood)")
-        for kind, path in paths.items():
-            size = path.stat().st_size / 1e6
-            ds = load_poses.from_dlc_file(path)
-            assert ds.sizes["time"] == args.frames and ds.sizes["individuals"] == len(INDIVIDUALS)
-            ours = best_of(lambda p=path: load_poses.from_dlc_file(p), args.repeats)
-            auto = best_of(lambda p=path: load_poses.from_file(p), args.repeats)
-            line = (f".{kind:<3} ({size:6.1f} MB)  movement_like {ours:6.3f} s   "
-                    f"from_file (auto-detect) {auto:6.3f} s ({100 * (auto / ours - 1):+.1f} %)")
-            if movement_python:
-                theirs = time_movement(movement_python, path, args.repeats)
-                line += f"   movement {theirs:6.3f} s   speed-up x{theirs / ours:.2f}"
-            print(line)
-        if not movement_python:
-            print("movement not timed: set MOVEMENT_PYTHON to the interpreter of an "
-                  "environment with movement installed")
+    worker = MovementWorker(movement_python) if movement_python else None
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = make_files(Path(tmp), args.frames)
+            print(f"{args.frames} frames x {len(INDIVIDUALS)} individuals x {len(BODYPARTS)} "
+                  f"bodyparts x (x, y, likelihood); best of {args.repeats} interleaved rounds")
+            for kind, path in paths.items():
+                ds = load_poses.from_dlc_file(path)
+                assert ds.sizes["time"] == args.frames
+                assert ds.sizes["individuals"] == len(INDIVIDUALS)
+                if worker:
+                    worker.load(path)  # warm-up: imports, file cache
+                ours, auto, theirs = [], [], []
+                for _ in range(args.repeats):  # interleaved, so load changes hit all alike
+                    ours.append(timed(lambda p=path: load_poses.from_dlc_file(p)))
+                    auto.append(timed(lambda p=path: load_poses.from_file(p)))
+                    if worker:
+                        theirs.append(worker.load(path))
+                sniff = min(timed(lambda p=path: detect_format(p, "poses"))
+                            for _ in range(20))
+                size = path.stat().st_size / 1e6
+                line = (f".{kind:<3} ({size:6.1f} MB)  movement_like {min(ours):6.3f} s   "
+                        f"from_file (auto-detect) {min(auto):6.3f} s "
+                        f"({100 * (min(auto) / min(ours) - 1):+.1f} %; detect_format alone "
+                        f"{1000 * sniff:.2f} ms = {100 * sniff / min(ours):.2f} %)")
+                if worker:
+                    line += (f"   movement {min(theirs):6.3f} s   "
+                             f"movement/movement_like x{min(theirs) / min(ours):.2f}")
+                print(line)
+    finally:
+        if worker:
+            worker.close()
+    if not worker:
+        print("movement not timed: set MOVEMENT_PYTHON to the interpreter of an "
+              "environment with movement installed")
 
 
 if __name__ == "__main__":

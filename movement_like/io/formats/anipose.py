@@ -28,6 +28,7 @@ import xarray as xr
 from movement_like.dataset import netcdf_safe_attrs, poses_from_numpy, validate_poses
 from movement_like.errors import FileFormatError, InvalidDatasetError
 from movement_like.io.atomic import atomic_path
+from movement_like.io.formats.dlc import frame_numbers
 from movement_like.io.registry import FileHead
 
 __all__ = ["sniff", "read", "write", "from_anipose_file", "from_anipose_style_df",
@@ -199,8 +200,6 @@ def to_anipose_style_df(ds: xr.Dataset, individual: str | None = None) -> pd.Dat
                 f"{[str(i) for i in ds['individuals'].values]})")
         individual = str(ds["individuals"].values[0])
     one = ds.sel(individuals=individual)
-    from movement_like.io.formats.dlc import _frame_numbers
-
     # float64 throughout: a float32 written as text would come back as a different float64
     position = one["position"].transpose("time", "keypoints", "space").values.astype(np.float64)
     parts: dict[str, np.ndarray] = {}
@@ -227,7 +226,7 @@ def to_anipose_style_df(ds: xr.Dataset, individual: str | None = None) -> pd.Dat
         parts[name] = np.full(n, value)
     for name, value in zip(_CENTER, center.ravel(), strict=True):
         parts[name] = np.full(n, value)
-    parts["fnum"] = _frame_numbers(one)
+    parts["fnum"] = frame_numbers(one)
     return pd.DataFrame(parts)
 
 

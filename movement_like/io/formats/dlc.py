@@ -45,6 +45,7 @@ __all__ = [
     "to_dlc_style_df",
     "to_dlc_file",
     "split_file_paths",
+    "frame_numbers",
 ]
 
 SINGLE_ANIMAL_LEVELS = ("scorer", "bodyparts", "coords")
@@ -197,14 +198,10 @@ def _read_csv_table(path: Path) -> _Table:
     columns_all = [tuple(r[j] for r in header) for j in range(n_index, n_cols)]
     pos = _level_positions(level_names, path)
     is_kp = [_is_keypoint_column(c, pos) for c in columns_all]
-    dtypes: dict[int, Any] = {i: object for i in range(n_index)}
-    for j, keypoint_column in enumerate(is_kp):
-        dtypes[n_index + j] = np.float64 if keypoint_column else object
-    try:
-        body = pd.read_csv(path, header=None, skiprows=n_header, dtype=dtypes,
-                           skip_blank_lines=True)
+    try:  # types are inferred: naming a dtype per column makes pandas' C parser slower
+        body = pd.read_csv(path, header=None, skiprows=n_header, skip_blank_lines=True)
     except pd.errors.EmptyDataError:
-        body = pd.DataFrame({i: pd.Series(dtype=dtypes[i]) for i in range(n_cols)})
+        body = pd.DataFrame({i: pd.Series(dtype=np.float64) for i in range(n_cols)})
     except (pd.errors.ParserError, ValueError) as exc:
         raise FileFormatError(
             path, f"the data rows do not parse as a DeepLabCut table: {exc}",
@@ -225,10 +222,22 @@ def _read_csv_table(path: Path) -> _Table:
                 "the file is malformed (mismatched column counts)",
             )
     keypoint_positions = [n_index + j for j, k in enumerate(is_kp) if k]
-    values = body.iloc[:, keypoint_positions].to_numpy(dtype=np.float64, na_value=np.nan)
+    keypoint_body = body.iloc[:, keypoint_positions]
+    not_numbers = [j for j, dtype in zip(keypoint_positions, keypoint_body.dtypes, strict=True)
+                   if dtype.kind not in "fiu"]
+    if not_numbers:
+        bad = columns_all[not_numbers[0] - n_index]
+        raise FileFormatError(
+            path, f"the column {bad} holds text where numbers are expected",
+            "keypoint cells must be numbers or empty",
+        )
+    values = keypoint_body.to_numpy(dtype=np.float64, na_value=np.nan)
     if n_index == 1:
-        raw_index = body.iloc[:, 0].to_numpy(dtype=object)
-        index: Sequence[Any] | np.ndarray = _int_index_or_strings(raw_index)
+        first = body.iloc[:, 0]
+        index: Sequence[Any] | np.ndarray = (
+            first.to_numpy(dtype=np.int64) if first.dtype.kind in "iu"
+            else _int_index_or_strings(first.to_numpy(dtype=object))
+        )
     else:
         parts = body.iloc[:, :n_index].to_numpy(dtype=object)
         index = [tuple("" if pd.isna(p) else str(p) for p in row) for row in parts]
@@ -606,7 +615,8 @@ def sniff(head: FileHead) -> bool:
 # --------------------------------------------------------------------------- #
 # writing
 # --------------------------------------------------------------------------- #
-def _frame_numbers(ds: xr.Dataset) -> np.ndarray:
+def frame_numbers(ds: xr.Dataset) -> np.ndarray:
+    """Video frame of every time point: ``frame``, else ``time`` (frames or seconds x fps)."""
     if "frame" in ds.coords:
         return ds["frame"].values.astype(np.int64)
     time = ds["time"].values
@@ -639,7 +649,7 @@ def _row_index(ds: xr.Dataset, image_index: str) -> pd.Index:
         else:
             image_index = "levels" if ds.attrs.get("image_index_levels") == 3 else "path"
     if image_index == "frame":
-        return pd.Index(_frame_numbers(ds))
+        return pd.Index(frame_numbers(ds))
     paths = [str(p) for p in ds[IMAGE_COORD].values]
     if image_index == "path":
         return pd.Index(paths, dtype=object)

@@ -34,6 +34,7 @@ import xarray as xr
 from movement_like.dataset import netcdf_safe_attrs, poses_from_numpy, validate_poses
 from movement_like.errors import FileFormatError, InvalidDatasetError, MissingDependencyError
 from movement_like.io.atomic import atomic_path
+from movement_like.io.formats.dlc import frame_numbers
 from movement_like.io.registry import FileHead
 
 __all__ = [
@@ -372,7 +373,7 @@ def from_slp_file(
     for lf in labels.labeled_frames:
         if lf.video is not chosen:
             continue
-        for instance in _preferred_instances(lf.instances, path):
+        for instance in _preferred_instances(lf.instances):
             if instance.skeleton is not skeleton and list(instance.skeleton.node_names) != \
                     node_names:
                 raise FileFormatError(path, "instances use several skeletons; only files with "
@@ -409,7 +410,7 @@ def from_slp_file(
     return _finish(ds, path, extra)
 
 
-def _preferred_instances(instances: Sequence[Any], where: Path) -> list[Any]:
+def _preferred_instances(instances: Sequence[Any]) -> list[Any]:
     """Drop predictions superseded by a user instance (same track, or its source)."""
     users = [i for i in instances if type(i).__name__ == "Instance"]
     user_tracks = {id(i.track) for i in users if i.track is not None}
@@ -512,12 +513,6 @@ def _fixed_bytes(names: Sequence[str]) -> np.ndarray:
     return np.array(encoded, dtype=f"S{width}")
 
 
-def _frame_numbers(ds: xr.Dataset) -> np.ndarray:
-    from movement_like.io.formats.dlc import _frame_numbers as frames_of
-
-    return frames_of(ds)
-
-
 def to_sleap_analysis_file(
     ds: xr.Dataset, path: str | os.PathLike, overwrite: bool = False
 ) -> Path:
@@ -558,7 +553,7 @@ def to_sleap_analysis_file(
     if extra:
         raise InvalidDatasetError(f"'position' has extra dims {extra}; select one item of each "
                                   f"first (e.g. ds.isel({extra[0]}=0))")
-    frames = _frame_numbers(ds)
+    frames = frame_numbers(ds)
     if frames.size and frames.min() < 0:
         raise InvalidDatasetError("SLEAP analysis files start at frame 0; this dataset has "
                                   f"frame {int(frames.min())}")
