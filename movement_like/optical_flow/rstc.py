@@ -371,7 +371,9 @@ def fill_gaps_optical_flow(
     filled = np.zeros(valid.shape, dtype=bool)
     if FILLED_COORD in table.source.coords:
         previous = table.source.coords[FILLED_COORD].transpose("time", *table.point_dims)
-        filled |= np.asarray(previous.values, dtype=bool).reshape(filled.shape)
+        earlier = previous.values  # NaN on frames added by reindexing sparse data
+        earlier = np.where(earlier == True, True, False)  # noqa: E712 - also maps NaN to False
+        filled |= earlier.reshape(filled.shape)
     if seg_start:
         s_idx = np.array(seg_start)
         e_idx = np.array(seg_end)

@@ -169,6 +169,21 @@ def test_sparse_frames_are_reindexed(curved_truth):
     np.testing.assert_array_equal(out.frame.values, np.arange(0, 101))
     np.testing.assert_allclose(out.time.values, truth.time.values[:101])
     assert np.abs(out.values - truth.values[:101]).max() < 0.3
+    # a second call keeps the earlier record of filled values
+    again = out.copy(deep=True)
+    again.values[70:80, 0, 0] = np.nan
+    twice = fill_gaps_optical_flow(again, curved_truth.attrs["video_path"], progress=False)
+    filled_before = out.coords[FILLED_COORD].values
+    np.testing.assert_array_equal(twice.coords[FILLED_COORD].values, filled_before)
+    sparse_again = out.isel(time=[0, 50, 100])
+    with pytest.warns(UserWarning, match="reindexed"):
+        third = fill_gaps_optical_flow(
+            sparse_again, curved_truth.attrs["video_path"], progress=False
+        )
+    # frame 50 was filled by the first call and is kept as such; 0 and 100 were labelled
+    assert third.coords[FILLED_COORD].values[[0, 100]].sum() == 0
+    assert third.coords[FILLED_COORD].values[50].all()
+    assert third.coords[FILLED_COORD].values[1:50].all()
 
 
 def test_bad_inputs(curved_truth, tmp_path):

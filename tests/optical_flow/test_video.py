@@ -136,3 +136,12 @@ def test_merge_ranges_covers_exactly_the_union(pairs):
     covered = [f for a, b in merged for f in range(a, b + 1)]
     assert covered == sorted(union)
     assert all(b1 + 1 < a2 for (_, b1), (a2, _) in zip(merged, merged[1:], strict=False))
+
+
+def test_importing_the_package_does_not_import_cv2():
+    import subprocess
+    import sys
+
+    code = "import sys, movement_like.optical_flow; print('cv2' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
