@@ -251,3 +251,29 @@ def test_loaded_boxes_survive_netcdf(realdata, tmp_path):
     ds = load_bboxes.from_via_tracks_file(realdata / SHERLOCK)
     save_netcdf(ds, tmp_path / "state.nc")
     xr.testing.assert_identical(load_netcdf(tmp_path / "state.nc"), ds)
+
+
+def test_empty_frames_can_be_left_out_for_movement(tmp_path):
+    ds = bboxes_from_numpy(np.array([[[5.0, 5.0]], [[np.nan, np.nan]], [[6.0, 6.0]]]),
+                           np.ones((3, 1, 2)), individual_names=["id_1"])
+    kept = load_bboxes.from_via_tracks_file(
+        save_bboxes.to_via_tracks_file(ds, tmp_path / "a.csv"))
+    assert kept.frame.values.tolist() == [0, 1, 2]
+    path = save_bboxes.to_via_tracks_file(ds, tmp_path / "b.csv", keep_empty_frames=False)
+    assert "{}" not in path.read_text()
+    assert load_bboxes.from_via_tracks_file(path).frame.values.tolist() == [0, 2]
+
+
+def test_rows_with_missing_or_extra_cells(tmp_path):
+    short = tmp_path / "short.csv"
+    short.write_text(",".join(HEADER) + '\n0001.png,0,"{}",0,0,"{}","{}"\n0002.png,0,"{}",1,0\n')
+    with pytest.raises(FileFormatError, match="row 3 has empty region columns"):
+        load_bboxes.from_via_tracks_file(short)
+    short.write_text(",".join(HEADER) + '\n0002.png,0,"{}",1,0\n')
+    with pytest.raises(FileFormatError, match="rows have 5 cells instead of 7"):
+        load_bboxes.from_via_tracks_file(short)
+    long = tmp_path / "long.csv"
+    long.write_text(",".join(HEADER) + '\n0001.png,0,"{}",0,0,"{}","{}"\n'
+                    '0002.png,0,{},0,0,{},{},x\n')
+    with pytest.raises(FileFormatError, match="not a well-formed VIA CSV"):
+        load_bboxes.from_via_tracks_file(long)

@@ -88,6 +88,29 @@ def _json_cell(path: Path, row_number: int, column: str, text: str) -> dict[str,
     return value
 
 
+def _json_column(path: Path, rows: list[list[str]], column: int) -> list[dict[str, Any]]:
+    """Parse one JSON column: each distinct text once, all of them in a single C-level call.
+
+    Joining the distinct cells into one JSON array avoids ~3 Python calls per
+    row; if that fails (a bad cell), the cells are parsed one by one so that the
+    error names the first bad row.
+    """
+    texts = [row[column] for row in rows]
+    distinct = list(dict.fromkeys(texts))
+    values: list[Any] = []
+    try:
+        values = json.loads("[" + ",".join(t if t.strip() else "{}" for t in distinct) + "]")
+    except json.JSONDecodeError:
+        pass
+    if len(values) != len(distinct) or not all(isinstance(v, dict) for v in values):
+        first_row = {}
+        for number, text in enumerate(texts, start=2):
+            first_row.setdefault(text, number)
+        values = [_json_cell(path, first_row[t], HEADER[column], t) for t in distinct]
+    lookup = dict(zip(distinct, values, strict=True))
+    return [lookup[t] for t in texts]
+
+
 def _track_key(path: Path, row_number: int, track: Any) -> int | str:
     """Normalise a track id: whole numbers (``320``, ``"1"``, ``"2.0"``) become ints."""
     if isinstance(track, bool) or track is None:
@@ -152,19 +175,88 @@ def _frame_from_filename(
 
 
 def _read_rows(path: Path) -> list[list[str]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileFormatError(path, "is not a UTF-8 text file", "is it really a VIA CSV?") from exc
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or tuple(_header_cells(",".join(rows[0]))) != HEADER:
-        found = rows[0] if rows else []
+    """Return the rows below the header as lists of 7 strings (pandas' C parser, RFC 4180)."""
+    import pandas as pd
+
+    with open(path, "rb") as handle:
+        first = handle.readline().decode("utf-8-sig", errors="replace").strip()
+    if tuple(_header_cells(first)) != HEADER:
         raise FileFormatError(
             path,
-            f"the header must be the 7 VIA columns {','.join(HEADER)}, found {found}",
+            f"the header must be the 7 VIA columns {','.join(HEADER)}, found {first[:200]!r}",
             "export the annotations from VIA 2.x as CSV",
         )
-    return [row for row in rows[1:] if row and any(cell.strip() for cell in row)]
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
+                            header=None, skiprows=1, encoding="utf-8", skip_blank_lines=True)
+    except pd.errors.EmptyDataError:
+        return []
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise FileFormatError(
+            path, f"is not a well-formed VIA CSV ({exc})".replace("\n", " "),
+            "JSON cells must be quoted with inner quotes doubled",
+        ) from exc
+    if table.shape[1] != len(HEADER):
+        raise FileFormatError(
+            path, f"rows have {table.shape[1]} cells instead of {len(HEADER)}",
+            "JSON cells must be quoted with inner quotes doubled",
+        )
+    rows = table.to_numpy().tolist()
+    for number, row in enumerate(rows, start=2):
+        if row[5] == "" or row[6] == "":  # VIA writes "{}" for an empty region
+            raise FileFormatError(
+                path, f"row {number} has empty region columns (fewer than 7 cells?)",
+                "VIA writes \"{}\" for images without regions",
+            )
+    return rows
+
+
+def _boxes_fast(
+    boxed: list[int], shapes: list[dict[str, Any]], attributes: list[dict[str, Any]]
+) -> tuple[np.ndarray, list[Any], np.ndarray]:
+    """Geometry, raw track ids and scores of well-formed rows, in bulk (raises on anything odd)."""
+    box_shapes = [shapes[i] for i in boxed]
+    if any(shape.get("name") != "rect" for shape in box_shapes):
+        raise ValueError("not a rect")
+    geometry = np.array([(s["x"], s["y"], s["width"], s["height"]) for s in box_shapes],
+                        dtype=np.float64).reshape(-1, 4)
+    raw_tracks = [attributes[i]["track"] for i in boxed]
+    scores = np.array([attributes[i].get("confidence") for i in boxed], dtype=np.float64)
+    return geometry, raw_tracks, scores.reshape(-1)
+
+
+def _boxes_checked(
+    path: Path, boxed: list[int], shapes: list[dict[str, Any]], attributes: list[dict[str, Any]]
+) -> tuple[np.ndarray, list[Any], np.ndarray]:
+    """Do what :func:`_boxes_fast` does, row by row, with an error naming the first bad row."""
+    geometry, raw_tracks, scores = [], [], []
+    for i in boxed:
+        number, shape, rattr = i + 2, shapes[i], attributes[i]
+        if shape.get("name") != "rect":
+            raise FileFormatError(
+                path, f"row {number}: region shape {shape.get('name')!r} is not a 'rect'",
+                "VIA tracks hold rectangles only; remove or convert the other shapes",
+            )
+        try:
+            geometry.append([float(shape[k]) for k in ("x", "y", "width", "height")])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise FileFormatError(
+                path, f"row {number}: a rect needs numeric x, y, width and height, found {shape}"
+            ) from exc
+        if "track" not in rattr:
+            raise FileFormatError(
+                path, f"row {number}: region_attributes has no 'track' id: {rattr}",
+                "every box of a VIA tracks file needs region_attributes {\"track\": id}",
+            )
+        raw_tracks.append(rattr["track"])
+        confidence = rattr.get("confidence")
+        try:
+            scores.append(math.nan if confidence in (None, "") else float(confidence))
+        except (TypeError, ValueError) as exc:
+            raise FileFormatError(
+                path, f"row {number}: confidence {confidence!r} is not a number"
+            ) from exc
+    return np.asarray(geometry, dtype=np.float64).reshape(-1, 4), raw_tracks, np.asarray(scores)
 
 
 def from_via_tracks_file(
@@ -218,33 +310,28 @@ def from_via_tracks_file(
                 f"{pattern.groups}"
             )
     rows = _read_rows(path)
-    parsed: list[tuple[int, str, dict[str, Any], dict[str, Any], dict[str, Any]]] = []
     for number, row in enumerate(rows, start=2):
         if len(row) != len(HEADER):
             raise FileFormatError(
                 path, f"row {number} has {len(row)} cells instead of {len(HEADER)}",
                 "JSON cells must be quoted with inner quotes doubled",
             )
-        parsed.append(
-            (
-                number,
-                row[0],
-                _json_cell(path, number, "file_attributes", row[2]),
-                _json_cell(path, number, "region_shape_attributes", row[5]),
-                _json_cell(path, number, "region_attributes", row[6]),
-            )
-        )
-    use_attributes = pattern is None and bool(parsed) and all(
-        "frame" in fattr for _, _, fattr, _, _ in parsed
-    )
+    if not rows:
+        raise FileFormatError(path, "holds no rows below the header")
+    file_attributes = _json_column(path, rows, 2)
+    use_attributes = pattern is None and all("frame" in f for f in file_attributes)
     frame_of_file: dict[str, int] = {}
     file_of_frame: dict[int, str] = {}
-    boxes: dict[tuple[int, int | str], tuple[float, float, float, float, float, int]] = {}
-    for number, filename, fattr, shape, rattr in parsed:
+    frame_of_key: dict[tuple[str, str], int] = {}
+    keys = [(row[0], row[2] if use_attributes else "") for row in rows]
+    first_row = {key: i for i, key in reversed(list(enumerate(keys)))}  # only distinct keys
+    for key, index in sorted(first_row.items(), key=lambda item: item[1]):
+        filename, number = key[0], index + 2
         if use_attributes:
-            frame = _frame_from_attributes(path, number, fattr["frame"])
+            frame = _frame_from_attributes(path, number, file_attributes[number - 2]["frame"])
         else:
             frame = _frame_from_filename(path, number, filename, pattern)
+        frame_of_key[key] = frame
         if frame_of_file.setdefault(filename, frame) != frame:
             raise FileFormatError(
                 path, f"row {number}: {filename!r} is frame {frame} here but "
@@ -256,52 +343,45 @@ def from_via_tracks_file(
                 f"frame {frame}",
                 "pass frame_regexp=... to read the right part of the file name",
             )
-        if not shape:  # an image without regions: the frame exists, no box
-            continue
-        if shape.get("name") != "rect":
-            raise FileFormatError(
-                path, f"row {number}: region shape {shape.get('name')!r} is not a 'rect'",
-                "VIA tracks hold rectangles only; remove or convert the other shapes",
-            )
-        try:
-            x, y, width, height = (float(shape[k]) for k in ("x", "y", "width", "height"))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise FileFormatError(
-                path, f"row {number}: a rect needs numeric x, y, width and height, found {shape}"
-            ) from exc
-        if "track" not in rattr:
-            raise FileFormatError(
-                path, f"row {number}: region_attributes has no 'track' id: {rattr}",
-                "every box of a VIA tracks file needs region_attributes {\"track\": id}",
-            )
-        track = _track_key(path, number, rattr["track"])
-        confidence = rattr.get("confidence")
-        try:
-            score = math.nan if confidence in (None, "") else float(confidence)
-        except (TypeError, ValueError) as exc:
-            raise FileFormatError(
-                path, f"row {number}: confidence {confidence!r} is not a number"
-            ) from exc
-        if (frame, track) in boxes:
-            raise FileFormatError(
-                path, f"row {number}: track {track!r} has a second box in frame {frame} "
-                f"(first in row {boxes[(frame, track)][5]})"
-            )
-        boxes[(frame, track)] = (x, y, width, height, score, number)
-    if not frame_of_file:
-        raise FileFormatError(path, "holds no rows below the header")
+    shapes = _json_column(path, rows, 5)
+    region_attributes = _json_column(path, rows, 6)
+    boxed = [i for i, shape in enumerate(shapes) if shape]  # empty shape: image without boxes
+    try:
+        geometry, raw_tracks, scores = _boxes_fast(boxed, shapes, region_attributes)
+    except (KeyError, TypeError, ValueError):  # something to explain: go row by row
+        geometry, raw_tracks, scores = _boxes_checked(path, boxed, shapes, region_attributes)
+    track_of_value: dict[tuple[type, Any], int | str] = {}
+    box_tracks: list[int | str] = []
+    for i, raw in zip(boxed, raw_tracks, strict=True):
+        key = (type(raw), raw if isinstance(raw, (int, float, str)) else repr(raw))
+        track = track_of_value.get(key)
+        if track is None:
+            track = track_of_value[key] = _track_key(path, i + 2, raw)
+        box_tracks.append(track)
+    numbers = [i + 2 for i in boxed]
+    box_frames = [frame_of_key[keys[i]] for i in boxed]
+    values = np.column_stack([geometry, scores]) if boxed else np.empty((0, 5))
     frames = np.array(sorted(file_of_frame), dtype=np.int64)
-    tracks = sorted({t for _, t in boxes}, key=lambda t: (isinstance(t, str), t))
-    row_of_frame = {f: i for i, f in enumerate(frames.tolist())}
+    tracks = sorted(set(box_tracks), key=lambda t: (isinstance(t, str), t))
     col_of_track = {t: i for i, t in enumerate(tracks)}
+    rows_idx = np.searchsorted(frames, np.asarray(box_frames, dtype=np.int64))
+    cols_idx = np.array([col_of_track[t] for t in box_tracks], dtype=np.int64)
+    cells = rows_idx * max(len(tracks), 1) + cols_idx
+    unique_cells, first, counts = np.unique(cells, return_index=True, return_counts=True)
+    if unique_cells.size != cells.size:
+        again = int(np.setdiff1d(np.arange(cells.size), first)[0])
+        before = int(np.flatnonzero(cells == cells[again])[0])
+        raise FileFormatError(
+            path, f"row {numbers[again]}: track {box_tracks[again]!r} has a second box in frame "
+            f"{box_frames[again]} (first in row {numbers[before]})"
+        )
+    box = values
     position = np.full((frames.size, len(tracks), 2), np.nan)
     size = np.full_like(position, np.nan)
     confidence_array = np.full(position.shape[:2], np.nan)
-    for (frame, track), (x, y, width, height, score, _) in boxes.items():
-        i, j = row_of_frame[frame], col_of_track[track]
-        position[i, j] = (x + width / 2, y + height / 2)
-        size[i, j] = (width, height)
-        confidence_array[i, j] = score
+    position[rows_idx, cols_idx] = box[:, 0:2] + box[:, 2:4] / 2
+    size[rows_idx, cols_idx] = box[:, 2:4]
+    confidence_array[rows_idx, cols_idx] = box[:, 4]
     names = [f"id_{t}" if isinstance(t, int) else t for t in tracks]
     ds = bboxes_from_numpy(
         position,
@@ -358,6 +438,7 @@ def to_via_tracks_file(
     filename_prefix: str = "",
     filename_suffix: str = ".png",
     digits: int | None = None,
+    keep_empty_frames: bool = True,
 ) -> Path:
     """Write a bounding-boxes dataset as a VIA tracks CSV, atomically.
 
@@ -383,6 +464,10 @@ def to_via_tracks_file(
     digits
         Zero-padding width; by default one more than the digits of the largest
         frame (so every name has a leading zero, as ``movement`` writes them).
+    keep_empty_frames
+        Write VIA's empty-region row (``{}`` shape) for a frame without boxes,
+        as VIA itself does, so that the frame survives a round trip. ``movement``
+        (0.17) refuses such rows: pass False to write a file it can read.
 
     Returns
     -------
@@ -418,7 +503,8 @@ def to_via_tracks_file(
             if np.all(np.isfinite(position[i, j])) and np.all(np.isfinite(size[i, j]))
         ]
         if not present:
-            writer.writerow([filename, 0, fattr, 0, 0, "{}", "{}"])
+            if keep_empty_frames:
+                writer.writerow([filename, 0, fattr, 0, 0, "{}", "{}"])
             continue
         for region_id, j in enumerate(present):
             (cx, cy), (w, h) = position[i, j].tolist(), size[i, j].tolist()
