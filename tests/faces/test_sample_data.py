@@ -352,3 +352,25 @@ def test_bundled_set_works_with_networking_disabled():
     result = subprocess.run([unshare, "-n", sys.executable, "-c", code], capture_output=True,
                             text=True, cwd=ROOT)
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr
+
+
+def test_fetch_dataset_downloads_a_registered_file(served, tmp_path, monkeypatch):
+    """A registry line with url= and no bundled copy: downloaded, verified, loaded."""
+    import shutil
+
+    folder, base, _ = served
+    name = "three_mice_openfieldDLC_dlcrnetms5_openfieldNov23shuffle1_200000.h5"
+    shutil.copy(bundled_dir() / name, folder / "remote_mice.h5")
+    entry = load_registry()[name]
+    registry = tmp_path / "registry.txt"
+    registry.write_text(
+        f"# test registry\nremote_mice.h5 {entry.sha256} {entry.size} DeepLabCut 30 "
+        f"Mice, served dataset=remote_mice url={base}/remote_mice.h5\n")
+    monkeypatch.setenv("MOVEMENT_LIKE_SAMPLE_REGISTRY", str(registry))
+    monkeypatch.setenv("MOVEMENT_LIKE_DATA_DIR", str(tmp_path / "cache"))
+    assert sample_data.list_datasets() == ["remote_mice"]
+    paths = sample_data.fetch_dataset_paths("remote_mice", progress=False)
+    assert paths == {"poses": tmp_path / "cache" / "remote_mice.h5"}
+    ds = sample_data.fetch_dataset("remote_mice", progress=False)
+    assert dict(ds.sizes) == {"time": 300, "individuals": 3, "keypoints": 6, "space": 2}
+    assert ds.attrs["fps"] == 30.0
