@@ -279,8 +279,12 @@ def test_written_files_read_by_plain_pandas(tmp_path, ds):
     save_poses.to_dlc_file(ds, csv, split_individuals=False, overwrite=True)
     from_h5 = pd.read_hdf(h5, "df_with_missing")
     pd.testing.assert_frame_equal(from_h5, expected)
-    from_csv = pd.read_csv(csv, header=[0, 1, 2, 3], index_col=0)
-    assert from_csv.columns.names == ["scorer", "individuals", "bodyparts", "coords"]
+    # pandas takes a first data row of empty cells ("0,,,") for index names when
+    # index_col=0 is given, so set the index afterwards (as movement does)
+    from_csv = pd.read_csv(csv, header=[0, 1, 2, 3])
+    from_csv = from_csv.set_index(from_csv.columns[0])
+    # the first cells of the header rows name the levels
+    assert from_csv.index.name == ("scorer", "individuals", "bodyparts", "coords")
     assert list(from_csv.columns) == list(expected.columns)
     np.testing.assert_array_equal(from_csv.to_numpy(dtype=float), expected.to_numpy())
     np.testing.assert_array_equal(from_csv.index.to_numpy(), expected.index.to_numpy())
@@ -404,3 +408,21 @@ def test_repeated_labels_from_several_scorers(tmp_path):
     path.write_text("scorer,s1,s1,s2,s2\nbodyparts,a,a,a,a\ncoords,x,y,x,y\n0,1,2,3,4\n")
     with pytest.raises(FileFormatError, match="same"):
         load_poses.from_dlc_file(path)
+
+
+def test_csv_reads_with_deeplabcut_convention(tmp_path):
+    """DeepLabCut reads CSVs with read_csv(header=[0, 1, 2(, 3)], index_col=0)."""
+    ds = poses_from_numpy(np.arange(12.0).reshape(3, 1, 2, 2), np.full((3, 1, 2), 0.25),
+                          keypoint_names=["nose", "tail"], frame_array=[4, 5, 9])
+    path = tmp_path / "single.csv"
+    save_poses.to_dlc_file(ds, path, scorer="DLC_resnet50_x")
+    df = pd.read_csv(path, header=[0, 1, 2], index_col=0)
+    assert df.columns.names == ["scorer", "bodyparts", "coords"]
+    assert df.index.tolist() == [4, 5, 9] and df.index.name is None
+    assert df.loc[9, ("DLC_resnet50_x", "tail", "y")] == 11.0
+    assert df.loc[4, ("DLC_resnet50_x", "nose", "likelihood")] == 0.25
+    assert path.read_text().splitlines()[:3] == [
+        "scorer" + ",DLC_resnet50_x" * 6,
+        "bodyparts,nose,nose,nose,tail,tail,tail",
+        "coords,x,y,likelihood,x,y,likelihood",
+    ]
