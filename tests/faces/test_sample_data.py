@@ -11,11 +11,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from movement_like import sample_data
 from movement_like.sample_data import SampleDataError, fetch_file
 from movement_like.sample_data.registry import (
     REGISTRY_NAME,
+    ROLES,
     RegistryError,
     SampleFile,
     bundled_dir,
@@ -374,3 +377,26 @@ def test_fetch_dataset_downloads_a_registered_file(served, tmp_path, monkeypatch
     ds = sample_data.fetch_dataset("remote_mice", progress=False)
     assert dict(ds.sizes) == {"time": 300, "individuals": 3, "keypoints": 6, "space": 2}
     assert ds.attrs["fps"] == 30.0
+
+
+_token = st.text(alphabet=st.characters(categories=["L", "N"], include_characters="_-.,()"),
+                 min_size=1, max_size=12).filter(lambda t: "=" not in t and t != "-")
+
+
+@given(
+    name=_token, size=st.integers(0, 10**12), digest=st.text("0123456789abcdef", min_size=64,
+                                                            max_size=64),
+    fps=st.one_of(st.none(), st.floats(0.01, 1e4)), words=st.lists(_token, max_size=6),
+    dataset=st.one_of(st.none(), _token), role=st.one_of(st.none(), st.sampled_from(ROLES)),
+    url=st.one_of(st.none(), st.just("https://example.org/a.h5")),
+)
+def test_registry_line_round_trip(name, size, digest, fps, words, dataset, role, url):
+    options = " ".join(f"{k}={v}" for k, v in (("dataset", dataset), ("role", role),
+                                               ("url", url)) if v is not None)
+    line = f"{name} {digest} {size} DeepLabCut {'-' if fps is None else repr(fps)} " \
+           f"{' '.join(words)} {options}"
+    entry = parse_registry(line)[name]
+    assert (entry.sha256, entry.size, entry.fps, entry.url) == (digest, size, fps, url)
+    assert entry.description == " ".join(words)
+    assert entry.dataset == (dataset or name)
+    assert entry.role == (role or "poses")
