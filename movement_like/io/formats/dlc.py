@@ -236,7 +236,7 @@ def _read_csv_table(path: Path) -> _Table:
         first = body.iloc[:, 0]
         index: Sequence[Any] | np.ndarray = (
             first.to_numpy(dtype=np.int64) if first.dtype.kind in "iu"
-            else _int_index_or_strings(first.to_numpy(dtype=object))
+            else _int_index_or_strings(first.to_numpy())
         )
     else:
         parts = body.iloc[:, :n_index].to_numpy(dtype=object)
@@ -246,11 +246,14 @@ def _read_csv_table(path: Path) -> _Table:
 
 
 def _int_index_or_strings(raw: np.ndarray) -> np.ndarray:
-    """Frame numbers as int64 when every label is an integer, else the labels as str."""
+    """Frame numbers as int64 when every label is a whole number, else the labels as str."""
     try:
-        as_int = pd.to_numeric(pd.Series(raw), errors="raise")
-        if as_int.dtype.kind in "iu":
-            return as_int.to_numpy(dtype=np.int64)
+        numbers = pd.to_numeric(pd.Series(raw), errors="raise").to_numpy()
+        if numbers.dtype.kind in "iu":
+            return numbers.astype(np.int64)
+        if numbers.dtype.kind == "f" and np.all(np.isfinite(numbers)) and np.all(
+                numbers == np.round(numbers)):
+            return numbers.astype(np.int64)  # "12.0" written by a float index
     except (ValueError, TypeError):
         pass
     return np.array(["" if (isinstance(v, float) and np.isnan(v)) else str(v) for v in raw],
