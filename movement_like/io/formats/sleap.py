@@ -594,7 +594,8 @@ def to_sleap_analysis_file(
         file.create_dataset("edge_inds", data=np.array(
             [[keypoints.index(a), keypoints.index(b)] for a, b in edges], dtype=np.int32
         ).reshape(-1, 2))
-        labels_path = str(ds.attrs.get("labels_path", ds.attrs.get("source_file", "")))
+        source = str(ds.attrs.get("source_file", ""))
+        labels_path = str(ds.attrs.get("labels_path", source if source.endswith(".slp") else ""))
         file.create_dataset("labels_path", data=labels_path)
         file.create_dataset("video_path", data=str(ds.attrs.get("video_path", "")))
         file.create_dataset("video_ind", data=np.int32(ds.attrs.get("video_index", 0)))
