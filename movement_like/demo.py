@@ -233,6 +233,8 @@ def run_demo(
     -------
     DemoResult
     """
+    import xarray as xr
+
     from movement_like import filtering, kinematics, sample_data
     from movement_like.io import save_netcdf
     from movement_like.io.atomic import atomic_path, check_writable
@@ -274,6 +276,7 @@ def run_demo(
         f"{_missing(interpolated)} points still missing")
 
     smoothed = reduce_jitter(interpolated, video, window=window, progress=progress)
+    assert isinstance(smoothed, xr.DataArray)  # return_windows=False gives positions only
     say(f"5. reduced jitter (LK moving average, {window} s window)")
 
     stages = {manual: manual_position, FILLED: filled_position, dlc: dlc_position,

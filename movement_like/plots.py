@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import xarray as xr
@@ -164,7 +164,7 @@ def plot_trajectory(
     if ax is None:
         fig, ax = new_figure(figsize=(8, 6))
     else:
-        fig = ax.figure
+        fig = cast("Figure", ax.figure)  # a SubFigure only if the caller made one
     data = _pick(position, individuals=individual)
     if frame is not None:
         ax.imshow(frame, cmap="gray", origin="upper", interpolation="nearest")
