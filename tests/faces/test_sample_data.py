@@ -400,3 +400,21 @@ def test_registry_line_round_trip(name, size, digest, fps, words, dataset, role,
     assert entry.description == " ".join(words)
     assert entry.dataset == (dataset or name)
     assert entry.role == (role or "poses")
+
+
+def test_registry_formats_are_what_detection_finds():
+    """Each bundled tracking file is detected as the format its registry line names."""
+    from movement_like.io import detect_format
+
+    for name, entry in load_registry().items():
+        if entry.role != "video":
+            assert detect_format(bundled_dir() / name).name == entry.source_format, name
+
+
+def test_info_command_on_a_bundled_file(capsys):
+    from movement_like.cli import main
+
+    path = sample_data.fetch_dataset_paths("two_flies_sleap")["poses"]
+    assert main(["info", str(path), "--fps", "50"]) == 0
+    out = capsys.readouterr().out
+    assert "format:       SLEAP" in out and "individuals:  2 (track_0, track_1)" in out
