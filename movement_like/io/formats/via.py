@@ -88,14 +88,14 @@ def _json_cell(path: Path, row_number: int, column: str, text: str) -> dict[str,
     return value
 
 
-def _json_column(path: Path, rows: list[list[str]], column: int) -> list[dict[str, Any]]:
+def _json_column(path: Path, columns: list[list[str]], column: int) -> list[dict[str, Any]]:
     """Parse one JSON column: each distinct text once, all of them in a single C-level call.
 
     Joining the distinct cells into one JSON array avoids ~3 Python calls per
     row; if that fails (a bad cell), the cells are parsed one by one so that the
     error names the first bad row.
     """
-    texts = [row[column] for row in rows]
+    texts = columns[column]
     distinct = list(dict.fromkeys(texts))
     values: list[Any] = []
     try:
@@ -174,8 +174,8 @@ def _frame_from_filename(
         ) from exc
 
 
-def _read_rows(path: Path) -> list[list[str]]:
-    """Return the rows below the header as lists of 7 strings (pandas' C parser, RFC 4180)."""
+def _read_columns(path: Path) -> list[list[str]]:
+    """Return the 7 columns below the header as lists of strings (pandas' C parser, RFC 4180)."""
     import pandas as pd
 
     with open(path, "rb") as handle:
@@ -190,7 +190,7 @@ def _read_rows(path: Path) -> list[list[str]]:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
                             header=None, skiprows=1, encoding="utf-8", skip_blank_lines=True)
     except pd.errors.EmptyDataError:
-        return []
+        return [[] for _ in HEADER]
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise FileFormatError(
             path, f"is not a well-formed VIA CSV ({exc})".replace("\n", " "),
@@ -201,14 +201,15 @@ def _read_rows(path: Path) -> list[list[str]]:
             path, f"rows have {table.shape[1]} cells instead of {len(HEADER)}",
             "JSON cells must be quoted with inner quotes doubled",
         )
-    rows = table.to_numpy().tolist()
-    for number, row in enumerate(rows, start=2):
-        if row[5] == "" or row[6] == "":  # VIA writes "{}" for an empty region
+    columns = [table[c].tolist() for c in table.columns]
+    for column in (5, 6):  # VIA writes "{}" for an empty region: "" is a short row
+        if "" in columns[column]:
             raise FileFormatError(
-                path, f"row {number} has empty region columns (fewer than 7 cells?)",
+                path, f"row {columns[column].index('') + 2} has empty region columns "
+                "(fewer than 7 cells?)",
                 "VIA writes \"{}\" for images without regions",
             )
-    return rows
+    return columns
 
 
 def _boxes_fast(
@@ -309,24 +310,19 @@ def from_via_tracks_file(
                 f"frame_regexp must have exactly one capture group, {frame_regexp!r} has "
                 f"{pattern.groups}"
             )
-    rows = _read_rows(path)
-    for number, row in enumerate(rows, start=2):
-        if len(row) != len(HEADER):
-            raise FileFormatError(
-                path, f"row {number} has {len(row)} cells instead of {len(HEADER)}",
-                "JSON cells must be quoted with inner quotes doubled",
-            )
-    if not rows:
+    columns = _read_columns(path)
+    if not columns[0]:
         raise FileFormatError(path, "holds no rows below the header")
-    file_attributes = _json_column(path, rows, 2)
+    filenames = columns[0]
+    file_attributes = _json_column(path, columns, 2)
     use_attributes = pattern is None and all("frame" in f for f in file_attributes)
     frame_of_file: dict[str, int] = {}
     file_of_frame: dict[int, str] = {}
-    frame_of_key: dict[tuple[str, str], int] = {}
-    keys = [(row[0], row[2] if use_attributes else "") for row in rows]
+    frame_of_key: dict[Any, int] = {}
+    keys: list[Any] = list(zip(filenames, columns[2], strict=True)) if use_attributes else filenames
     first_row = {key: i for i, key in reversed(list(enumerate(keys)))}  # only distinct keys
     for key, index in sorted(first_row.items(), key=lambda item: item[1]):
-        filename, number = key[0], index + 2
+        filename, number = filenames[index], index + 2
         if use_attributes:
             frame = _frame_from_attributes(path, number, file_attributes[number - 2]["frame"])
         else:
@@ -343,21 +339,21 @@ def from_via_tracks_file(
                 f"frame {frame}",
                 "pass frame_regexp=... to read the right part of the file name",
             )
-    shapes = _json_column(path, rows, 5)
-    region_attributes = _json_column(path, rows, 6)
+    shapes = _json_column(path, columns, 5)
+    region_attributes = _json_column(path, columns, 6)
     boxed = [i for i, shape in enumerate(shapes) if shape]  # empty shape: image without boxes
     try:
         geometry, raw_tracks, scores = _boxes_fast(boxed, shapes, region_attributes)
     except (KeyError, TypeError, ValueError):  # something to explain: go row by row
         geometry, raw_tracks, scores = _boxes_checked(path, boxed, shapes, region_attributes)
-    track_of_value: dict[tuple[type, Any], int | str] = {}
-    box_tracks: list[int | str] = []
-    for i, raw in zip(boxed, raw_tracks, strict=True):
-        key = (type(raw), raw if isinstance(raw, (int, float, str)) else repr(raw))
-        track = track_of_value.get(key)
-        if track is None:
-            track = track_of_value[key] = _track_key(path, i + 2, raw)
-        box_tracks.append(track)
+    # each distinct raw id (typed: 1, "1" and 1.0 are told apart) is normalised once
+    raw_keys = [(type(raw), raw if isinstance(raw, (int, float, str)) else repr(raw))
+                for raw in raw_tracks]
+    first_box = {key: n for n, key in reversed(list(enumerate(raw_keys)))}
+    track_of_value = {
+        key: _track_key(path, boxed[n] + 2, raw_tracks[n]) for key, n in first_box.items()
+    }
+    box_tracks = [track_of_value[key] for key in raw_keys]
     numbers = [i + 2 for i in boxed]
     box_frames = [frame_of_key[keys[i]] for i in boxed]
     values = np.column_stack([geometry, scores]) if boxed else np.empty((0, 5))
