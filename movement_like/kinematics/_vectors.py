@@ -13,8 +13,27 @@ NAN_POLICIES = ("ffill", "scale", "propagate")
 # --------------------------------------------------------------------------- #
 # small vector helpers (xarray in, xarray out; numpy or dask underneath)
 # --------------------------------------------------------------------------- #
-def _norm(vectors: xr.DataArray) -> xr.DataArray:
-    """Euclidean length over ``space``; NaN when any component is NaN."""
+def _norm(vectors: xr.DataArray, consume: bool = False) -> xr.DataArray:
+    """Euclidean length over ``space``; NaN when any component is NaN.
+
+    With ``consume=True`` a numpy-backed ``vectors`` (a temporary the caller
+    owns, never user input) is squared in place, which saves one full-size
+    allocation and pass over memory.
+    """
+    axis = vectors.get_axis_num("space")
+    if consume and isinstance(vectors.data, np.ndarray) and vectors.dtype.kind == "f":
+        values = vectors.data
+        np.multiply(values, values, out=values)
+        index = [slice(None)] * values.ndim
+        components = []
+        for i in range(values.shape[axis]):
+            index[axis] = i
+            components.append(values[tuple(index)])
+        squares = components[0].copy() if len(components) == 1 else components[0] + components[1]
+        for component in components[2:]:
+            squares += component
+        np.sqrt(squares, out=squares)
+        return vectors.isel(space=0, drop=True).copy(data=squares)
     squares = vectors.isel(space=0, drop=True) ** 2
     for i in range(1, vectors.sizes["space"]):
         squares = squares + vectors.isel(space=i, drop=True) ** 2

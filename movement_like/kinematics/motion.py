@@ -11,21 +11,63 @@ import xarray as xr
 
 from movement_like.dataset import log_operation
 from movement_like.kinematics._vectors import _named, _norm, _require_time_points, _shift
-from movement_like.utils import map_along_time, require_dims
+from movement_like.utils import map_along_time, require_dims, time_values
 
 
 # --------------------------------------------------------------------------- #
 # derivatives
 # --------------------------------------------------------------------------- #
-def _gradient_kernel(array: np.ndarray, axis: int, times: np.ndarray) -> np.ndarray:
-    """Second-order central differences on the ``time`` values; one-sided at the ends."""
-    return np.gradient(array, times, axis=axis, edge_order=1)
+def _uneven_gradient(array: np.ndarray, axis: int, times: np.ndarray) -> np.ndarray:
+    """numpy.gradient's formula for uneven spacing, applied whatever the spacing.
+
+    The same arithmetic, in the same order, as :func:`numpy.gradient` with a
+    coordinate array whose steps are not all equal (``edge_order=1``), so
+    results are bitwise equal to it; used on dask blocks, whose few time
+    stamps may happen to be evenly spaced when the whole series is not.
+    """
+    out = np.empty_like(array, dtype=np.result_type(array.dtype, np.float64))
+    steps = np.diff(times)
+    shape = [1] * array.ndim
+    shape[axis] = -1
+
+    def along(start: int | None, stop: int | None) -> tuple:
+        index = [slice(None)] * array.ndim
+        index[axis] = slice(start, stop)
+        return tuple(index)
+
+    if array.shape[axis] > 2:
+        dx1, dx2 = steps[:-1], steps[1:]
+        a = (-(dx2) / (dx1 * (dx1 + dx2))).reshape(shape)
+        b = ((dx2 - dx1) / (dx1 * dx2)).reshape(shape)
+        c = (dx1 / (dx2 * (dx1 + dx2))).reshape(shape)
+        out[along(1, -1)] = a * array[along(None, -2)] + b * array[along(1, -1)] + c * array[
+            along(2, None)
+        ]
+    out[along(0, 1)] = (array[along(1, 2)] - array[along(0, 1)]) / steps[0]
+    out[along(-1, None)] = (array[along(-1, None)] - array[along(-2, -1)]) / steps[-1]
+    return out
 
 
 def _derivative(data: xr.DataArray, order: int) -> xr.DataArray:
+    """Differentiate ``order`` times, exactly as numpy.gradient on the whole series would.
+
+    numpy.gradient uses the simpler even-spacing formula when all time steps
+    are exactly equal (then a NaN at ``t`` does not reach the rate at ``t``,
+    only at ``t - 1`` and ``t + 1``), and the general formula otherwise (a NaN
+    at ``t`` also makes the rate at ``t`` NaN). The choice is made once, on
+    the whole ``time`` coordinate, so dask chunks follow the same rule.
+    """
+    steps = np.diff(time_values(data))
+    even_step = float(steps[0]) if steps.size and np.all(steps == steps[0]) else None
+
+    def kernel(array: np.ndarray, axis: int, times: np.ndarray) -> np.ndarray:
+        if even_step is not None:
+            return np.gradient(array, even_step, axis=axis, edge_order=1)
+        return _uneven_gradient(array, axis, times)
+
     result = data
     for _ in range(order):
-        values = map_along_time(result, _gradient_kernel, 1, with_time=True, min_chunk=2)
+        values = map_along_time(result, kernel, 1, with_time=True, min_chunk=2)
         result = result.copy(data=values)
     return result
 
@@ -36,8 +78,11 @@ def compute_time_derivative(data: xr.DataArray, order: int = 1) -> xr.DataArray:
 
     Each derivative uses second-order accurate central differences on the
     actual time stamps (uneven spacing included) and first-order one-sided
-    differences at the two ends, like :func:`numpy.gradient` and
-    ``movement``. A NaN sample makes its neighbours' derivatives NaN.
+    differences at the two ends, exactly like :func:`numpy.gradient` on
+    the whole series (and so ``movement``), whatever the dask chunking. A
+    NaN at ``t`` makes the rates at ``t - 1`` and ``t + 1`` NaN, and the
+    rate at ``t`` too unless the time steps are all exactly equal (then the
+    central difference does not read ``t``).
 
     Parameters
     ----------
@@ -104,7 +149,7 @@ def compute_speed(data: xr.DataArray) -> xr.DataArray:
     """
     require_dims(data, ["time", "space"], "compute_speed")
     _require_time_points(data, 2, "compute_speed")
-    return _named(_norm(_derivative(data, 1)), "speed", data)
+    return _named(_norm(_derivative(data, 1), consume=True), "speed", data)
 
 
 @log_operation

@@ -288,3 +288,18 @@ def test_errors():
         compute_forward_vector(three_d, "keypoint_0", "keypoint_1")
     with pytest.raises(ValueError, match="2-D positions"):
         compute_turning_angle(three_d)
+
+
+def test_derivative_nan_rule_follows_numpy_gradient():
+    x = np.arange(10.0) ** 2
+    x[5] = np.nan
+    xy = np.stack([x, x], axis=-1)[:, None, None, :]
+    even = poses_from_numpy(xy)["position"]  # time = frame numbers, equal steps
+    uneven = poses_from_numpy(xy, time_array=np.cumsum(np.linspace(1, 2, 10)))["position"]
+    for data, nan_at in ((even, [4, 6]), (uneven, [4, 5, 6])):
+        for values in (data, data.chunk({"time": 3})):
+            rate = compute_velocity(values).values[:, 0, 0, 0]
+            assert np.flatnonzero(np.isnan(rate)).tolist() == nan_at
+            np.testing.assert_array_equal(
+                rate, np.gradient(data.values, data.time.values, axis=0)[:, 0, 0, 0]
+            )
