@@ -142,3 +142,17 @@ def test_writer_marker_is_not_visible(tmp_path):
     with xr.open_dataset(path) as raw:
         assert netcdf_module.WRITER_ATTR in raw.attrs
     assert netcdf_module.WRITER_ATTR not in load_netcdf(path).attrs
+
+
+def test_written_files_get_normal_permissions(tmp_path):
+    ds = load_poses.from_numpy(np.ones((2, 1, 1, 2)))
+    path = tmp_path / "a.nc"
+    old_umask = os.umask(0o022)
+    try:
+        save_netcdf(ds, path)
+        assert path.stat().st_mode & 0o777 == 0o644
+        path.chmod(0o600)
+        save_netcdf(ds, path, overwrite=True)
+        assert path.stat().st_mode & 0o777 == 0o600  # a replaced file keeps its mode
+    finally:
+        os.umask(old_umask)

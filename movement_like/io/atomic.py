@@ -41,6 +41,20 @@ def check_writable(path: str | os.PathLike, overwrite: bool) -> Path:
     return target
 
 
+def _final_mode(target: Path) -> int:
+    """The permissions the written file should get.
+
+    ``mkstemp`` creates files readable by their owner only; a replaced file
+    keeps its own permissions, a new one gets what ``open()`` would give it
+    (0o666 less the process umask).
+    """
+    if target.exists():
+        return target.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 @contextmanager
 def atomic_path(path: str | os.PathLike, overwrite: bool = False) -> Iterator[Path]:
     """Yield a temporary path to write to; move it onto ``path`` on success.
@@ -65,6 +79,7 @@ def atomic_path(path: str | os.PathLike, overwrite: bool = False) -> Iterator[Pa
         yield tmp
         if target.exists() and not overwrite:  # appeared while we were writing
             raise OverwriteError(target)
+        os.chmod(tmp, _final_mode(target))
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
