@@ -231,7 +231,7 @@ def _estimation_from_pynwb(module: str, container: Any) -> _Estimation:
 
 
 def _training_from_pynwb(training: Any) -> list[_TrainingFrame]:
-    frames = []
+    frames: list[_TrainingFrame] = []
     if training.training_frames is None:
         return frames
     for frame in training.training_frames.training_frames.values():
@@ -477,10 +477,10 @@ def _read_contents(source: Any, backend: str) -> _Contents:
         if type(source).__name__ != "NWBFile":
             raise TypeError(f"expected a path or a pynwb.NWBFile, got {type(source).__name__}")
         origin = getattr(source, "container_source", None)
-        contents = _contents_from_nwbfile(source, origin or f"NWBFile {source.identifier}")
+        opened = _contents_from_nwbfile(source, origin or f"NWBFile {source.identifier}")
         if origin:
-            contents.versions = _cached_versions(Path(origin))
-        return contents
+            opened.versions = _cached_versions(Path(origin))
+        return opened
     path = Path(source).expanduser()
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
@@ -490,7 +490,7 @@ def _read_contents(source: Any, backend: str) -> _Contents:
         raise FileFormatError(path, "is not an HDF5 file, so not an NWB file")
     if backend not in ("auto", "pynwb", "h5py"):
         raise ValueError(f"backend must be 'auto', 'pynwb' or 'h5py', got {backend!r}")
-    contents = None
+    contents: _Contents | None = None
     failure = None
     if backend in ("auto", "pynwb"):
         try:
@@ -963,6 +963,8 @@ class NWBSaveConfig:
             return cls()
         if isinstance(config, cls):
             return config
+        if not isinstance(config, Mapping):
+            raise TypeError(f"config must be an NWBSaveConfig or a dict, got {type(config)}")
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(config) - known)
         if unknown:
@@ -1066,7 +1068,7 @@ def _estimation_files(ds: xr.Dataset, cfg: NWBSaveConfig) -> list[Any]:
             subject=nwbfile.subject,
         )
         module.add(Skeletons(skeletons=[skeleton]))
-        series = []
+        series: list[Any] = []
         for k, keypoint in enumerate(keypoints):
             series.append(
                 PoseEstimationSeries(

@@ -103,7 +103,7 @@ def _json_column(path: Path, columns: list[list[str]], column: int) -> list[dict
     except json.JSONDecodeError:
         pass
     if len(values) != len(distinct) or not all(isinstance(v, dict) for v in values):
-        first_row = {}
+        first_row: dict[str, int] = {}
         for number, text in enumerate(texts, start=2):
             first_row.setdefault(text, number)
         values = [_json_cell(path, first_row[t], HEADER[column], t) for t in distinct]
