@@ -324,3 +324,21 @@ def test_csv_fps_from_rounded_time_column(tmp_path, fps):
                "frames_per_second": fps}
     path = _write_csv_export(tmp_path / "without_gaps_csv", content, "seconds")
     assert load_poses.from_idtracker_file(path).attrs["fps"] == fps
+
+
+def test_v6_pickle_is_read_safely(tmp_path):
+    content = _v6_dict()
+    path = tmp_path / "trajectories.pickle"
+    path.write_bytes(pickle.dumps(content))
+    ds = load_poses.from_file(path)
+    np.testing.assert_array_equal(ds.position.values[:, :, 0], content["trajectories"])
+    target = tmp_path / "pwned.txt"
+    evil = tmp_path / "evil.pickle"
+    evil.write_bytes(pickle.dumps({"trajectories": np.ones((2, 1, 2)), "x": _CreatesFile(target)}))
+    with pytest.raises(UnsafeFileError):
+        load_poses.from_idtracker_file(evil)
+    assert not target.exists()
+    session = tmp_path / "session_v6" / "trajectories"
+    session.mkdir(parents=True)
+    (session / "trajectories.pickle").write_bytes(pickle.dumps(content))
+    assert find_session_file(session.parent).name == "trajectories.pickle"

@@ -31,8 +31,8 @@ FORMATS: list[FileFormat] = [
 
     # --- pose formats II (NWB, idtracker.ai, VIA tracks) ---
     FileFormat("NWB", ("poses",), (".nwb",), _P + "nwb", writer="write", aliases=("ndx-pose",)),
-    FileFormat("idtracker.ai", ("poses",), (".npy", ".h5", ".csv", "/"), _P + "idtracker",
-               aliases=("idtracker", "idtrackerai")),
+    FileFormat("idtracker.ai", ("poses",), (".npy", ".h5", ".pickle", ".csv", "/"),
+               _P + "idtracker", aliases=("idtracker", "idtrackerai")),
     FileFormat("VIA-tracks", ("bboxes",), (".csv",), _P + "via", writer="write",
                aliases=("VIA", "VIA tracks", "via_tracks")),
 

@@ -55,7 +55,7 @@ SESSION_STEMS: tuple[str, ...] = (
     "trajectories_wo_identification",
 )
 #: Within one stem, the formats tried in order (``_csv`` = an export folder).
-SESSION_FORMATS: tuple[str, ...] = (".h5", ".hdf5", ".npy", "_csv")
+SESSION_FORMATS: tuple[str, ...] = (".h5", ".hdf5", ".npy", ".pickle", "_csv")
 
 
 # --------------------------------------------------------------------------- #
@@ -213,6 +213,8 @@ def sniff(head: Any) -> bool:
         header_end = data.find(b"\n")
         header = data[:header_end]
         return b"'|O'" in header and b"'shape': ()" in header and b"trajectories" in data
+    if head.name.endswith(".pickle"):  # v6: a pickled dict (read safely)
+        return data.startswith(b"\x80") and b"trajectories" in data
     if head.is_hdf5:
         keys = head.h5_keys
         return keys.get("trajectories") == "dataset" and (
@@ -300,8 +302,25 @@ def _read_h5(path: Path) -> dict[str, Any]:
     return content
 
 
+def _read_pickle(path: Path) -> Any:
+    """Read a v6 ``.pickle`` (a plain pickled dict) through :class:`SafeUnpickler` only."""
+    with open(path, "rb") as handle:
+        try:
+            content = SafeUnpickler(handle, encoding="latin1").load()
+            _check_object_values(content)
+        except RefusedPickleError as exc:
+            raise UnsafeFileError(
+                path, f"the pickled contents were refused: {exc}",
+                "idtracker.ai files hold only arrays and plain values; nothing was executed",
+            ) from exc
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError,
+                TypeError, ValueError) as exc:
+            raise FileFormatError(path, f"is not a readable pickle ({exc})") from exc
+    return content
+
+
 def _read_npy(path: Path) -> dict[str, Any]:
-    content = safe_load_npy(path)
+    content = safe_load_npy(path) if path.suffix.lower() != ".pickle" else _read_pickle(path)
     if isinstance(content, np.ndarray) and content.dtype.kind == "f":
         return {"trajectories": content}
     if not isinstance(content, dict):
@@ -498,9 +517,11 @@ def from_idtracker_file(path: str | os.PathLike, fps: float | None = None) -> xr
         content = _read_h5(path)
     elif name.endswith(".csv"):
         content = _read_csv(path)
+    elif name.endswith(".pickle"):
+        content = _read_npy(path)
     else:
         raise FileFormatError(
-            path, "is not an idtracker.ai trajectories file (.npy, .h5 or .csv)"
+            path, "is not an idtracker.ai trajectories file (.npy, .h5, .pickle or .csv)"
         )
     ds = _dataset_from_content(content, path, fps)
     if session is not None:
