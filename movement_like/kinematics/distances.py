@@ -153,43 +153,38 @@ def _distance_kernel(
 
     ``x`` has shape ``(..., N, [O,] S)``. The result is ``(..., P, O, O)`` when
     ``cross`` (every O of the first with every O of the second), else
-    ``(..., P, [O])``. Leading axes are processed in blocks small enough to
-    stay in cache, with in-place arithmetic.
+    ``(..., P, [O])``. Each space component is made contiguous once; leading
+    axes are then processed in blocks with a reused buffer and in-place
+    arithmetic, so the cost is close to writing the output once.
     """
     n_core = 3 if has_other else 2
     lead = x.shape[:-n_core]
     core = x.shape[-n_core:]
     flat = x.reshape(-1, *core)
-    n_pairs = first.size
-    n_other = core[1] if has_other else 1
-    n_space = core[-1]
     if not has_other:
         flat = flat[:, :, None, :]
+    n_rows, n_pairs, n_other, n_space = flat.shape[0], first.size, flat.shape[2], flat.shape[3]
+    dtype = np.result_type(x.dtype, np.float32)
+    components = [np.ascontiguousarray(flat[..., s]) for s in range(n_space)]  # (rows, N, O)
     out_core = (n_pairs, n_other, n_other) if cross else (n_pairs, n_other)
-    out = np.empty((flat.shape[0], *out_core), dtype=np.result_type(x.dtype, np.float32))
-    per_row = max(1, int(np.prod(out_core)))
-    block = max(1, (1 << 17) // per_row)
-    for start in range(0, flat.shape[0], block):
-        stop = min(flat.shape[0], start + block)
-        a = flat[start:stop, first]  # (B, P, O, S)
-        b = flat[start:stop, second]
+    out = np.empty((n_rows, *out_core), dtype=dtype)
+    block = max(1, (1 << 19) // max(1, int(np.prod(out_core))))
+    buffer = np.empty((min(block, n_rows), *out_core), dtype=dtype)
+    for start in range(0, n_rows, block):
+        stop = min(n_rows, start + block)
         target = out[start:stop]
-        if cross:
-            buffer = np.empty_like(target)
-            for s in range(n_space):
-                np.subtract(a[:, :, :, None, s], b[:, :, None, :, s], out=buffer)
-                np.multiply(buffer, buffer, out=buffer)
-                if s == 0:
-                    target[...] = buffer
-                else:
-                    target += buffer
-        else:
-            diff = a - b
-            diff *= diff
-            if n_space == 2:
-                np.add(diff[..., 0], diff[..., 1], out=target)
+        scratch = buffer[: stop - start]
+        for s, component in enumerate(components):
+            part = component[start:stop]
+            if cross:
+                left, right = part[:, first, :, None], part[:, second, None, :]
             else:
-                np.sum(diff, axis=-1, out=target)
+                left, right = part[:, first], part[:, second]
+            into = target if s == 0 else scratch
+            np.subtract(left, right, out=into)
+            np.multiply(into, into, out=into)
+            if s:
+                target += scratch
         np.sqrt(target, out=target)
     if not has_other:
         out = out[:, :, 0]
