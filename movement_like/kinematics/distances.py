@@ -153,9 +153,10 @@ def _distance_kernel(
 
     ``x`` has shape ``(..., N, [O,] S)``. The result is ``(..., P, O, O)`` when
     ``cross`` (every O of the first with every O of the second), else
-    ``(..., P, [O])``. Each space component is made contiguous once; leading
-    axes are then processed in blocks with a reused buffer and in-place
-    arithmetic, so the cost is close to writing the output once.
+    ``(..., P, [O])``. Leading axes are processed in blocks with a reused
+    buffer and in-place arithmetic (a Python loop over pairs and blocks of
+    frames, never over single frames), so the cost stays close to reading
+    the input and writing the output once.
     """
     n_core = 3 if has_other else 2
     lead = x.shape[:-n_core]
@@ -165,8 +166,37 @@ def _distance_kernel(
         flat = flat[:, :, None, :]
     n_rows, n_pairs, n_other, n_space = flat.shape[0], first.size, flat.shape[2], flat.shape[3]
     dtype = np.result_type(x.dtype, np.float32)
+    if not cross:
+        # one subtraction per pair on blocks of rows: reads each point a few times, no gathers
+        out = np.empty((n_rows, n_pairs, n_other), dtype=dtype)
+        block = max(1, (1 << 17) // max(1, n_other * n_space))
+        buffer = np.empty((min(block, n_rows), n_other, n_space), dtype=dtype)
+        for start in range(0, n_rows, block):
+            stop = min(n_rows, start + block)
+            rows = flat[start:stop]
+            scratch = buffer[: stop - start]
+            for p, (i, j) in enumerate(zip(first, second, strict=True)):
+                np.subtract(rows[:, i], rows[:, j], out=scratch)
+                np.multiply(scratch, scratch, out=scratch)
+                target = out[start:stop, p]
+                target[...] = scratch[..., 0]
+                for s in range(1, n_space):
+                    target += scratch[..., s]
+        np.sqrt(out, out=out)
+    else:
+        out = _cross_distances(flat, first, second, dtype)
+    if not has_other:
+        out = out[:, :, 0]
+    return out.reshape(*lead, *out.shape[1:])
+
+
+def _cross_distances(
+    flat: np.ndarray, first: np.ndarray, second: np.ndarray, dtype: np.dtype
+) -> np.ndarray:
+    """Every O of ``first[p]`` against every O of ``second[p]``: ``(rows, P, O, O)``."""
+    n_rows, _, n_other, n_space = flat.shape
     components = [np.ascontiguousarray(flat[..., s]) for s in range(n_space)]  # (rows, N, O)
-    out_core = (n_pairs, n_other, n_other) if cross else (n_pairs, n_other)
+    out_core = (first.size, n_other, n_other)
     out = np.empty((n_rows, *out_core), dtype=dtype)
     block = max(1, (1 << 19) // max(1, int(np.prod(out_core))))
     buffer = np.empty((min(block, n_rows), *out_core), dtype=dtype)
@@ -176,16 +206,10 @@ def _distance_kernel(
         scratch = buffer[: stop - start]
         for s, component in enumerate(components):
             part = component[start:stop]
-            if cross:
-                left, right = part[:, first, :, None], part[:, second, None, :]
-            else:
-                left, right = part[:, first], part[:, second]
             into = target if s == 0 else scratch
-            np.subtract(left, right, out=into)
+            np.subtract(part[:, first, :, None], part[:, second, None, :], out=into)
             np.multiply(into, into, out=into)
             if s:
                 target += scratch
         np.sqrt(target, out=target)
-    if not has_other:
-        out = out[:, :, 0]
-    return out.reshape(*lead, *out.shape[1:])
+    return out
