@@ -154,30 +154,21 @@ def _read_head_lines(path: Path, count: int = 4) -> list[str]:
 def _cells_per_row_match(path: Path, skip_lines: int, n_cols: int, n_rows: int) -> bool:
     """Whether the data rows hold ``n_cols`` cells each, counted without parsing.
 
-    Counts commas with numpy over a memory map (fast); only when the count is
-    off and the file has quoted cells (which may contain commas) does it fall
-    back to the csv module.
+    Counts commas with numpy in one pass of block reads (fast); only when the
+    count is off and the file has quoted cells (which may contain commas) does
+    it fall back to the csv module.
     """
-    import mmap
-
+    block = bytearray(1 << 22)
+    view = memoryview(block)
+    as_bytes = np.frombuffer(block, dtype=np.uint8)
+    commas, quoted = 0, False
     with open(path, "rb") as handle:
         for _ in range(skip_lines):
             handle.readline()
-        start = handle.tell()
-        size = os.fstat(handle.fileno()).st_size
-        if size == 0 or start >= size:
-            return n_rows == 0
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            buffer = np.frombuffer(mapped, dtype=np.uint8)
-            commas = 0
-            quoted = False
-            step = 1 << 22
-            for begin in range(start, buffer.size, step):
-                chunk = buffer[begin:begin + step]
-                commas += int(np.count_nonzero(chunk == ord(",")))
-            if commas != (n_cols - 1) * n_rows:
-                quoted = bool(np.any(buffer[start:] == ord('"')))
-            del buffer, chunk
+        while size := handle.readinto(view):
+            chunk = as_bytes[:size]
+            commas += int(np.count_nonzero(chunk == ord(",")))
+            quoted = quoted or bool(np.any(chunk == ord('"')))
     if commas == (n_cols - 1) * n_rows:
         return True
     if not quoted:
