@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from movement_like.dataset import bboxes_from_numpy, validate_bboxes
 from movement_like.errors import FileFormatError, OverwriteError
 from movement_like.io import load_bboxes, save_bboxes
 from movement_like.io.formats.via import HEADER
-from tests.strategies import sparse_frames
+from tests.strategies import bboxes_datasets, sparse_frames
 
 SHERLOCK = "via/sherlock_ep01_tracks_FRCNN.csv"
 
@@ -277,3 +278,38 @@ def test_rows_with_missing_or_extra_cells(tmp_path):
                     '0002.png,0,{},0,0,{},{},x\n')
     with pytest.raises(FileFormatError, match="not a well-formed VIA CSV"):
         load_bboxes.from_via_tracks_file(long)
+
+
+def _keeps_its_name(name):
+    """Names VIA tracks cannot keep: numbers ("5", "2.0") and non-canonical ids ("id_07")."""
+    try:
+        float(name)
+        return False
+    except ValueError:
+        pass
+    match = re.match(r"^id_(-?\d+)$", name)
+    return match is None or name == f"id_{int(match.group(1))}"
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ds=bboxes_datasets(max_time=6))
+def test_any_boxes_round_trip_within_one_ulp(ds, tmp_path):
+    assume(all(_keeps_its_name(str(n)) for n in ds.individuals.values))
+    path = save_bboxes.to_via_tracks_file(ds, tmp_path / "any.csv", overwrite=True)
+    back = load_bboxes.from_via_tracks_file(path, use_frame_numbers_from_file=True)
+    boxed = (ds.position.notnull().all("space") & ds.shape.notnull().all("space")).values
+    present = [str(n) for j, n in enumerate(ds.individuals.values) if boxed[:, j].any()]
+    assert sorted(back.individuals.values.tolist()) == sorted(present)
+    if not present:
+        return
+    expected = ds.where(ds.position.notnull().all("space") & ds.shape.notnull().all("space"))
+    expected = expected.sel(individuals=back.individuals.values)
+    np.testing.assert_array_equal(back.shape.values, expected.shape.values.astype(float))
+    np.testing.assert_array_equal(back.confidence.values,
+                                  expected.confidence.values.astype(float))
+    error = np.abs(back.position.values - expected.position.values)
+    scale = np.maximum(np.abs(expected.position.values), expected.shape.values)
+    assert np.array_equal(np.isnan(error), np.isnan(expected.position.values))
+    finite = ~np.isnan(error)
+    assert np.all(error[finite] <= 2 * np.spacing(scale[finite].astype(np.float64)))

@@ -444,8 +444,12 @@ def to_via_tracks_file(
     from VIA), else ``<prefix><frame, zero-padded><suffix>``; ``file_attributes``
     hold the frame number, so reading back needs no regular expression. Individuals
     named ``id_<n>`` get the integer track ``n``; other names are written as
-    string track ids. Numbers are written with full precision, so reading the
-    file back gives the same values.
+    string track ids (a name that is a number, like ``"5"``, comes back as
+    ``id_5``: VIA tools treat ``"5"`` and ``5`` alike). Numbers are written
+    with full precision, so reading the file back gives the same values for
+    every box whose top-left corner is not negative (always the case for boxes
+    inside the image); VIA stores the corner, so a centre closer to the origin
+    than half the box comes back within one unit in the last place.
 
     Parameters
     ----------
