@@ -486,3 +486,17 @@ def test_repeated_and_missing_timestamps(tmp_path):
         file[f"{PE}/a/timestamps"][...] = [0.0, np.nan, 0.2]
     with pytest.raises(FileFormatError, match="NaN or infinite"):
         load_poses.from_nwb_file(path)
+
+
+def test_in_memory_round_trip_without_files():
+    rng = np.random.default_rng(1)
+    ds = poses_from_numpy(rng.random((5, 2, 3, 2), dtype=np.float32), rng.random((5, 2, 3)),
+                          individual_names=["a", "b"], keypoint_names=["k1", "k2", "k3"], fps=30)
+    back = load_poses.from_nwb_file(save_poses.to_nwb_file(ds))
+    _check_round_trip(ds, back, keep_fps=True)
+    assert json.loads(back.attrs["source_file"]) == ["NWBFile a", "NWBFile b"]
+    labels = ds.assign(visibility=ds.confidence > 0.5)
+    [training] = save_poses.to_nwb_file(labels, which="training")
+    again = load_poses.from_nwb_file(training, which="training")
+    np.testing.assert_array_equal(again.visibility.values, labels.visibility.values)
+    assert again.frame.values.tolist() == [0, 1, 2, 3, 4]
