@@ -303,3 +303,16 @@ def test_derivative_nan_rule_follows_numpy_gradient():
             np.testing.assert_array_equal(
                 rate, np.gradient(data.values, data.time.values, axis=0)[:, 0, 0, 0]
             )
+
+
+def test_distances_between_boxes_and_speed_of_boxes():
+    from movement_like.dataset import bboxes_from_numpy
+
+    centres = np.zeros((4, 2, 2))
+    centres[:, 1] = [6.0, 8.0]
+    centres[:, 1, 0] += np.arange(4) * 2.0  # box 1 moves along x, 2 units per frame
+    ds = bboxes_from_numpy(centres, np.ones_like(centres), individual_names=["a", "b"])
+    distance = compute_pairwise_distances(ds["position"])
+    assert distance.dims == ("time", "pairs")
+    np.testing.assert_allclose(distance.values[:, 0], np.hypot(6 + np.arange(4) * 2, 8))
+    np.testing.assert_allclose(compute_speed(ds["position"]).values, [[0, 2]] * 4)
