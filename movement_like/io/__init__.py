@@ -7,7 +7,8 @@
 
 from movement_like.io import load_bboxes, load_poses, save_bboxes, save_poses
 from movement_like.io.netcdf import load_netcdf, save_netcdf
-from movement_like.io.registry import detect_format, formats, load as load_dataset
+from movement_like.io.registry import detect_format, list_formats
+from movement_like.io.registry import load as load_dataset
 
 __all__ = [
     "load_poses",
@@ -18,5 +19,5 @@ __all__ = [
     "save_netcdf",
     "load_dataset",
     "detect_format",
-    "formats",
+    "list_formats",
 ]

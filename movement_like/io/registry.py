@@ -18,7 +18,7 @@ from typing import Any
 
 from movement_like.errors import FileFormatError
 
-__all__ = ["FileFormat", "FileHead", "formats", "find_format", "detect_format"]
+__all__ = ["FileFormat", "FileHead", "list_formats", "find_format", "detect_format"]
 
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 
@@ -145,7 +145,7 @@ class FileHead:
             return {}
 
 
-def formats() -> list[FileFormat]:
+def list_formats() -> list[FileFormat]:
     """All registered formats, in sniffing order."""
     from movement_like.io.formats import FORMATS
 
@@ -154,7 +154,7 @@ def formats() -> list[FileFormat]:
 
 def supported_names(kind: str | None = None) -> list[str]:
     """Names of the formats that can be read (for error messages)."""
-    return [f.name for f in formats() if f.reader and (kind is None or kind in f.kinds)]
+    return [f.name for f in list_formats() if f.reader and (kind is None or kind in f.kinds)]
 
 
 def find_format(name: str, kind: str | None = None, need: str = "reader") -> FileFormat:
@@ -165,10 +165,10 @@ def find_format(name: str, kind: str | None = None, need: str = "reader") -> Fil
     ValueError
         Listing the supported names when ``name`` is unknown.
     """
-    for fmt in formats():
+    for fmt in list_formats():
         if fmt.matches_name(name) and getattr(fmt, need) and (kind is None or kind in fmt.kinds):
             return fmt
-    known = [f.name for f in formats() if getattr(f, need) and (kind is None or kind in f.kinds)]
+    known = [f.name for f in list_formats() if getattr(f, need) and (kind is None or kind in f.kinds)]
     action = "read" if need == "reader" else "written"
     raise FileFormatError(
         None, f"unknown format {name!r} for {kind or 'datasets'} to be {action}",
@@ -193,7 +193,7 @@ def detect_format(path: str | os.PathLike, kind: str | None = None) -> FileForma
     if not target.exists():
         raise FileNotFoundError(f"{target}: no such file or folder")
     head = FileHead(target)
-    candidates = [f for f in formats() if f.reader and (kind is None or kind in f.kinds)]
+    candidates = [f for f in list_formats() if f.reader and (kind is None or kind in f.kinds)]
     ordered = [f for f in candidates if f.matches_suffix(target)]
     ordered += [f for f in candidates if f not in ordered]
     for fmt in ordered:
@@ -236,12 +236,12 @@ def save(ds, path: str | os.PathLike, to: str | None = None, overwrite: bool = F
     else:
         target = Path(path)
         matching = [
-            f for f in formats()
+            f for f in list_formats()
             if f.writer and (kind is None or kind in f.kinds) and f.matches_suffix(target)
         ]
         if not matching:
             writable = ", ".join(
-                f"{f.name} ({'/'.join(f.suffixes)})" for f in formats()
+                f"{f.name} ({'/'.join(f.suffixes)})" for f in list_formats()
                 if f.writer and (kind is None or kind in f.kinds)
             )
             raise FileFormatError(
