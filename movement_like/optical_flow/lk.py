@@ -97,10 +97,16 @@ def _check_lost(lost: str) -> None:
 # --------------------------------------------------------------------------- #
 @dataclass
 class LKCallTimer:
-    """Number and total duration of ``calcOpticalFlowPyrLK`` calls made while active."""
+    """Number and total duration of ``calcOpticalFlowPyrLK`` calls made while active.
+
+    ``seconds`` is wall time inside the calls (it grows when other processes
+    compete for the cores); ``cpu_seconds`` is the CPU time of the calling
+    threads (OpenCV runs single-threaded inside the engine).
+    """
 
     calls: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
     points: int = 0
 
 
@@ -133,15 +139,16 @@ def _lk_call(prev: np.ndarray, nxt: np.ndarray, points: np.ndarray, params: dict
 
     timer = _TIMER
     if timer is not None:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
     out, status, _err = cv2.calcOpticalFlowPyrLK(
         prev, nxt, points.reshape(-1, 1, 2), None, **params
     )
     if timer is not None:
-        elapsed = time.perf_counter() - t0
+        elapsed, cpu = time.perf_counter() - t0, time.thread_time() - c0
         with _TIMER_LOCK:
             timer.calls += 1
             timer.seconds += elapsed
+            timer.cpu_seconds += cpu
             timer.points += len(points)
     return out.reshape(-1, 2), status.reshape(-1)
 
