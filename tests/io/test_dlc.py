@@ -426,3 +426,18 @@ def test_csv_reads_with_deeplabcut_convention(tmp_path):
         "bodyparts,nose,nose,nose,tail,tail,tail",
         "coords,x,y,likelihood,x,y,likelihood",
     ]
+
+
+@pytest.mark.parametrize("name", [PRANAV, MACKENZIE])
+def test_labelled_data_written_back_is_byte_identical(realdata, tmp_path, name):
+    """x, y only (no likelihood), image-path rows, empty cells for NaN, full-precision floats."""
+    original = realdata / (name + ".csv")
+    ds = load_poses.from_dlc_file(original)
+    out = tmp_path / original.name
+    save_poses.to_dlc_file(ds, out)
+    assert out.read_bytes() == original.read_bytes()
+    h5 = tmp_path / "CollectedData.h5"
+    save_poses.to_dlc_file(load_poses.from_dlc_file(realdata / (name + ".h5")), h5)
+    pd.testing.assert_frame_equal(pd.read_hdf(h5, "df_with_missing"),
+                                  pd.read_hdf(realdata / (name + ".h5"), "df_with_missing"),
+                                  check_index_type=False, check_column_type=False)

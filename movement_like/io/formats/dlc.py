@@ -665,7 +665,7 @@ def _scorer_name(ds: xr.Dataset, scorer: str | None) -> str:
     return DEFAULT_SCORER
 
 
-def _poses_block(ds: xr.Dataset) -> tuple[np.ndarray, list[str]]:
+def _poses_block(ds: xr.Dataset, likelihood: bool | None) -> tuple[np.ndarray, list[str]]:
     """(time, individuals, keypoints, coords) float64 block and its coords labels."""
     extra = [d for d in ds["position"].dims if d not in ("time", "individuals", "keypoints",
                                                            "space")]
@@ -678,7 +678,9 @@ def _poses_block(ds: xr.Dataset) -> tuple[np.ndarray, list[str]]:
     position = ds["position"].transpose("time", "individuals", "keypoints", "space").values
     confidence = ds["confidence"].transpose("time", "individuals", "keypoints").values
     space = [str(s) for s in ds["space"].values]
-    with_likelihood = len(space) == 2 or bool(np.any(np.isfinite(confidence)))
+    if likelihood is None:
+        likelihood = len(space) == 2 or bool(np.any(np.isfinite(confidence)))
+    with_likelihood = likelihood
     parts = [position.astype(np.float64, copy=False)]
     labels = list(space)
     if with_likelihood:
@@ -692,6 +694,7 @@ def to_dlc_style_df(
     split_individuals: bool = False,
     scorer: str | None = None,
     image_index: Literal["auto", "frame", "path", "levels"] = "auto",
+    likelihood: bool | None = None,
 ) -> pd.DataFrame | dict[str, pd.DataFrame]:
     """Convert a poses dataset to DeepLabCut-style DataFrame(s).
 
@@ -713,6 +716,9 @@ def to_dlc_style_df(
         ``("labeled-data", video, image)`` split from ``image_path``
         (DeepLabCut ≥ 2.2). ``"auto"`` (default): the layout the data was read
         from, else frame numbers.
+    likelihood
+        Whether to write the ``likelihood`` coord (from ``confidence``). By
+        default: always for 2D, for 3D only when some confidence is known.
 
     Returns
     -------
@@ -722,7 +728,7 @@ def to_dlc_style_df(
         lost). The row index is unnamed, as DeepLabCut writes it.
     """
     validate_poses(ds)
-    block, coords = _poses_block(ds)
+    block, coords = _poses_block(ds, likelihood)
     index = _row_index(ds, image_index)
     scorer_name = _scorer_name(ds, scorer)
     individuals = [str(i) for i in ds["individuals"].values]
@@ -794,6 +800,7 @@ def to_dlc_file(
     overwrite: bool = False,
     scorer: str | None = None,
     image_index: Literal["auto", "frame", "path", "levels"] = "auto",
+    likelihood: bool | None = None,
 ) -> list[Path]:
     """Save a poses dataset as DeepLabCut ``.h5`` (recommended) or ``.csv`` file(s).
 
@@ -820,6 +827,11 @@ def to_dlc_file(
         is raised before anything is written.
     scorer, image_index
         See :func:`to_dlc_style_df`.
+    likelihood
+        Whether to write ``likelihood`` columns. By default as in
+        :func:`to_dlc_style_df`, except for labelled data (rows indexed by image
+        paths) without any known confidence: DeepLabCut's ``CollectedData``
+        layout has ``x, y`` only, so no ``likelihood`` is written.
 
     Returns
     -------
@@ -833,11 +845,17 @@ def to_dlc_file(
     elif not isinstance(split_individuals, bool):
         raise ValueError(f"split_individuals must be True, False or 'auto', got "
                          f"{split_individuals!r}")
+    labelled = image_index in ("path", "levels") or (
+        image_index == "auto" and IMAGE_COORD in ds.coords)
+    if likelihood is None and labelled and "confidence" in ds:
+        likelihood = bool(np.any(np.isfinite(ds["confidence"].values)))
+    options: dict[str, Any] = {"scorer": scorer, "image_index": image_index,
+                               "likelihood": likelihood}
     if not split_individuals:
-        df = to_dlc_style_df(ds, split_individuals=False, scorer=scorer, image_index=image_index)
+        df = to_dlc_style_df(ds, split_individuals=False, **options)
         assert isinstance(df, pd.DataFrame)
         return [_write_df(df, target, overwrite)]
-    frames = to_dlc_style_df(ds, split_individuals=True, scorer=scorer, image_index=image_index)
+    frames = to_dlc_style_df(ds, split_individuals=True, **options)
     assert isinstance(frames, dict)
     if len(frames) == 1:
         targets = {name: target for name in frames}
