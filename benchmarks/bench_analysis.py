@@ -189,7 +189,7 @@ def main() -> int:
         print("\nspeed (seconds, best of the runs)")
         print("  vs movement: 'x faster' = movement / ours;"
               " vs raw numpy: 'x of it' = ours / numpy (lower is better)")
-        print(f"  {'task':42s} {'ours':>7s} {'other':>8s} {'ratio':>14s}  target")
+        print(f"  {'task':46s} {'ours':>7s} {'other':>8s} {'ratio':>14s}  target")
 
         def row(label, mine, other, target, passed, versus_numpy=False):
             status = "PASS" if passed else "FAIL"
@@ -197,7 +197,7 @@ def main() -> int:
             text = f"{value:6.2f} x of it" if versus_numpy else f"{value:6.1f} x faster"
             rows.append({"task": label, "ours_s": mine, "other_s": other, "ratio": value,
                          "target": target, "status": status})
-            print(f"  {label:42s} {mine:7.3f} {other:8.3f} {text:>14s}  {target}: {status}")
+            print(f"  {label:46s} {mine:7.3f} {other:8.3f} {text:>14s}  {target}: {status}")
 
         med = ours["rolling_median5"]
         if mv:
