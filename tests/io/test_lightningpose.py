@@ -132,8 +132,10 @@ def test_lp_writer_refuses_3d_and_other_suffixes(tmp_path):
         save_poses.to_lp_file(ds3.isel(space=[0, 1]), tmp_path / "x.h5")
 
 
-def test_collected_data_written_back_is_byte_identical(realdata, tmp_path):
-    original = realdata / COLLECTED
-    out = tmp_path / "CollectedData.csv"
+@pytest.mark.parametrize("name", [COLLECTED, IBL, MIRROR.format(view="top"),
+                                  MIRROR.format(view="bot")])
+def test_files_written_back_are_byte_identical(realdata, tmp_path, name):
+    original = realdata / name
+    out = tmp_path / "written.csv"
     save_poses.to_lp_file(load_poses.from_lp_file(original), out)
     assert out.read_bytes() == original.read_bytes()
