@@ -441,3 +441,11 @@ def test_labelled_data_written_back_is_byte_identical(realdata, tmp_path, name):
     pd.testing.assert_frame_equal(pd.read_hdf(h5, "df_with_missing"),
                                   pd.read_hdf(realdata / (name + ".h5"), "df_with_missing"),
                                   check_index_type=False, check_column_type=False)
+
+
+def test_predictions_written_back_equal_the_original_table(realdata, tmp_path):
+    original = pd.read_hdf(realdata / PREDICTIONS, "df_with_missing")
+    out = tmp_path / "again.h5"
+    save_poses.to_dlc_file(load_poses.from_dlc_file(realdata / PREDICTIONS), out)
+    pd.testing.assert_frame_equal(pd.read_hdf(out, "df_with_missing"), original,
+                                  check_index_type=False)
