@@ -314,3 +314,33 @@ def test_sniffer_does_not_take_other_hdf5(realdata):
     dlc_h5 = realdata / "deeplabcut/m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.h5"
     assert not sleap.sniff(FileHead(dlc_h5))
     assert sleap.sniff(FileHead(realdata / STANDARD))
+
+
+def test_oldest_layout_only_tracks_and_node_names(tmp_path):
+    """SLEAP < 1.1.4 wrote no scores, edges or paths: those are optional."""
+    tracks = np.arange(2 * 2 * 3 * 4, dtype=float).reshape(2, 2, 3, 4)  # (track, xy, node, frame)
+    path = tmp_path / "old.analysis.h5"
+    with h5py.File(path, "w") as file:
+        file["tracks"] = tracks
+        file["node_names"] = np.array([b"a", b"b", b"c"])
+        file["track_names"] = np.array([b"t0", b"t1"])
+        file["track_occupancy"] = np.ones((4, 2), dtype=np.uint8)
+    ds = load_poses.from_file(path)
+    assert list(ds.individuals.values) == ["t0", "t1"]
+    np.testing.assert_array_equal(ds.position.values, tracks.transpose(3, 0, 2, 1))
+    assert ds.confidence.isnull().all() and "skeleton_edges" not in ds.attrs
+
+
+def test_legacy_untransposed_layout(tmp_path):
+    """sleap-io files with root attr transpose=False store tracks as (frame, node, xy, track)."""
+    canonical = np.random.default_rng(2).normal(size=(5, 2, 3, 2))  # (frame, track, node, xy)
+    path = tmp_path / "legacy.analysis.h5"
+    with h5py.File(path, "w") as file:
+        file.attrs["transpose"] = False
+        file["tracks"] = canonical.transpose(0, 2, 3, 1)
+        file["point_scores"] = np.ones((5, 3, 2))  # (frame, node, track)
+        file["node_names"] = np.array([b"a", b"b", b"c"])
+        file["track_names"] = np.array([b"x", b"y"])
+    ds = load_poses.from_sleap_file(path)
+    np.testing.assert_array_equal(ds.position.values, canonical)
+    assert (ds.confidence.values == 1).all()
