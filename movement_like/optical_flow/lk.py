@@ -243,7 +243,7 @@ def _new_result(rows: np.ndarray, tracks: TrackRows) -> ChunkResult:
 
 
 def _sweep(
-    frames: list[np.ndarray],
+    frames: list[np.ndarray | None],
     base: int,
     tracks: TrackRows,
     result: ChunkResult,
@@ -458,9 +458,10 @@ def run_tracks(
 
 
 def _chunk_job(
-    frames: list[np.ndarray], base: int, tracks: TrackRows, chunk: _Chunk,
+    frames: list[np.ndarray | None], base: int, tracks: TrackRows,
     params: dict[str, Any], lost: str, forward: bool | None, result: ChunkResult,
 ) -> None:
+    """Run the forward and/or backward sweep of one chunk (``forward=None``: both)."""
     directions = (True, False) if forward is None else (forward,)
     is_forward = tracks.last[result.rows] > tracks.first[result.rows]
     for direction in directions:
@@ -511,12 +512,12 @@ def _run_chunks(
             result = _new_result(chunk.rows, tracks)
             futures: list[Future] = []
             if executor is None:
-                _chunk_job(frames, chunk.a, tracks, chunk, params, lost, None, result)
+                _chunk_job(frames, chunk.a, tracks, params, lost, None, result)
             else:
                 for direction in (True, False):
                     futures.append(
                         executor.submit(
-                            _chunk_job, frames, chunk.a, tracks, chunk, params, lost,
+                            _chunk_job, frames, chunk.a, tracks, params, lost,
                             direction, result,
                         )
                     )
