@@ -51,3 +51,14 @@ def test_unknown_file_lists_formats(tmp_path, capsys):
 def test_missing_file(tmp_path, capsys):
     assert main(["info", str(tmp_path / "nope.h5")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_convert_picks_writer_by_suffix_or_name(tmp_path):
+    from movement_like.io import detect_format
+    from movement_like.io.registry import find_format
+
+    _, path = _sample(tmp_path)
+    assert main(["convert", str(path), str(tmp_path / "out.csv")]) == 0
+    assert detect_format(tmp_path / "out.csv").name == "DeepLabCut"
+    assert main(["convert", str(path), str(tmp_path / "lp.csv"), "--to", "LP"]) == 0
+    assert find_format("LP", need="writer").name == "LightningPose"

@@ -46,6 +46,10 @@ class FileFormat:
         Name of ``sniff(head: FileHead) -> bool`` in ``module``.
     aliases
         Other accepted names (case-insensitive), e.g. ``("DLC",)``.
+    write_by_suffix
+        Whether saving picks this writer from the file suffix alone. False for a
+        format whose files share the suffix and layout of a more common one
+        (LightningPose CSVs are DeepLabCut CSVs): it is written only when named.
     """
 
     name: str
@@ -56,6 +60,7 @@ class FileFormat:
     writer: str | None = None
     sniffer: str = "sniff"
     aliases: tuple[str, ...] = ()
+    write_by_suffix: bool = True
 
     def function(self, attribute: str) -> Callable[..., Any]:
         """Import the module and return the named function."""
@@ -237,7 +242,8 @@ def save(ds, path: str | os.PathLike, to: str | None = None, overwrite: bool = F
         target = Path(path)
         matching = [
             f for f in list_formats()
-            if f.writer and (kind is None or kind in f.kinds) and f.matches_suffix(target)
+            if f.writer and f.write_by_suffix and (kind is None or kind in f.kinds)
+            and f.matches_suffix(target)
         ]
         if not matching:
             writable = ", ".join(

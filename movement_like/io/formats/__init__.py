@@ -19,14 +19,12 @@ FORMATS: list[FileFormat] = [
     # --- pose formats I (DeepLabCut, LightningPose, Anipose, SLEAP) ---
     # SLEAP comes first so that saving "*.analysis.h5" picks its writer ("*.h5": DeepLabCut).
     FileFormat("SLEAP", ("poses",), (".slp", ".analysis.h5"), _P + "sleap", writer="write"),
-    # LightningPose is read before DeepLabCut (its CSVs are DLC-style) but written after it,
-    # so that saving "*.csv" by suffix picks the DeepLabCut writer.
-    FileFormat("LightningPose", ("poses",), (".csv",), _P + "lightningpose",
-               aliases=("LP", "lightning-pose")),
+    # LightningPose is sniffed before DeepLabCut (its CSVs are DLC-style), but saving "*.csv"
+    # by suffix alone writes DeepLabCut; LightningPose is written when named (to="LP").
+    FileFormat("LightningPose", ("poses",), (".csv",), _P + "lightningpose", writer="write",
+               aliases=("LP", "lightning-pose"), write_by_suffix=False),
     FileFormat("DeepLabCut", ("poses",), (".h5", ".csv"), _P + "dlc", writer="write",
                aliases=("DLC",)),
-    FileFormat("LightningPose", ("poses",), (".csv",), _P + "lightningpose", reader=None,
-               writer="write", aliases=("LP", "lightning-pose")),
     FileFormat("Anipose", ("poses",), (".csv",), _P + "anipose", writer="write"),
 
     # --- pose formats II (NWB, idtracker.ai, VIA tracks) ---
