@@ -25,7 +25,8 @@ def _uneven_gradient(array: np.ndarray, axis: int, times: np.ndarray) -> np.ndar
     results are bitwise equal to it; used on dask blocks, whose few time
     stamps may happen to be evenly spaced when the whole series is not.
     """
-    out = np.empty_like(array, dtype=np.result_type(array.dtype, np.float64))
+    # like numpy.gradient: float input keeps its precision, anything else becomes float64
+    out = np.empty_like(array, dtype=array.dtype if array.dtype.kind == "f" else np.float64)
     steps = np.diff(times)
     shape = [1] * array.ndim
     shape[axis] = -1
