@@ -35,13 +35,18 @@ def summarise(ds, format_name: str | None = None) -> str:
         lines.append(f"source file:  {ds.attrs['source_file']}")
     if "source_software" in ds.attrs:
         lines.append(f"software:     {ds.attrs['source_software']}")
-    extra = [f"{d}={ds.sizes[d]}" for d in ds["position"].dims
-             if d not in ("time", "individuals", "keypoints", "space")]
+    extra = [
+        f"{d}={ds.sizes[d]}"
+        for d in ds["position"].dims
+        if d not in ("time", "individuals", "keypoints", "space")
+    ]
     if extra:
         lines.append(f"extra dims:   {', '.join(extra)}")
     individuals = [str(v) for v in ds["individuals"].values]
-    lines.append(f"individuals:  {len(individuals)} ({', '.join(individuals[:10])}"
-                 f"{', …' if len(individuals) > 10 else ''})")
+    lines.append(
+        f"individuals:  {len(individuals)} ({', '.join(individuals[:10])}"
+        f"{', …' if len(individuals) > 10 else ''})"
+    )
     n_time = ds.sizes["time"]
     if "frame" in ds.coords and n_time:
         frames = ds["frame"].values
@@ -56,15 +61,17 @@ def summarise(ds, format_name: str | None = None) -> str:
         lines.append(f"keypoints:    {ds.sizes['keypoints']}")
         lines.append("missing points per keypoint (% of frames × individuals):")
         other = [d for d in missing.dims if d != "keypoints"]
-        percent = (missing.mean(other) * 100).values if missing.size else np.zeros(ds.sizes["keypoints"])
+        percent = (
+            (missing.mean(other) * 100).values if missing.size else np.zeros(ds.sizes["keypoints"])
+        )
         width = max((len(str(k)) for k in ds["keypoints"].values), default=8)
-        for name, value in zip(ds["keypoints"].values, np.atleast_1d(percent)):
+        for name, value in zip(ds["keypoints"].values, np.atleast_1d(percent), strict=True):
             lines.append(f"  {str(name):<{width}}  {value:6.2f} %")
     else:
         other = [d for d in missing.dims if d != "individuals"]
         percent = (missing.mean(other) * 100).values if missing.size else np.zeros(len(individuals))
         lines.append("missing boxes per individual (% of frames):")
-        for name, value in zip(individuals, np.atleast_1d(percent)):
+        for name, value in zip(individuals, np.atleast_1d(percent), strict=True):
             lines.append(f"  {name}  {value:6.2f} %")
     return "\n".join(lines)
 
@@ -122,7 +129,7 @@ COMMANDS.append(add_demo_command)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every registered subcommand."""
+    """Build the argument parser with every registered subcommand."""
     from movement_like import __version__
 
     parser = argparse.ArgumentParser(

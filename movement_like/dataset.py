@@ -66,9 +66,7 @@ def _as_float_array(values: Any, name: str) -> np.ndarray:
     if array.dtype.kind in "biu":
         return array.astype(np.float64)
     if array.dtype.kind != "f":
-        raise InvalidDatasetError(
-            f"'{name}' must hold numbers, but its dtype is {array.dtype}"
-        )
+        raise InvalidDatasetError(f"'{name}' must hold numbers, but its dtype is {array.dtype}")
     return array
 
 
@@ -80,15 +78,15 @@ def _check_ndim(array: np.ndarray, ndim: int, name: str, dims: Sequence[str]) ->
         )
 
 
-def _names(
-    names: str | Sequence[str] | None, count: int, prefix: str, what: str
-) -> list[str]:
+def _names(names: str | Sequence[str] | None, count: int, prefix: str, what: str) -> list[str]:
     """Validate user-given names, or make ``prefix_0 … prefix_{count-1}``."""
     if names is None:
         return [f"{prefix}_{i}" for i in range(count)]
     if isinstance(names, str):
         names = [names]
-    names = [str(n) if not isinstance(n, str) else n for n in np.asarray(names, dtype=object).ravel()]
+    names = [
+        str(n) if not isinstance(n, str) else n for n in np.asarray(names, dtype=object).ravel()
+    ]
     if len(names) != count:
         raise InvalidDatasetError(
             f"{len(names)} {what} names were given, but the array has {count} {what}"
@@ -373,9 +371,11 @@ def validate_dataset(ds: xr.Dataset, ds_type: str | None = None) -> xr.Dataset:
         if ds[name].dtype.kind != "f":
             raise InvalidDatasetError(f"'{name}' must be float, found dtype {ds[name].dtype}")
     space = [str(s) for s in ds["space"].values] if "space" in ds.coords else None
-    allowed_space = ([["x", "y"], ["x", "y", "z"]] if ds_type == "poses" else [["x", "y"]])
+    allowed_space = [["x", "y"], ["x", "y", "z"]] if ds_type == "poses" else [["x", "y"]]
     if space not in allowed_space:
-        raise InvalidDatasetError(f"'space' coordinate must be one of {allowed_space}, found {space}")
+        raise InvalidDatasetError(
+            f"'space' coordinate must be one of {allowed_space}, found {space}"
+        )
     for dim in ("individuals", "keypoints") if ds_type == "poses" else ("individuals",):
         if dim not in ds.coords:
             raise InvalidDatasetError(f"the '{dim}' dimension needs a coordinate of names")
@@ -506,7 +506,10 @@ def append_log(obj: Any, operation: str, arguments: Mapping[str, Any]) -> Any:
     """
     entries = read_log(obj)
     entries.append(
-        {"operation": operation, "arguments": {k: _describe_argument(v) for k, v in arguments.items()}}
+        {
+            "operation": operation,
+            "arguments": {k: _describe_argument(v) for k, v in arguments.items()},
+        }
     )
     obj.attrs["log"] = json.dumps(entries, default=_json_default)
     return obj

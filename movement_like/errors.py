@@ -45,17 +45,13 @@ class OverwriteError(MovementLikeError, FileExistsError):
 
     def __init__(self, path: str | os.PathLike):
         self.path = os.fspath(path)
-        super().__init__(
-            f"{self.path}: file exists; pass overwrite=True to replace it"
-        )
+        super().__init__(f"{self.path}: file exists; pass overwrite=True to replace it")
 
 
 class MissingDependencyError(MovementLikeError, ImportError):
     """An optional dependency needed by this function is not installed."""
 
     def __init__(self, package: str, extra: str | None = None, purpose: str = ""):
-        how = (
-            f'pip install "movement_like[{extra}]"' if extra else f"pip install {package}"
-        )
+        how = f'pip install "movement_like[{extra}]"' if extra else f"pip install {package}"
         what = f" to {purpose}" if purpose else ""
         super().__init__(f"the package '{package}' is needed{what}; install it with: {how}")

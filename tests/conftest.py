@@ -23,8 +23,7 @@ def realdata() -> Path:
     """
     if not REALDATA.is_dir():
         message = (
-            f"real data folder {REALDATA} not found "
-            "(set MOVEMENT_LIKE_REALDATA to its location)"
+            f"real data folder {REALDATA} not found (set MOVEMENT_LIKE_REALDATA to its location)"
         )
         if os.environ.get("CI"):
             pytest.fail(message)

@@ -35,7 +35,9 @@ def sparse_frames(draw, n_time: int) -> np.ndarray:
 
 def _values(draw, shape, dtype, nan_fraction, low=-1e4, high=1e4):
     data = draw(
-        hnp.arrays(dtype, shape, elements=st.floats(low, high, allow_nan=False, width=8 * dtype.itemsize))
+        hnp.arrays(
+            dtype, shape, elements=st.floats(low, high, allow_nan=False, width=8 * dtype.itemsize)
+        )
     )
     mask = draw(hnp.arrays(np.bool_, shape, elements=st.booleans())) if nan_fraction else None
     if mask is not None:
@@ -62,7 +64,9 @@ def poses_datasets(
     n_kp = draw(st.integers(1, max_keypoints))
     n_space = draw(st.sampled_from(spaces))
     dtype = np.dtype(draw(st.sampled_from(dtypes)))
-    position = _values(draw, (n_time, n_ind, n_kp, n_space), dtype, with_nan and draw(st.booleans()))
+    position = _values(
+        draw, (n_time, n_ind, n_kp, n_space), dtype, with_nan and draw(st.booleans())
+    )
     confidence = _values(draw, (n_time, n_ind, n_kp), dtype, with_nan and draw(st.booleans()), 0, 1)
     use_sparse = draw(st.booleans()) if sparse is None else sparse
     use_fps = draw(st.booleans()) if with_fps is None else with_fps

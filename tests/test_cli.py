@@ -12,8 +12,13 @@ from movement_like.io import load_netcdf, load_poses, save_netcdf
 def _sample(tmp_path):
     pos = np.arange(40.0).reshape(5, 2, 2, 2)
     pos[0, 0, 1] = np.nan
-    ds = load_poses.from_numpy(pos, individual_names=["m1", "m2"], keypoint_names=["nose", "tail"],
-                               fps=30, source_software="test")
+    ds = load_poses.from_numpy(
+        pos,
+        individual_names=["m1", "m2"],
+        keypoint_names=["nose", "tail"],
+        fps=30,
+        source_software="test",
+    )
     path = tmp_path / "in.nc"
     save_netcdf(ds, path)
     return ds, path

@@ -70,18 +70,30 @@ def test_from_numpy_time_array():
     [
         ({"position_array": np.zeros((5, 2, 2))}, "must have 4 dimensions"),
         ({"position_array": np.zeros((5, 1, 2, 4))}, "2 or 3 spatial coordinates"),
-        ({"position_array": np.zeros((5, 1, 2, 2)), "confidence_array": np.zeros((5, 2))},
-         "'confidence_array' must have shape (5, 1, 2)"),
-        ({"position_array": np.zeros((5, 2, 1, 2)), "individual_names": ["a", "a"]},
-         "repeated: ['a']"),
-        ({"position_array": np.zeros((5, 1, 2, 2)), "keypoint_names": ["a"]},
-         "1 keypoints names were given, but the array has 2"),
-        ({"position_array": np.zeros((3, 1, 1, 2)), "frame_array": [0, 2, 2]},
-         "strictly increasing, but frame 2 at index 2 follows 2"),
-        ({"position_array": np.zeros((3, 1, 1, 2)), "frame_array": [0, 1]},
-         "one frame per time point (3)"),
-        ({"position_array": np.zeros((3, 1, 1, 2)), "frame_array": [0.5, 1, 2]},
-         "whole frame numbers"),
+        (
+            {"position_array": np.zeros((5, 1, 2, 2)), "confidence_array": np.zeros((5, 2))},
+            "'confidence_array' must have shape (5, 1, 2)",
+        ),
+        (
+            {"position_array": np.zeros((5, 2, 1, 2)), "individual_names": ["a", "a"]},
+            "repeated: ['a']",
+        ),
+        (
+            {"position_array": np.zeros((5, 1, 2, 2)), "keypoint_names": ["a"]},
+            "1 keypoints names were given, but the array has 2",
+        ),
+        (
+            {"position_array": np.zeros((3, 1, 1, 2)), "frame_array": [0, 2, 2]},
+            "strictly increasing, but frame 2 at index 2 follows 2",
+        ),
+        (
+            {"position_array": np.zeros((3, 1, 1, 2)), "frame_array": [0, 1]},
+            "one frame per time point (3)",
+        ),
+        (
+            {"position_array": np.zeros((3, 1, 1, 2)), "frame_array": [0.5, 1, 2]},
+            "whole frame numbers",
+        ),
         ({"position_array": np.zeros((3, 1, 1, 2)), "fps": 0}, "fps must be a positive"),
         ({"position_array": np.zeros((3, 1, 1, 2)), "fps": float("nan")}, "fps must be a positive"),
         ({"position_array": np.zeros((3, 1, 1, 2)), "fps": -30}, "fps must be a positive"),
@@ -130,8 +142,16 @@ def test_validate_reports_expected_and_found():
 
 def test_netcdf_safe_attrs():
     safe = netcdf_safe_attrs(
-        {"a": None, "b": True, "c": [1, 2], "d": {"x": 1}, "e": "s", "f": np.float32(2.5),
-         "g": float("nan"), "h": np.array([1.0])}
+        {
+            "a": None,
+            "b": True,
+            "c": [1, 2],
+            "d": {"x": 1},
+            "e": "s",
+            "f": np.float32(2.5),
+            "g": float("nan"),
+            "h": np.array([1.0]),
+        }
     )
     assert "a" not in safe
     assert safe["b"] == 1

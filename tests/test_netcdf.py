@@ -46,7 +46,9 @@ def test_bboxes_round_trip_is_identity(tmp_path, ds):
 def test_round_trip_keeps_extra_vars_bool_and_layers(tmp_path):
     ds = load_poses.from_numpy(np.arange(24.0).reshape(3, 1, 4, 2), fps=30)
     ds["filled"] = ds.position.isnull().any("space") | (ds.position.sel(space="x") > 10)
-    stacked = xr.concat([ds, ds.assign(position=ds.position * 2)], dim="layers").assign_coords(layers=["manual", "dlc"])
+    stacked = xr.concat([ds, ds.assign(position=ds.position * 2)], dim="layers").assign_coords(
+        layers=["manual", "dlc"]
+    )
     stacked.attrs = ds.attrs | {"frames_of_interest": "[1, 2]"}
     path = tmp_path / "s.nc"
     save_netcdf(stacked, path)
@@ -113,13 +115,18 @@ def test_not_netcdf_gives_clear_error(tmp_path):
 @pytest.mark.parametrize("layout", ["0.17", "0.15"])
 def test_reads_movement_layouts(tmp_path, layout):
     ours = load_poses.from_numpy(
-        np.random.default_rng(1).normal(size=(4, 2, 3, 2)), np.full((4, 2, 3), 0.5),
-        individual_names=["a", "b"], keypoint_names=["k0", "k1", "k2"], fps=25,
+        np.random.default_rng(1).normal(size=(4, 2, 3, 2)),
+        np.full((4, 2, 3), 0.5),
+        individual_names=["a", "b"],
+        keypoint_names=["k0", "k1", "k2"],
+        fps=25,
         source_software="DeepLabCut",
     )
     theirs = to_movement(ours, layout)
-    expected_dims = {"0.17": ("time", "space", "keypoint", "individual"),
-                     "0.15": ("time", "space", "keypoints", "individuals")}[layout]
+    expected_dims = {
+        "0.17": ("time", "space", "keypoint", "individual"),
+        "0.15": ("time", "space", "keypoints", "individuals"),
+    }[layout]
     assert theirs.position.dims == expected_dims
     theirs = theirs.drop_vars("frame", errors="ignore")
     theirs.attrs = {k: v for k, v in ours.attrs.items() if k != "log"}

@@ -42,7 +42,7 @@ def check_writable(path: str | os.PathLike, overwrite: bool) -> Path:
 
 
 def _final_mode(target: Path) -> int:
-    """The permissions the written file should get.
+    """Return the permissions the written file should get.
 
     ``mkstemp`` creates files readable by their owner only; a replaced file
     keeps its own permissions, a new one gets what ``open()`` would give it

@@ -27,4 +27,3 @@ def from_file(
 from movement_like.io.formats.via import from_via_tracks_file  # noqa: E402
 
 __all__ += ["from_via_tracks_file"]
-

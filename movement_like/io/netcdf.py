@@ -68,7 +68,7 @@ def save_netcdf(
 
 
 def _restore_strings(ds: xr.Dataset) -> xr.Dataset:
-    """netCDF gives strings back as object arrays; make them str arrays again."""
+    """NetCDF gives strings back as object arrays; make them str arrays again."""
     fixes = {}
     for name, var in ds.variables.items():
         if var.dtype == object and var.size and all(isinstance(v, str) for v in var.values.ravel()):
@@ -80,7 +80,9 @@ def _restore_strings(ds: xr.Dataset) -> xr.Dataset:
     return ds.assign_coords(coords).assign(data)
 
 
-def load_netcdf(path: str | os.PathLike, chunks: dict | str | None = None, fps: float | None = None) -> xr.Dataset:
+def load_netcdf(
+    path: str | os.PathLike, chunks: dict | str | None = None, fps: float | None = None
+) -> xr.Dataset:
     """Load a netCDF file written by ``movement_like`` or by ``movement``.
 
     Parameters
@@ -127,7 +129,7 @@ def load_netcdf(path: str | os.PathLike, chunks: dict | str | None = None, fps: 
 
 
 def sniff(head) -> bool:
-    """A netCDF-3 or netCDF-4 file with a ``.nc`` suffix (or netCDF-3 magic)."""
+    """Recognise a netCDF-3 file, or a netCDF-4 (HDF5) file with a ``.nc`` suffix."""
     if head.bytes.startswith((b"CDF\x01", b"CDF\x02")):
         return True
     return head.name.endswith((".nc", ".nc4", ".netcdf")) and head.is_hdf5

@@ -111,7 +111,7 @@ class FileHead:
         return self.bytes.startswith(HDF5_MAGIC)
 
     def lines(self, count: int = 5) -> list[str]:
-        """The first ``count`` text lines (without line ends); [] if not text."""
+        """Return the first ``count`` text lines (without line ends); [] if not text."""
         if b"\x00" in self.bytes[:4096]:
             return []
         text = self.bytes.decode("utf-8", errors="replace").lstrip("\ufeff")
@@ -173,10 +173,13 @@ def find_format(name: str, kind: str | None = None, need: str = "reader") -> Fil
     for fmt in list_formats():
         if fmt.matches_name(name) and getattr(fmt, need) and (kind is None or kind in fmt.kinds):
             return fmt
-    known = [f.name for f in list_formats() if getattr(f, need) and (kind is None or kind in f.kinds)]
+    known = [
+        f.name for f in list_formats() if getattr(f, need) and (kind is None or kind in f.kinds)
+    ]
     action = "read" if need == "reader" else "written"
     raise FileFormatError(
-        None, f"unknown format {name!r} for {kind or 'datasets'} to be {action}",
+        None,
+        f"unknown format {name!r} for {kind or 'datasets'} to be {action}",
         f"supported: {', '.join(known)}",
     )
 
@@ -241,17 +244,22 @@ def save(ds, path: str | os.PathLike, to: str | None = None, overwrite: bool = F
     else:
         target = Path(path)
         matching = [
-            f for f in list_formats()
-            if f.writer and f.write_by_suffix and (kind is None or kind in f.kinds)
+            f
+            for f in list_formats()
+            if f.writer
+            and f.write_by_suffix
+            and (kind is None or kind in f.kinds)
             and f.matches_suffix(target)
         ]
         if not matching:
             writable = ", ".join(
-                f"{f.name} ({'/'.join(f.suffixes)})" for f in list_formats()
+                f"{f.name} ({'/'.join(f.suffixes)})"
+                for f in list_formats()
                 if f.writer and (kind is None or kind in f.kinds)
             )
             raise FileFormatError(
-                target, "cannot tell which format to write from the file name",
+                target,
+                "cannot tell which format to write from the file name",
                 f"use a suffix or pass to=...; writable formats: {writable}",
             )
         fmt = matching[0]

@@ -29,4 +29,3 @@ def to_file(
 from movement_like.io.formats.via import to_via_tracks_file  # noqa: E402
 
 __all__ += ["to_via_tracks_file"]
-
