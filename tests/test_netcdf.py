@@ -63,12 +63,13 @@ def test_load_from_file_dispatches_nc(tmp_path):
     xr.testing.assert_identical(load_poses.from_file(path), ds)
 
 
-def test_lazy_load_with_chunks(tmp_path):
-    ds = load_poses.from_numpy(np.random.default_rng(0).normal(size=(100, 2, 3, 2)))
+def test_lazy_load_streams_in_stored_chunks(tmp_path):
+    ds = load_poses.from_numpy(np.random.default_rng(0).normal(size=(30_000, 2, 3, 2)))
     path = tmp_path / "big.nc"
     save_netcdf(ds, path)
-    lazy = load_netcdf(path, chunks={"time": 10})
-    assert lazy.position.chunks is not None
+    lazy = load_netcdf(path, chunks={})
+    chunks = lazy.position.chunks[0]
+    assert len(chunks) == 3 and max(chunks) * 2 * 3 * 2 * 8 <= netcdf_module.CHUNK_BYTES
     xr.testing.assert_identical(lazy.compute(), ds)
     lazy.close()
 

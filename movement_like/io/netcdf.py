@@ -24,6 +24,22 @@ WRITER_ATTR = "written_by_movement_like"
 NETCDF_MAGICS = (b"CDF\x01", b"CDF\x02", b"\x89HDF\r\n\x1a\n")
 
 
+#: Target size of one stored chunk: large enough to read fast, small enough that a
+#: lazy load (``chunks={}``) streams a long recording in pieces.
+CHUNK_BYTES = 1 << 20
+
+
+def _storage_chunks(var: xr.DataArray) -> tuple[int, ...]:
+    """Chunk shape on disk: whole along every dim but ``time``, ~1 MiB along ``time``."""
+    if "time" not in var.dims:
+        return tuple(var.shape)
+    row_bytes = var.dtype.itemsize * max(1, var.size // max(1, var.sizes["time"]))
+    rows = max(1, min(var.sizes["time"], CHUNK_BYTES // row_bytes))
+    return tuple(
+        rows if dim == "time" else size for dim, size in zip(var.dims, var.shape, strict=True)
+    )
+
+
 def _writer_version() -> str:
     from movement_like import __version__
 
@@ -60,8 +76,11 @@ def save_netcdf(
         out[name].attrs = netcdf_safe_attrs(out[name].attrs)
     encoding = {}
     for name, var in out.data_vars.items():
-        if compress and var.dtype.kind == "f" and var.size > 0:
-            encoding[name] = {"zlib": True, "complevel": 4}
+        if var.size == 0:
+            continue
+        encoding[name] = {"chunksizes": _storage_chunks(var)}
+        if compress and var.dtype.kind == "f":
+            encoding[name] |= {"zlib": True, "complevel": 4}
     with atomic_path(path, overwrite=overwrite) as tmp:
         out.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=encoding)
     return Path(path)
@@ -91,8 +110,10 @@ def load_netcdf(
         The ``.nc`` file.
     chunks
         ``None`` (default) loads everything into memory and closes the file.
-        A dask chunk specification (e.g. ``{"time": 10000}`` or ``"auto"``)
-        returns a lazy, dask-backed dataset for data larger than memory.
+        ``{}`` returns a lazy, dask-backed dataset chunked as stored (files we
+        write are stored in ~1 MiB pieces along ``time``), for data larger than
+        memory; any other dask chunk specification (``{"time": 100_000}``,
+        ``"auto"``) is passed to :func:`xarray.open_dataset`.
     fps
         Ignored unless the file has no frame rate, in which case it is not used
         either: netCDF states carry their own time coordinate. Accepted so that
