@@ -85,6 +85,12 @@ class VideoReader:
     fps
         Frame rate to use instead of the file's (required for nothing, but image
         folders have none of their own).
+    decoder_threads
+        Threads FFmpeg may use to decode (0: its default, one per core). The
+        default 1 suits optical flow: decoding runs in a background thread
+        while the LK workers keep the other cores busy, and a multi-threaded
+        decoder would only add CPU time (about 1.5x for MPEG-4 at 640x480) for
+        little gain in speed.
 
     Attributes
     ----------
@@ -100,8 +106,11 @@ class VideoReader:
     ...         ...
     """
 
-    def __init__(self, source: str | os.PathLike, fps: float | None = None):
+    def __init__(
+        self, source: str | os.PathLike, fps: float | None = None, decoder_threads: int = 1
+    ):
         self.path = Path(source)
+        self.decoder_threads = int(decoder_threads)
         if not self.path.exists():
             raise VideoNotFoundError(
                 self.path, "video not found", "check the path, or pass the folder of frames"
@@ -141,7 +150,7 @@ class VideoReader:
     def _open_file(self) -> None:
         import cv2
 
-        capture = cv2.VideoCapture(str(self.path))
+        capture = self._new_capture()
         if not capture.isOpened():
             raise FileFormatError(
                 self.path,
@@ -165,6 +174,17 @@ class VideoReader:
         self.n_frames = n_frames
         self.fps = fps if np.isfinite(fps) and fps > 0 else None
         self.height, self.width = (height, width) if width and height else frame.shape[:2]
+
+    def _new_capture(self) -> Any:
+        import cv2
+
+        if self.decoder_threads > 0:
+            capture = cv2.VideoCapture(
+                str(self.path), cv2.CAP_FFMPEG, [cv2.CAP_PROP_N_THREADS, self.decoder_threads]
+            )
+            if capture.isOpened():
+                return capture
+        return cv2.VideoCapture(str(self.path))
 
     # ----------------------------------------------------------------- metadata
     @property
@@ -224,7 +244,7 @@ class VideoReader:
                 self._position = start
                 return
             self._capture.release()  # unreliable index: restart and step through
-            self._capture = cv2.VideoCapture(str(self.path))
+            self._capture = self._new_capture()
             self._position = 0
         while self._position < start:
             if not self._capture.grab():
