@@ -126,7 +126,7 @@ def point_table(position: xr.DataArray, densify: bool = False) -> PointTable:
     frames = video_frames(position)
     if densify and len(frames) > 1 and frames[-1] - frames[0] + 1 != len(frames):
         position, frames = _densify(position, frames)
-    point_dims = tuple(d for d in position.dims if d not in ("time", "space"))
+    point_dims = tuple(str(d) for d in position.dims if d not in ("time", "space"))
     source = position.transpose("time", *point_dims, "space")
     point_shape = tuple(source.sizes[d] for d in point_dims)
     values = np.array(source.values, dtype=np.float64).reshape(source.sizes["time"], -1, 2)
@@ -136,7 +136,7 @@ def point_table(position: xr.DataArray, densify: bool = False) -> PointTable:
         frames=frames,
         point_dims=point_dims,
         point_shape=point_shape,
-        original_dims=tuple(position.dims),
+        original_dims=tuple(str(d) for d in position.dims),
     )
 
 

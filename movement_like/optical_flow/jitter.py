@@ -189,7 +189,7 @@ def reduce_jitter(
         # the ends come from one window's anchor: the input itself
         smoothed[0, points] = values[i0, points]
         smoothed[-1, points] = values[i1, points]
-    name = position.name or "position"
+    name = str(position.name or "position")
     result = table.to_dataarray(out, name=name)
     result.attrs.update(
         {"lkmovavg_window_s": float(window), "lkmovavg_window_frames": n}

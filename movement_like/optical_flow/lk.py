@@ -76,8 +76,8 @@ def lk_parameters(lk_params: Mapping[str, Any] | None = None) -> dict[str, Any]:
             )
         params.update(lk_params)
     win = params["winSize"]
-    if np.isscalar(win):
-        win = (int(win), int(win))
+    if isinstance(win, int | np.integer):
+        win = (win, win)
     params["winSize"] = (int(win[0]), int(win[1]))
     params["maxLevel"] = int(params["maxLevel"])
     kind, count, eps = params["criteria"]
@@ -140,7 +140,7 @@ def _lk_call(prev: np.ndarray, nxt: np.ndarray, points: np.ndarray, params: dict
     timer = _TIMER
     if timer is not None:
         t0, c0 = time.perf_counter(), time.thread_time()
-    out, status, _err = cv2.calcOpticalFlowPyrLK(
+    out, status, _err = cv2.calcOpticalFlowPyrLK(  # type: ignore[call-overload]
         prev, nxt, points.reshape(-1, 1, 2), None, **params
     )
     if timer is not None:
@@ -278,9 +278,9 @@ def _sweep(
     for k in pairs:
         # rows seeded at frame k join
         if forward:
-            end = np.searchsorted(starts_sorted, k, side="right")
+            end = int(np.searchsorted(starts_sorted, k, side="right"))
         else:
-            end = np.searchsorted(-starts_sorted, -k, side="right")
+            end = int(np.searchsorted(-starts_sorted, -k, side="right"))
         if end > pointer:
             active = np.concatenate([active, order[pointer:end]])
             pointer = end
@@ -288,9 +288,11 @@ def _sweep(
             continue
         target = k + step
         i_prev, i_next = k - base, target - base
-        if not (0 <= i_prev < n and 0 <= i_next < n):  # pragma: no cover - planner guarantees
+        prev = frames[i_prev] if 0 <= i_prev < n else None
+        nxt = frames[i_next] if 0 <= i_next < n else None
+        if prev is None or nxt is None:  # pragma: no cover - the planner guarantees both
             raise RuntimeError(f"frame pair ({k}, {target}) is not in the chunk")
-        moved, status = _lk_call(frames[i_prev], frames[i_next], current[active], params)
+        moved, status = _lk_call(prev, nxt, current[active], params)
         if lost == "nan":
             moved[status == 0] = np.nan
         current[active] = moved

@@ -402,5 +402,5 @@ def fill_gaps_optical_flow(
             reader, segments, consume, lk_params, lost, progress,
             f"Filling {len(segments)} gap(s) with LK-{method.upper()}", threads,
         )
-    result = table.to_dataarray(out, name=position.name or "position")
+    result = table.to_dataarray(out, name=str(position.name or "position"))
     return result.assign_coords({FILLED_COORD: table.pointwise_dataarray(filled)})

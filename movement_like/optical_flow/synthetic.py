@@ -208,9 +208,10 @@ def _speckle_texture(width: int, height: int, grain: float, rng: np.random.Gener
 
     real = rng.standard_normal((height, width)).astype(np.float32)
     imag = rng.standard_normal((height, width)).astype(np.float32)
-    real = cv2.GaussianBlur(real, (0, 0), grain)
-    imag = cv2.GaussianBlur(imag, (0, 0), grain)
-    intensity = real * real + imag * imag  # fully developed speckle: |complex field|^2
+    real_blur = np.asarray(cv2.GaussianBlur(real, (0, 0), grain), dtype=np.float32)
+    imag_blur = np.asarray(cv2.GaussianBlur(imag, (0, 0), grain), dtype=np.float32)
+    # fully developed speckle: the intensity |z|^2 of a smooth complex Gaussian field
+    intensity = real_blur * real_blur + imag_blur * imag_blur
     intensity = np.log1p(intensity / float(intensity.mean()))  # log compression, as scanners do
     # a last light blur keeps the texture smooth enough for sub-pixel warps
     intensity = cv2.GaussianBlur(intensity, (0, 0), 0.7)
@@ -270,7 +271,9 @@ def synthetic_frames(
         for k in range(spatial.shape[0]):
             map_x -= coeff_x[k] * spatial[k]
             map_y -= coeff_y[k] * spatial[k]
-        frame = cv2.remap(texture, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
+        frame = np.asarray(
+            cv2.remap(texture, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
+        )
         if noise > 0:
             frame = frame + noise_rng.normal(0.0, noise, frame.shape).astype(np.float32)
         yield np.clip(np.rint(frame), 0, 255).astype(np.uint8)
@@ -382,7 +385,7 @@ def make_synthetic_video(
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
         writer = cv2.VideoWriter(
-            str(tmp), cv2.VideoWriter_fourcc(*fourcc), float(fps), (width, height), True
+            str(tmp), cv2.VideoWriter.fourcc(*fourcc), float(fps), (width, height), True
         )
         if not writer.isOpened():
             raise RuntimeError(f"{path}: OpenCV cannot write codec {fourcc!r} here")

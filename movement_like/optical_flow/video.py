@@ -106,6 +106,11 @@ class VideoReader:
     ...         ...
     """
 
+    fps: float | None
+    n_frames: int
+    width: int
+    height: int
+
     def __init__(
         self, source: str | os.PathLike, fps: float | None = None, decoder_threads: int = 1
     ):
@@ -304,7 +309,8 @@ def open_video(video: str | os.PathLike | VideoReader, fps: float | None = None)
     if isinstance(video, VideoReader):
         return video
     if hasattr(video, "path") and hasattr(video, "positions"):  # a SyntheticVideo
-        return VideoReader(video.path, fps=fps if fps is not None else video.fps)
+        rate = fps if fps is not None else getattr(video, "fps", None)
+        return VideoReader(video.path, fps=rate)
     return VideoReader(video, fps=fps)
 
 
