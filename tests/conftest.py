@@ -6,6 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# In CI, hypothesis draws the same examples every run, so a red build is reproducible
+# and never depends on luck; locally it keeps exploring new examples.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REALDATA = Path(
     os.environ.get(

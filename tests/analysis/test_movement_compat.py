@@ -9,7 +9,6 @@ with the reason printed, only when neither exists.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +24,7 @@ from movement_like.filtering import interpolate_over_time, rolling_filter, savgo
 from movement_like.kinematics import compute_acceleration, compute_speed, compute_velocity
 from movement_like.movement_compat import from_movement, is_movement_layout, to_movement
 from tests.analysis.test_filtering import PROPERTY
+from tests.peers import needs_peer, peer_python
 from tests.strategies import bboxes_datasets, poses_datasets
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,14 +32,10 @@ PEER_SCRIPT = ROOT / "benchmarks" / "_movement_peer.py"
 
 
 def movement_python() -> str | None:
-    candidate = os.environ.get("MOVEMENT_PYTHON") or "/work/peers/movement/bin/python"
-    return candidate if Path(candidate).exists() else None
+    return peer_python("movement")
 
 
-needs_movement = pytest.mark.skipif(
-    movement_python() is None,
-    reason="no movement interpreter: set MOVEMENT_PYTHON to a Python with movement 0.17",
-)
+needs_movement = needs_peer("movement")
 
 
 # --------------------------------------------------------------------------- #

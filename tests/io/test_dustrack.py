@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import shutil
 import subprocess
 import tempfile
@@ -28,12 +27,10 @@ from movement_like.errors import FileFormatError, InvalidDatasetError, Overwrite
 from movement_like.io import load_poses, save_poses
 from movement_like.io.formats import dustrack
 from movement_like.io.registry import detect_format
+from tests.peers import needs_peer, peer_python
 
-PEER = os.environ.get("DUSTRACK_PYTHON") or "/work/peers/dustrack/bin/python"
-HAS_PEER = Path(PEER).is_file()
-needs_peer = pytest.mark.skipif(
-    not HAS_PEER, reason="DUSTrack not available (set DUSTRACK_PYTHON to its interpreter)"
-)
+PEER = peer_python("dustrack")
+needs_dustrack = needs_peer("dustrack")
 
 
 # --------------------------------------------------------------------------- #
@@ -112,7 +109,7 @@ def test_canonical_layer_name_pinned_cases(path, expected):
     assert dustrack.canonical_layer_name(path) == expected
 
 
-@needs_peer
+@needs_dustrack
 def test_canonical_layer_name_matches_dustrack(tmp_path):
     names = [
         "vid_annotations_manual.json", "vid_annotations_iteration-2_lkmovavg_0.500.json",
@@ -496,7 +493,7 @@ def test_dlc_export_refuses_bad_input_without_writing(tmp_path):
 # --------------------------------------------------------------------------- #
 # DUSTrack's own code loads what we write
 # --------------------------------------------------------------------------- #
-@needs_peer
+@needs_dustrack
 def test_dustrack_loads_our_files_identically(tmp_path):
     rng = np.random.default_rng(5)
     layer = {str(label): {str(f): [float(v) for v in rng.normal(200, 80, 2)]

@@ -1,17 +1,15 @@
 """Same numbers as DUSTrack itself, run through its own interpreter (``DUSTRACK_PYTHON``).
 
-Skipped unless ``DUSTRACK_PYTHON`` names a Python with the ``dustrack`` package
-(e.g. ``/work/peers/dustrack/bin/python``). DUSTrack decodes with PyAV; on the
+Skipped unless DUSTrack's interpreter is found (``DUSTRACK_PYTHON``, else
+``../peers/dustrack/bin/python``; see ``tests/peers.py``). DUSTrack decodes with PyAV; on the
 synthetic MPEG-4 file its gray frames equal OpenCV's, so the numbers must agree.
 """
 
 import json
-import os
 import subprocess
 import textwrap
 
 import numpy as np
-import pytest
 
 from movement_like.optical_flow import (
     detect_blips,
@@ -19,9 +17,10 @@ from movement_like.optical_flow import (
     make_synthetic_video,
     reduce_jitter,
 )
+from tests.peers import needs_peer, peer_python
 
-PEER = os.environ.get("DUSTRACK_PYTHON")
-pytestmark = pytest.mark.skipif(not PEER, reason="set DUSTRACK_PYTHON to compare with DUSTrack")
+PEER = peer_python("dustrack")
+pytestmark = needs_peer("dustrack")
 
 SCRIPT = textwrap.dedent(
     """
