@@ -67,3 +67,12 @@ def test_convert_picks_writer_by_suffix_or_name(tmp_path):
     assert detect_format(tmp_path / "out.csv").name == "DeepLabCut"
     assert main(["convert", str(path), str(tmp_path / "lp.csv"), "--to", "LP"]) == 0
     assert find_format("LP", need="writer").name == "LightningPose"
+
+
+def test_damaged_hdf5_is_called_damaged(tmp_path, capsys, realdata):
+    source = realdata / "deeplabcut" / "m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.h5"
+    truncated = tmp_path / "truncated.h5"
+    truncated.write_bytes(source.read_bytes()[:5000])
+    assert main(["info", str(truncated)]) == 2
+    err = capsys.readouterr().err
+    assert "truncated.h5: it starts like an HDF5 file but cannot be opened" in err

@@ -211,11 +211,28 @@ def detect_format(path: str | os.PathLike, kind: str | None = None) -> FileForma
         except (OSError, UnicodeDecodeError, ValueError):
             continue
     names = ", ".join(supported_names(kind))
+    problem = f"not a {kind or 'pose or bbox'} file format that movement_like recognises"
+    damage = _damage(head)
+    if damage:
+        problem = f"{damage}, so its format cannot be recognised"
     raise FileFormatError(
         target,
-        f"not a {kind or 'pose or bbox'} file format that movement_like recognises",
+        problem,
         f"supported formats: {names}; pass source_software=... if the file is one of them",
     )
+
+
+def _damage(head: FileHead) -> str | None:
+    """Say why a file that looks like HDF5 could not be sniffed (truncated, damaged)."""
+    if not head.is_hdf5:
+        return None
+    import h5py
+
+    try:
+        with h5py.File(head.path, "r"):
+            return None
+    except OSError as exc:
+        return f"it starts like an HDF5 file but cannot be opened (truncated or damaged? {exc})"
 
 
 def load(
