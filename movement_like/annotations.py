@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -107,7 +107,8 @@ def _check_dims(position: xr.DataArray, needed: Sequence[str] = ("time", "space"
 def _present(position: xr.DataArray) -> xr.DataArray:
     """Return whether each point exists: all its spatial coordinates are finite."""
     _check_dims(position)
-    return np.isfinite(position).all("space")
+    # numpy's stubs do not model __array_ufunc__: a DataArray in gives a DataArray out
+    return cast(xr.DataArray, np.isfinite(position)).all("space")
 
 
 def _frames(obj: xr.Dataset | xr.DataArray) -> np.ndarray:
@@ -300,7 +301,8 @@ def _conflict_table(conflict: xr.DataArray, base: xr.DataArray, new: xr.DataArra
                 "views": "view"}
     for axis, dim in enumerate(order[1:], start=1):
         values = conflict[dim].values if dim in conflict.coords else np.arange(conflict.sizes[dim])
-        columns[singular.get(dim, dim)] = values[hits[:, axis]] if len(hits) else []
+        dim_name = str(dim)
+        columns[singular.get(dim_name, dim_name)] = values[hits[:, axis]] if len(hits) else []
     base_v = base.transpose(*order, "space").values
     new_v = new.transpose(*order, "space").values
     index = tuple(hits.T)
@@ -440,11 +442,11 @@ def swap_individuals(
         out.attrs = dict(data.attrs)
         return _transpose_like(out, data)
     out = data.copy()
-    for name, var in data.data_vars.items():
+    for var_name, var in data.data_vars.items():
         if "individuals" in var.dims and "time" in var.dims:
-            chosen = xr.where(mask, swapped[name], var)
+            chosen = xr.where(mask, swapped[var_name], var)
             chosen.attrs = dict(var.attrs)
-            out[name] = chosen.transpose(*var.dims)
+            out[var_name] = chosen.transpose(*var.dims)
     return out
 
 
@@ -588,7 +590,8 @@ def inter_layer_error(
     """
     pa, pb = _align(_position(a), _position(b), "inner")
     _check_dims(pa)
-    distance = np.sqrt(((pa - pb) ** 2).sum("space", skipna=False))
+    # numpy's stubs do not model __array_ufunc__: a DataArray in gives a DataArray out
+    distance = cast(xr.DataArray, np.sqrt(((pa - pb) ** 2).sum("space", skipna=False)))
     distance.name = "distance"
     distance.attrs = {}
     shared = distance.notnull()

@@ -540,7 +540,8 @@ def log_operation(func: F) -> F:
         source = items[0][1] if items else None
         arguments = dict(items[1:])
         if result is source:  # never touch the caller's object
-            result = result.copy()
+            assert source is not None  # result is a DataArray or Dataset
+            result = source.copy()
         else:
             result.attrs = dict(result.attrs)
         if isinstance(source, (xr.DataArray, xr.Dataset)) and "log" not in result.attrs:

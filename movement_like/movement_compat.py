@@ -79,7 +79,7 @@ def from_movement(ds: xr.Dataset) -> xr.Dataset:
         elif "fps" in attrs:
             frames = np.asarray(time, dtype=np.float64) * float(attrs["fps"])
         whole = frames is not None and np.all(np.isfinite(frames))
-        if whole and np.allclose(frames, np.round(frames), atol=1e-6):
+        if frames is not None and whole and np.allclose(frames, np.round(frames), atol=1e-6):
             out = out.assign_coords(frame=("time", np.round(frames).astype(np.int64)))
     attrs.setdefault("log", "[]")
     out.attrs = netcdf_safe_attrs(attrs)

@@ -8,7 +8,7 @@ call in ``attrs["log"]``.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import xarray as xr
@@ -91,7 +91,10 @@ def scale(
 # --------------------------------------------------------------------------- #
 def _keypoint_mean(data: xr.DataArray, keypoints: Hashable | Sequence[Hashable]) -> xr.DataArray:
     names = list(data["keypoints"].values)
-    chosen = [keypoints] if isinstance(keypoints, (str, int, np.integer)) else list(keypoints)
+    if isinstance(keypoints, (str, int, np.integer)):
+        chosen: list[Hashable] = [keypoints]
+    else:  # anything else is taken as a sequence of names
+        chosen = list(cast(Sequence[Hashable], keypoints))
     missing = [k for k in chosen if k not in names]
     if missing or not chosen:
         raise ValueError(f"keypoint(s) {missing or chosen} not found; the data has {names}")
@@ -146,7 +149,8 @@ def egocentric_align(
         direction = _keypoint_mean(data, heading) - centre
     hx = direction.sel(space="x", drop=True)
     hy = direction.sel(space="y", drop=True)
-    length = np.sqrt(hx**2 + hy**2)
+    # numpy's stubs do not model __array_ufunc__: a DataArray in gives a DataArray out
+    length = cast(xr.DataArray, np.sqrt(hx**2 + hy**2))
     length = length.where(length > 0)
     cos, sin = hx / length, hy / length
     shifted = data - centre

@@ -140,7 +140,7 @@ def map_along_time(
     time_array = da.broadcast_to(time_array, array.shape, chunks=array.chunks)
 
     def with_times(block: np.ndarray, time_block: np.ndarray) -> np.ndarray:
-        index = [0] * time_block.ndim
+        index: list[int | slice] = [0] * time_block.ndim
         index[axis] = slice(None)
         return kernel(block, axis=axis, times=np.asarray(time_block[tuple(index)]))
 

@@ -9,7 +9,9 @@ its dimension layouts) are converted to our contract on load.
 from __future__ import annotations
 
 import os
+from collections.abc import Hashable
 from pathlib import Path
+from typing import Any
 
 import xarray as xr
 
@@ -74,7 +76,7 @@ def save_netcdf(
     out.attrs = netcdf_safe_attrs(ds.attrs) | {WRITER_ATTR: _writer_version()}
     for name in out.variables:
         out[name].attrs = netcdf_safe_attrs(out[name].attrs)
-    encoding = {}
+    encoding: dict[Hashable, dict[str, Any]] = {}
     for name, var in out.data_vars.items():
         if var.size == 0:
             continue

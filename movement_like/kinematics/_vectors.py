@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import xarray as xr
@@ -24,20 +24,21 @@ def _norm(vectors: xr.DataArray, consume: bool = False) -> xr.DataArray:
     if consume and isinstance(vectors.data, np.ndarray) and vectors.dtype.kind == "f":
         values = vectors.data
         np.multiply(values, values, out=values)
-        index = [slice(None)] * values.ndim
+        index: list[slice | int] = [slice(None)] * values.ndim
         components = []
         for i in range(values.shape[axis]):
             index[axis] = i
             components.append(values[tuple(index)])
-        squares = components[0].copy() if len(components) == 1 else components[0] + components[1]
+        total = components[0].copy() if len(components) == 1 else components[0] + components[1]
         for component in components[2:]:
-            squares += component
-        np.sqrt(squares, out=squares)
-        return vectors.isel(space=0, drop=True).copy(data=squares)
+            total += component
+        np.sqrt(total, out=total)
+        return vectors.isel(space=0, drop=True).copy(data=total)
     squares = vectors.isel(space=0, drop=True) ** 2
     for i in range(1, vectors.sizes["space"]):
         squares = squares + vectors.isel(space=i, drop=True) ** 2
-    return np.sqrt(squares)
+    # numpy's stubs do not model __array_ufunc__: a DataArray in gives a DataArray out
+    return cast(xr.DataArray, np.sqrt(squares))
 
 
 def _xy(vectors: xr.DataArray) -> tuple[xr.DataArray, xr.DataArray]:

@@ -128,7 +128,7 @@ def compute_pairwise_distances(
         dask_gufunc_kwargs={"output_sizes": sizes, "allow_rechunk": True},
         keep_attrs=False,
     )
-    coords = {
+    coords: dict[str, Any] = {
         "pairs": ("pairs", np.array([f"{a}-{b}" for a, b in chosen], dtype=str)),
         "first": ("pairs", np.array([a for a, _ in chosen])),
         "second": ("pairs", np.array([b for _, b in chosen])),

@@ -121,6 +121,8 @@ def compute_forward_vector_angle(
         ``"forward_vector_angle"``, ``attrs["units"]`` radians or degrees.
     """
     forward = _forward_vector(data, left_keypoint, right_keypoint, camera_view)
+    ref_x: xr.DataArray | np.float64
+    ref_y: xr.DataArray | np.float64
     if isinstance(reference_vector, xr.DataArray):
         ref_x, ref_y = _xy(reference_vector)
     else:

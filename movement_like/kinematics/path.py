@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import xarray as xr
@@ -152,6 +152,6 @@ def compute_turning_angle(
     angle = angle.where(~too_short & known)
     units = "radians"
     if in_degrees:
-        angle = np.rad2deg(angle)
+        angle = cast(xr.DataArray, np.rad2deg(angle))  # numpy stubs lack __array_ufunc__
         units = "degrees"
     return _named(angle, "turning_angle", data, units=units)

@@ -32,7 +32,7 @@ import re
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import xarray as xr
@@ -1120,7 +1120,9 @@ def _video_stem_for(ds: xr.Dataset, video_stem: str | None) -> str:
 def _checked_points(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
     """Return (frames, mask of complete points) after refusing half-missing points."""
     frames = _frame_numbers(ds)
-    finite = np.isfinite(ds["position"].transpose("time", "individuals", "keypoints", "space"))
+    position = ds["position"].transpose("time", "individuals", "keypoints", "space")
+    # numpy's stubs do not model __array_ufunc__: a DataArray in gives a DataArray out
+    finite = cast(xr.DataArray, np.isfinite(position))
     both = finite.all("space").values
     half = finite.any("space").values & ~both
     if half.any():
@@ -1204,8 +1206,10 @@ def labelled_data_frame(
                                        dims=("time", "individuals", "keypoints")))
     images = [f"labeled-data/{stem}/img{frames[t]:0{digits}d}.png" for t in rows]
     sparse = sparse.assign_coords(
-        keypoints=[f"{label_prefix}{labels[k]}" for k in order],
-        **{dlc.IMAGE_COORD: ("time", images)},
+        {
+            "keypoints": [f"{label_prefix}{labels[k]}" for k in order],
+            dlc.IMAGE_COORD: ("time", images),
+        }
     )
     sparse.attrs = {k: v for k, v in ds.attrs.items() if k != "scorer"}
     single = sparse.sizes["individuals"] == 1
