@@ -40,6 +40,7 @@ __all__ = [
     "netcdf_safe_attrs",
     "log_operation",
     "read_log",
+    "frame_numbers",
 ]
 
 POSES_DIMS: dict[str, tuple[str, ...]] = {
@@ -322,6 +323,47 @@ def bboxes_from_numpy(
         coords=coords,
         attrs=_base_attrs("bboxes", fps, time_unit, source_software),
     )
+
+
+def frame_numbers(ds: xr.Dataset | xr.DataArray, purpose: str = "this") -> np.ndarray:
+    """Return the video frame index of every time point of ``ds``.
+
+    Taken from the ``frame`` coordinate when there is one; else from ``time``
+    when it counts frames, or when it is in seconds and ``time * fps`` gives
+    whole frames. Writers of frame-indexed formats use this, so that none of
+    them guesses a frame from seconds in its own way.
+
+    Parameters
+    ----------
+    ds
+        A dataset (or data array) of ours.
+    purpose
+        What needs the frames, for the error message (e.g. ``"writing VIA tracks"``).
+
+    Raises
+    ------
+    InvalidDatasetError
+        If the frames cannot be known exactly; the message says how to add them.
+    """
+    if "frame" in ds.coords:
+        return np.asarray(ds["frame"].values, dtype=np.int64)
+    time = np.asarray(ds["time"].values, dtype=np.float64)
+    if ds.attrs.get("time_unit") == "frames":
+        frames = time
+    elif "fps" in ds.attrs:
+        frames = time * float(ds.attrs["fps"])
+    else:
+        raise InvalidDatasetError(
+            f"{purpose} needs video frame numbers, but the dataset has no 'frame' coordinate "
+            "and its time is in seconds with no fps; add one with ds.assign_coords(frame=...)"
+        )
+    rounded = np.rint(frames)
+    if not np.allclose(frames, rounded, rtol=0, atol=1e-6):
+        raise InvalidDatasetError(
+            f"{purpose} needs video frame numbers, but time x fps is not a whole number of "
+            "frames; add a 'frame' coordinate with ds.assign_coords(frame=...)"
+        )
+    return rounded.astype(np.int64)
 
 
 # --------------------------------------------------------------------------- #

@@ -178,3 +178,19 @@ def test_log_operation_appends_without_mutating_input():
     out2 = shift(out, by=np.float64(3))
     assert [e["operation"] for e in read_log(out2)] == ["load", "shift", "shift"]
     assert read_log(out2)[-1]["arguments"]["by"] == 3.0
+
+
+def test_frame_numbers_from_coordinate_frames_or_seconds():
+    from movement_like.dataset import frame_numbers
+
+    sparse = poses_from_numpy(np.zeros((3, 1, 1, 2)), fps=30, frame_array=[4, 9, 100])
+    assert frame_numbers(sparse).tolist() == [4, 9, 100]
+    assert frame_numbers(sparse.drop_vars("frame")).tolist() == [4, 9, 100]  # time x fps
+    frames = poses_from_numpy(np.zeros((2, 1, 1, 2)), frame_array=[7, 8]).drop_vars("frame")
+    assert frame_numbers(frames).tolist() == [7, 8]
+    stamps = poses_from_numpy(np.zeros((2, 1, 1, 2)), time_array=[0.5, 1.25])
+    with pytest.raises(InvalidDatasetError, match="writing X needs video frame numbers.*fps"):
+        frame_numbers(stamps, "writing X")
+    odd = stamps.assign_attrs(fps=3.0)
+    with pytest.raises(InvalidDatasetError, match="not a whole number of frames"):
+        frame_numbers(odd)

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from movement_like.dataset import frame_numbers as _dataset_frame_numbers
 from movement_like.dataset import netcdf_safe_attrs, poses_from_numpy, validate_poses
 from movement_like.errors import FileFormatError, InvalidDatasetError
 from movement_like.io.atomic import atomic_path, check_writable
@@ -610,21 +611,8 @@ def sniff(head: FileHead) -> bool:
 # writing
 # --------------------------------------------------------------------------- #
 def frame_numbers(ds: xr.Dataset) -> np.ndarray:
-    """Video frame of every time point: ``frame``, else ``time`` (frames or seconds x fps)."""
-    if "frame" in ds.coords:
-        return ds["frame"].values.astype(np.int64)
-    time = ds["time"].values
-    if ds.attrs.get("time_unit") == "frames" or "fps" not in ds.attrs:
-        frames = np.asarray(time, dtype=np.float64)
-    else:
-        frames = np.asarray(time, dtype=np.float64) * float(ds.attrs["fps"])
-    rounded = np.rint(frames)
-    if not np.allclose(frames, rounded, atol=1e-6):
-        raise InvalidDatasetError(
-            "cannot tell the frame numbers of this dataset (no 'frame' coordinate and time "
-            "is not a whole number of frames)"
-        )
-    return rounded.astype(np.int64)
+    """Video frame of every time point (see :func:`movement_like.dataset.frame_numbers`)."""
+    return _dataset_frame_numbers(ds, "writing a DeepLabCut file")
 
 
 def _row_index(ds: xr.Dataset, image_index: str) -> pd.Index:

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from movement_like.dataset import netcdf_safe_attrs, poses_from_numpy, validate_poses
+from movement_like.dataset import frame_numbers, netcdf_safe_attrs, poses_from_numpy, validate_poses
 from movement_like.errors import (
     FileFormatError,
     InvalidDatasetError,
@@ -1101,17 +1101,6 @@ def _estimation_files(ds: xr.Dataset, cfg: NWBSaveConfig) -> list[Any]:
     return files
 
 
-def _frames_for_training(ds: xr.Dataset) -> np.ndarray:
-    if "frame" in ds.coords:
-        return np.asarray(ds["frame"].values, dtype=np.int64)
-    if ds.attrs.get("time_unit") == "frames":
-        return np.asarray(ds["time"].values, dtype=np.int64)
-    raise InvalidDatasetError(
-        "training labels need video frame indices, but the dataset has no 'frame' "
-        "coordinate and its time is in seconds; add one with ds.assign_coords(frame=...)"
-    )
-
-
 def _training_file(ds: xr.Dataset, cfg: NWBSaveConfig) -> Any:
     from ndx_pose import (
         PoseTraining,
@@ -1127,7 +1116,7 @@ def _training_file(ds: xr.Dataset, cfg: NWBSaveConfig) -> Any:
 
     keypoints = [str(k) for k in ds["keypoints"].values]
     individuals = [str(n) for n in ds["individuals"].values]
-    frames = _frames_for_training(ds)
+    frames = frame_numbers(ds, "writing training labels to NWB")
     if frames.size and frames.min() < 0:
         raise InvalidDatasetError("video frame indices must not be negative")
     position = ds["position"].transpose("time", "individuals", "keypoints", "space").values

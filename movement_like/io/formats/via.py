@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from movement_like.dataset import bboxes_from_numpy, validate_bboxes
+from movement_like.dataset import bboxes_from_numpy, frame_numbers, validate_bboxes
 from movement_like.errors import FileFormatError, InvalidDatasetError
 from movement_like.io.atomic import atomic_path
 
@@ -411,17 +411,6 @@ def _track_ids(names: Sequence[str]) -> list[int | str]:
     return ids
 
 
-def _frame_numbers(ds: xr.Dataset) -> np.ndarray:
-    if "frame" in ds.coords:
-        return np.asarray(ds["frame"].values, dtype=np.int64)
-    if ds.attrs.get("time_unit") == "frames":
-        return np.asarray(ds["time"].values, dtype=np.int64)
-    raise InvalidDatasetError(
-        "writing VIA tracks needs video frame numbers, but the dataset has no 'frame' "
-        "coordinate and its time is in seconds; add one with ds.assign_coords(frame=...)"
-    )
-
-
 def _number(value: float) -> int | float:
     """JSON number: whole values as ints (like VIA), others with full precision."""
     return int(value) if float(value).is_integer() and abs(value) < 2**53 else float(value)
@@ -481,7 +470,7 @@ def to_via_tracks_file(
             f"VIA tracks hold one box per track and frame; select one value of {extra} first "
             f"(e.g. ds.isel({extra[0]}=0))"
         )
-    frames = _frame_numbers(ds)
+    frames = frame_numbers(ds, "writing VIA tracks")
     if frames.size and frames.min() < 0:
         raise InvalidDatasetError("frame numbers must not be negative to name VIA images")
     width = digits or len(str(int(frames.max()) if frames.size else 0)) + 1
