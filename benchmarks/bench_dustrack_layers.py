@@ -22,12 +22,13 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _timing import best_of  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 from movement_like.io import load_poses, save_poses  # noqa: E402
 
@@ -49,15 +50,6 @@ def make_layer(path: Path, n_frames: int, n_labels: int) -> None:
     xy = rng.normal(300, 80, size=(n_labels, n_frames, 2))
     layer = {str(k): {str(f): xy[k, f].tolist() for f in range(n_frames)} for k in range(n_labels)}
     path.write_text(json.dumps(layer, indent=4))
-
-
-def best_of(func, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

@@ -30,13 +30,14 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _timing import best_of  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 from movement_like.dataset import bboxes_from_numpy, poses_from_numpy  # noqa: E402
 from movement_like.io import load_bboxes, load_poses, save_bboxes, save_poses  # noqa: E402
@@ -62,15 +63,6 @@ def make_files(folder: Path, n_frames: int) -> dict[str, Path]:
     # movement refuses VIA's empty-region rows: frames without a box are left out
     via = save_bboxes.to_via_tracks_file(boxes, folder / "tracks.csv", keep_empty_frames=False)
     return {"nwb": nwb, "via": via}
-
-
-def best_of(func, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 MOVEMENT_SNIPPET = """
