@@ -8,6 +8,9 @@ info FILE
 convert IN OUT
     Any loadable format to any writable one, chosen by the suffix of OUT or
     ``--to``.
+convert-all IN... --out-dir DIR
+    A batch of files into one folder (netCDF by default), with a progress bar;
+    a file that fails is reported and the others are still converted.
 
 Further subcommands are registered in :data:`COMMANDS`.
 """
@@ -120,7 +123,62 @@ def _add_convert(sub: argparse._SubParsersAction) -> None:
 
 
 #: Functions that each add one subcommand to the parser. Later features append here.
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_info, _add_convert]
+def _cmd_convert_all(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tqdm.auto import tqdm
+
+    from movement_like.io import registry
+
+    out_dir = Path(args.out_dir)
+    if not out_dir.is_dir():
+        raise FileNotFoundError(f"{out_dir}: the output folder does not exist; create it first")
+    suffix = args.suffix if args.suffix.startswith(".") else f".{args.suffix}"
+    failures = []
+    written: dict[Path, str] = {}
+    for source in tqdm(args.inputs, desc="Converting", unit="file", disable=not args.progress):
+        target = out_dir / f"{Path(source).stem}{suffix}"
+        if target in written:
+            failures.append(
+                f"{source}: its output {target} is also the output of {written[target]}"
+            )
+            continue
+        written[target] = source
+        try:
+            ds = registry.load(source, source_software=args.source_software, fps=args.fps)
+            registry.save(ds, target, to=args.to, overwrite=args.overwrite)
+        except (MovementLikeError, OSError) as exc:
+            failures.append(f"{source}: {exc}")
+    done = len(args.inputs) - len(failures)
+    print(f"converted {done} of {len(args.inputs)} files into {out_dir}")
+    for failure in failures:
+        print(f"  failed: {failure}", file=sys.stderr)
+    return 2 if failures else 0
+
+
+def _add_convert_all(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "convert-all",
+        help="convert many files into one folder (a failed file is reported, the rest go on)",
+    )
+    p.add_argument("inputs", nargs="+", help="files (or folders) to convert")
+    p.add_argument("--out-dir", required=True, help="existing folder for the outputs")
+    p.add_argument(
+        "--suffix", default=".nc", help="ending of the outputs, which picks the format (.nc)"
+    )
+    p.add_argument("--to", default=None, help="output format name; default: from --suffix")
+    p.add_argument("--source-software", default="auto", help="input format; default: detect")
+    p.add_argument("--fps", type=float, default=None, help="frame rate, when the inputs have none")
+    p.add_argument("--overwrite", action="store_true", help="replace existing outputs")
+    p.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    p.set_defaults(func=_cmd_convert_all)
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _add_info,
+    _add_convert,
+    _add_convert_all,
+]
 
 # --- demo (the main job on the bundled sample; movement_like.demo imports lazily) ---
 from movement_like.demo import add_demo_command  # noqa: E402

@@ -76,3 +76,35 @@ def test_damaged_hdf5_is_called_damaged(tmp_path, capsys, realdata):
     assert main(["info", str(truncated)]) == 2
     err = capsys.readouterr().err
     assert "truncated.h5: it starts like an HDF5 file but cannot be opened" in err
+
+
+def test_convert_all_goes_on_past_a_bad_file(tmp_path, capsys, realdata):
+    out = tmp_path / "out"
+    out.mkdir()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("not,a,pose,file\n")
+    inputs = [
+        realdata / "deeplabcut" / "m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.h5",
+        bad,
+        realdata / "sleap" / "clip.predictions.slp",
+    ]
+    code = main(["convert-all", *map(str, inputs), "--out-dir", str(out), "--no-progress"])
+    assert code == 2
+    captured = capsys.readouterr()
+    assert "converted 2 of 3 files" in captured.out
+    assert "bad.csv" in captured.err
+    assert sorted(p.name for p in out.iterdir()) == [
+        "clip.predictions.nc",
+        "m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.nc",
+    ]
+    assert load_netcdf(out / "clip.predictions.nc").sizes["individuals"] == 2
+    # a second run refuses to overwrite, file by file
+    assert main(["convert-all", str(inputs[0]), "--out-dir", str(out), "--no-progress"]) == 2
+    assert "overwrite" in capsys.readouterr().err
+    # two inputs with the same name never write over each other
+    twin = tmp_path / "twin"
+    twin.mkdir()
+    (twin / "clip.predictions.slp").write_bytes(inputs[2].read_bytes())
+    args = [str(inputs[2]), str(twin / "clip.predictions.slp"), "--out-dir", str(tmp_path)]
+    assert main(["convert-all", *args, "--no-progress"]) == 2
+    assert "is also the output of" in capsys.readouterr().err
