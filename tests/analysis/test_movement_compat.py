@@ -19,9 +19,8 @@ import xarray as xr
 from hypothesis import given
 from hypothesis import strategies as st
 
+from benchmarks.bench_analysis import AGREEMENT
 from movement_like.dataset import poses_from_numpy, validate_dataset
-from movement_like.filtering import interpolate_over_time, rolling_filter, savgol_filter
-from movement_like.kinematics import compute_acceleration, compute_speed, compute_velocity
 from movement_like.movement_compat import from_movement, is_movement_layout, to_movement
 from tests.analysis.test_filtering import PROPERTY
 from tests.peers import needs_peer, peer_python
@@ -86,19 +85,7 @@ def test_extra_dims_and_inputs_untouched():
 # --------------------------------------------------------------------------- #
 # agreement with movement itself (peer interpreter)
 # --------------------------------------------------------------------------- #
-AGREEMENT = {
-    "rolling_median5": lambda d: rolling_filter(d, 5, "median"),
-    "rolling_mean5": lambda d: rolling_filter(d, 5, "mean"),
-    "rolling_max7": lambda d: rolling_filter(d, 7, "max"),
-    "rolling_min3_mp1": lambda d: rolling_filter(d, 3, "min", min_periods=1),
-    "savgol7": lambda d: savgol_filter(d, 7, 2),
-    "savgol11_p3": lambda d: savgol_filter(d, 11, 3, mode="nearest"),
-    "interp_gap5": lambda d: interpolate_over_time(d, max_gap=5),
-    "interp": interpolate_over_time,
-    "velocity": compute_velocity,
-    "acceleration": compute_acceleration,
-    "speed": compute_speed,
-}
+# AGREEMENT: the functions compared with movement, shared with the benchmark
 
 
 def run_peer(workdir: Path, specs: dict[str, list[str]]) -> dict:
