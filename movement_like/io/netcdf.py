@@ -23,7 +23,6 @@ __all__ = ["save_netcdf", "load_netcdf", "sniff", "read", "write"]
 
 #: Global attribute that marks files written by movement_like; removed on load.
 WRITER_ATTR = "written_by_movement_like"
-NETCDF_MAGICS = (b"CDF\x01", b"CDF\x02", b"\x89HDF\r\n\x1a\n")
 
 
 #: Target size of one stored chunk: large enough to read fast, small enough that a

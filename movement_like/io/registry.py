@@ -121,33 +121,36 @@ class FileHead:
         return lines[:count]
 
     @cached_property
-    def h5_keys(self) -> dict[str, str]:
-        """Top-level HDF5 names mapped to ``"group"`` or ``"dataset"``; {} if not HDF5."""
+    def _h5_summary(self) -> tuple[dict[str, str], dict[str, Any], str | None]:
+        """Top-level keys, root attributes and open error, read in one opening."""
         if not self.is_hdf5:
-            return {}
+            return {}, {}, None
         import h5py
 
         try:
             with h5py.File(self.path, "r") as file:
-                return {
+                keys = {
                     key: "group" if file.get(key, getclass=True) is h5py.Group else "dataset"
                     for key in file.keys()
                 }
-        except OSError:
-            return {}
+                return keys, dict(file.attrs), None
+        except OSError as exc:
+            return {}, {}, str(exc)
 
-    @cached_property
+    @property
+    def h5_keys(self) -> dict[str, str]:
+        """Top-level HDF5 names mapped to ``"group"`` or ``"dataset"``; {} if not HDF5."""
+        return self._h5_summary[0]
+
+    @property
     def h5_root_attrs(self) -> dict[str, Any]:
         """Root attributes of an HDF5 file; {} if not HDF5 or unreadable."""
-        if not self.is_hdf5:
-            return {}
-        import h5py
+        return self._h5_summary[1]
 
-        try:
-            with h5py.File(self.path, "r") as file:
-                return dict(file.attrs)
-        except OSError:
-            return {}
+    @property
+    def h5_error(self) -> str | None:
+        """Why a file with the HDF5 signature could not be opened; None if it could."""
+        return self._h5_summary[2]
 
 
 def list_formats() -> list[FileFormat]:
@@ -224,15 +227,11 @@ def detect_format(path: str | os.PathLike, kind: str | None = None) -> FileForma
 
 def _damage(head: FileHead) -> str | None:
     """Say why a file that looks like HDF5 could not be sniffed (truncated, damaged)."""
-    if not head.is_hdf5:
+    if head.h5_error is None:
         return None
-    import h5py
-
-    try:
-        with h5py.File(head.path, "r"):
-            return None
-    except OSError as exc:
-        return f"it starts like an HDF5 file but cannot be opened (truncated or damaged? {exc})"
+    return (
+        f"it starts like an HDF5 file but cannot be opened (truncated or damaged? {head.h5_error})"
+    )
 
 
 def load(
