@@ -37,7 +37,12 @@ from typing import Any, cast
 import numpy as np
 import xarray as xr
 
-from movement_like.dataset import netcdf_safe_attrs, poses_from_numpy, validate_poses
+from movement_like.dataset import (
+    frame_numbers,
+    netcdf_safe_attrs,
+    poses_from_numpy,
+    validate_poses,
+)
 from movement_like.errors import FileFormatError, InvalidDatasetError
 from movement_like.io.atomic import atomic_path, check_writable
 from movement_like.io.registry import FileHead
@@ -595,24 +600,13 @@ def _select_individual(ds: xr.Dataset, individual: str | None) -> xr.Dataset:
 
 
 def _frame_numbers(ds: xr.Dataset) -> np.ndarray:
-    """Return the video frame index of every time point."""
-    if "frame" in ds.coords:
-        return np.asarray(ds["frame"].values, dtype=np.int64)
-    time = np.asarray(ds["time"].values, dtype=np.float64)
-    if ds.attrs.get("time_unit") == "seconds":
-        if "fps" not in ds.attrs:
-            raise InvalidDatasetError(
-                "time is in seconds but the dataset has no 'frame' coordinate and no fps, "
-                "so frame numbers are unknown"
-            )
-        time = time * float(ds.attrs["fps"])
-    frames = np.round(time)
-    if np.any(np.abs(frames - time) > 1e-6) or np.any(frames < 0):
+    """Return the video frame index of every time point (refusing negative ones)."""
+    frames = frame_numbers(ds, "a DUSTrack layer")
+    if frames.size and frames.min() < 0:
         raise InvalidDatasetError(
-            "the time coordinate does not fall on whole non-negative frames; "
-            "add a 'frame' coordinate"
+            "the dataset has negative frame numbers, which DUSTrack cannot store"
         )
-    return frames.astype(np.int64)
+    return frames
 
 
 def _labels_of(keypoints: Sequence[str]) -> list[str]:
@@ -1025,8 +1019,6 @@ def _frames_of(ds: xr.Dataset, path: Path) -> np.ndarray:
         frames = _frame_numbers(ds)
     except InvalidDatasetError as exc:
         raise FileFormatError(path, f"cannot tell the frame of each row: {exc}") from exc
-    if frames.size and frames.min() < 0:
-        raise FileFormatError(path, "negative frame numbers")
     return frames
 
 
