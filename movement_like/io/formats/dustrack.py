@@ -432,13 +432,36 @@ def _layer_arrays(layer: Mapping[str, LabelPoints], n_frames: int) -> tuple[list
     return labels, position
 
 
+def _checked_video(video: str | os.PathLike) -> Path:
+    video = Path(video).expanduser()
+    if not video.is_file():
+        raise FileNotFoundError(f"{video}: no such video file")
+    return video
+
+
 def _resolve_video(path: Path, video: str | os.PathLike | None) -> Path | None:
     if video is not None:
-        video = Path(video).expanduser()
-        if not video.is_file():
-            raise FileNotFoundError(f"{video}: no such video file")
-        return video
+        return _checked_video(video)
     return find_video(path.parent, video_stem_of(path))
+
+
+def _frames_and_fps(
+    video: Path | None, n_frames: int | None, fps: float | None
+) -> tuple[int | None, float | None]:
+    """Return the video's frame count (None when not read) and ``fps``, else its rate."""
+    video_frames = video_fps = None
+    if video is not None and (n_frames is None or fps is None):
+        video_frames, video_fps = _video_info(video)
+    return video_frames, (fps if fps is not None else video_fps)
+
+
+def _with_keypoint_names(ds: xr.Dataset, trackermap: Mapping[str, str]) -> xr.Dataset:
+    """Add the ``keypoint_name`` coordinate from a trackermap (unchanged without one)."""
+    if not trackermap:
+        return ds
+    return ds.assign_coords(
+        keypoint_name=("keypoints", _keypoint_names(list(ds["keypoints"].values), trackermap))
+    )
 
 
 def read(
@@ -484,20 +507,13 @@ def read(
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such layer file")
     video_path = _resolve_video(path, video)
-    video_frames = video_fps = None
-    if video_path is not None and (n_frames is None or fps is None):
-        video_frames, video_fps = _video_info(video_path)
-    fps = fps if fps is not None else video_fps
+    video_frames, fps = _frames_and_fps(video_path, n_frames, fps)
     from_video = n_frames is None and video_frames is not None
     if n_frames is None:
         n_frames = video_frames
     ds = _layer_dataset(path, fps, n_frames, video_path, layer, from_video)
     trackermap = _find_trackermap(path.parent, None if dlc_project is None else Path(dlc_project))
-    if trackermap:
-        ds = ds.assign_coords(
-            keypoint_name=("keypoints", _keypoint_names(list(ds["keypoints"].values), trackermap))
-        )
-    return ds
+    return _with_keypoint_names(ds, trackermap)
 
 
 def _layer_dataset(
@@ -873,8 +889,14 @@ def list_layers(
         Layer names (:func:`canonical_layer_name`) → paths, JSON layers first,
         sorted by file name.
     """
-    source = Path(source).expanduser()
-    _, folder, stem = _video_and_stem(source)
+    _, folder, stem = _video_and_stem(Path(source).expanduser())
+    return _layers_of(folder, stem, dlc, dlc_project)
+
+
+def _layers_of(
+    folder: Path, stem: str, dlc: bool, dlc_project: str | os.PathLike | None
+) -> dict[str, Path]:
+    """:func:`list_layers` once the folder and video stem are known."""
     found: dict[str, Path] = {}
     for path in _json_layers(folder, stem):
         _add_layer(found, canonical_layer_name(path), path)
@@ -952,9 +974,7 @@ def from_dustrack_layers(
     """
     files, anchor, video_path = _layer_sources(source, dlc, dlc_project)
     if video is not None:
-        video_path = Path(video).expanduser()
-        if not video_path.is_file():
-            raise FileNotFoundError(f"{video_path}: no such video file")
+        video_path = _checked_video(video)
     if layers is not None:
         missing = [name for name in layers if name not in files]
         if missing:
@@ -964,10 +984,7 @@ def from_dustrack_layers(
         files = {name: files[name] for name in layers}
     if not files:
         raise FileFormatError(anchor, "no annotation layer found", "check the video or folder")
-    video_frames = video_fps = None
-    if video_path is not None and (n_frames is None or fps is None):
-        video_frames, video_fps = _video_info(video_path)
-    fps = fps if fps is not None else video_fps
+    video_frames, fps = _frames_and_fps(video_path, n_frames, fps)
     loaded = {name: _read_any_layer(path, fps) for name, path in files.items()}
     project = None if dlc_project is None else Path(dlc_project)
     trackermap = _find_trackermap(anchor, project)
@@ -981,11 +998,7 @@ def from_dustrack_layers(
             }
         )
     )
-    if trackermap:
-        ds = ds.assign_coords(
-            keypoint_name=("keypoints", _keypoint_names(list(ds["keypoints"].values), trackermap))
-        )
-    return ds
+    return _with_keypoint_names(ds, trackermap)
 
 
 def _layer_sources(
@@ -1003,9 +1016,8 @@ def _layer_sources(
                 name = "labeled_data"
             _add_layer(files, name, p)
     else:
-        path = Path(source).expanduser()
-        video, folder, _ = _video_and_stem(path)
-        return list_layers(path, dlc=dlc, dlc_project=dlc_project), folder, video
+        video, folder, stem = _video_and_stem(Path(source).expanduser())
+        return _layers_of(folder, stem, dlc, dlc_project), folder, video
     for name, p in files.items():
         if not p.is_file():
             raise FileNotFoundError(f"{p}: layer file {name!r} not found")
