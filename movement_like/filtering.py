@@ -21,7 +21,7 @@ import xarray as xr
 from scipy import signal
 
 from movement_like.dataset import log_operation
-from movement_like.utils import is_dask, map_along_time, require_dims
+from movement_like.utils import map_along_time, require_dims
 
 __all__ = [
     "filter_by_confidence",
@@ -283,21 +283,20 @@ def _trailing(array: np.ndarray, window: int, statistic: str, axis: int, min_cou
     return function(array, window, min_count=min_count, axis=axis)
 
 
-def _centred_block(array: np.ndarray, axis: int, window: int, statistic: str, min_count: int):
-    """Centred moving statistic of a block; the last ``window // 2`` samples are NaN.
+def _rolling_kernel(array: np.ndarray, axis: int, window: int, statistic: str, min_count: int):
+    """Centred moving statistic of a block, its two ends mirrored (``reflect``).
 
-    Used on padded dask blocks: those samples fall in the padding or the
-    overlap, which are cut off afterwards.
+    On dask blocks the mirrored ends that are not the true ends of the series
+    fall in the overlap, which is cut off afterwards.
     """
     half = window // 2
-    trailing = _trailing(array, window, statistic, axis, min_count)
-    out = np.full_like(trailing, np.nan)
-    dst = [slice(None)] * array.ndim
-    src = [slice(None)] * array.ndim
-    dst[axis] = slice(0, array.shape[axis] - half)
-    src[axis] = slice(half, None)
-    out[tuple(dst)] = trailing[tuple(src)]
-    return out
+    pad = [(0, 0)] * array.ndim
+    pad[axis] = (half, half)
+    trailing = _trailing(np.pad(array, pad, mode="reflect"), window, statistic, axis, min_count)
+    # the trailing window ending at padded index i + 2*half is centred on sample i
+    keep = [slice(None)] * array.ndim
+    keep[axis] = slice(2 * half, None)
+    return trailing[tuple(keep)]
 
 
 @log_operation
@@ -343,7 +342,7 @@ def rolling_filter(
     -----
     Computed with bottleneck's moving-window functions (O(n log w) median),
     directly on the array's memory along ``time``; on dask data each chunk
-    is padded with ``window // 2`` samples from its neighbours.
+    overlaps its neighbours by ``window // 2`` samples.
     """
     require_dims(data, ["time"], "rolling_filter")
     if statistic not in STATISTICS:
@@ -367,34 +366,14 @@ def rolling_filter(
     if data.dtype.kind != "f":
         raise TypeError(f"rolling_filter needs float data, got dtype {data.dtype}")
     half = window // 2
-    axis = data.get_axis_num("time")
-    pad = [(0, 0)] * data.ndim
-    pad[axis] = (half, half)
-    keep = [slice(None)] * data.ndim
     if half == 0:
         values = data.data.copy()
-    elif is_dask(data):
-        import dask.array as da
-
-        padded = da.pad(data.data, pad, mode="reflect")
-        padded = padded.rechunk({axis: max(max(padded.chunks[axis]), half)}) if min(
-            padded.chunks[axis]
-        ) < half else padded
-        filtered = da.map_overlap(
-            lambda block: _centred_block(block, axis, window, statistic, min_count),
-            padded,
-            depth={i: (half if i == axis else 0) for i in range(data.ndim)},
-            boundary="none",
-            dtype=data.dtype,
-        )
-        keep[axis] = slice(half, half + data.sizes["time"])
-        values = filtered[tuple(keep)]
     else:
-        padded = np.pad(data.values, pad, mode="reflect")
-        trailing = _trailing(padded, window, statistic, axis, min_count)
-        # the trailing window ending at padded index i + 2*half is centred on sample i
-        keep[axis] = slice(2 * half, None)
-        values = trailing[tuple(keep)]
+
+        def kernel(array: np.ndarray, axis: int) -> np.ndarray:
+            return _rolling_kernel(array, axis, window, statistic, min_count)
+
+        values = map_along_time(data, kernel, half, min_chunk=half + 1)
     result = data.copy(data=values)
     result.name = data.name
     return result
