@@ -450,6 +450,7 @@ def _read_with_h5py(path: Path) -> _Contents:
                         for holder in module.values() if _h5_type(holder) == "Skeletons"
                         for skeleton in _h5_linked(holder, "Skeleton")
                     ]
+        contents.versions = _versions_in(file)
     return contents
 
 
@@ -457,17 +458,22 @@ def _cached_versions(path: Path) -> dict[str, str]:
     """Versions of the writer's NWB core and ndx-pose, from the cached specifications."""
     import h5py
 
-    versions: dict[str, str] = {}
     try:
         with h5py.File(path, "r") as file:
-            nwb_version = file.attrs.get("nwb_version")
-            if nwb_version is not None:
-                versions["nwb_version"] = _text(nwb_version) or ""
-            specs = file.get("specifications")
-            if specs is not None and "ndx-pose" in specs:
-                versions["ndx_pose_version"] = ",".join(sorted(specs["ndx-pose"].keys()))
+            return _versions_in(file)
     except OSError:
-        pass
+        return {}
+
+
+def _versions_in(file: Any) -> dict[str, str]:
+    """:func:`_cached_versions` of an open h5py file."""
+    versions: dict[str, str] = {}
+    nwb_version = file.attrs.get("nwb_version")
+    if nwb_version is not None:
+        versions["nwb_version"] = _text(nwb_version) or ""
+    specs = file.get("specifications")
+    if specs is not None and "ndx-pose" in specs:
+        versions["ndx_pose_version"] = ",".join(sorted(specs["ndx-pose"].keys()))
     return versions
 
 
@@ -513,7 +519,8 @@ def _read_contents(source: Any, backend: str) -> _Contents:
             ) from exc
         if failure:
             contents.reader = f"h5py (pynwb refused the file: {failure[:300]})"
-    contents.versions = _cached_versions(path)
+    else:
+        contents.versions = _cached_versions(path)
     return contents
 
 
