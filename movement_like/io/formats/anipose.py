@@ -25,10 +25,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from movement_like.dataset import netcdf_safe_attrs, poses_from_numpy, validate_poses
+from movement_like.dataset import frame_numbers, netcdf_safe_attrs, poses_from_numpy, validate_poses
 from movement_like.errors import FileFormatError, InvalidDatasetError
 from movement_like.io.atomic import atomic_path
-from movement_like.io.formats.dlc import frame_numbers
 from movement_like.io.registry import FileHead
 
 __all__ = ["sniff", "read", "write", "from_anipose_file", "from_anipose_style_df",
@@ -226,7 +225,7 @@ def to_anipose_style_df(ds: xr.Dataset, individual: str | None = None) -> pd.Dat
         parts[name] = np.full(n, value)
     for name, value in zip(_CENTER, center.ravel(), strict=True):
         parts[name] = np.full(n, value)
-    parts["fnum"] = frame_numbers(one)
+    parts["fnum"] = frame_numbers(one, "writing an Anipose file")
     return pd.DataFrame(parts)
 
 

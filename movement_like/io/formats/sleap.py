@@ -31,10 +31,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from movement_like.dataset import netcdf_safe_attrs, poses_from_numpy, validate_poses
+from movement_like.dataset import frame_numbers, netcdf_safe_attrs, poses_from_numpy, validate_poses
 from movement_like.errors import FileFormatError, InvalidDatasetError, MissingDependencyError
 from movement_like.io.atomic import atomic_path
-from movement_like.io.formats.dlc import frame_numbers
 from movement_like.io.registry import FileHead
 
 __all__ = [
@@ -553,7 +552,7 @@ def to_sleap_analysis_file(
     if extra:
         raise InvalidDatasetError(f"'position' has extra dims {extra}; select one item of each "
                                   f"first (e.g. ds.isel({extra[0]}=0))")
-    frames = frame_numbers(ds)
+    frames = frame_numbers(ds, "writing a SLEAP analysis file")
     if frames.size and frames.min() < 0:
         raise InvalidDatasetError("SLEAP analysis files start at frame 0; this dataset has "
                                   f"frame {int(frames.min())}")
