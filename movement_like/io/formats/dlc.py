@@ -34,7 +34,7 @@ from movement_like.dataset import frame_numbers as _dataset_frame_numbers
 from movement_like.dataset import netcdf_safe_attrs, poses_from_numpy, validate_poses
 from movement_like.errors import FileFormatError, InvalidDatasetError
 from movement_like.io.atomic import atomic_path, check_writable
-from movement_like.io.registry import FileHead
+from movement_like.io.registry import HDF5_MAGIC, FileHead
 
 __all__ = [
     "sniff",
@@ -281,7 +281,7 @@ def read_dlc_df(path: str | os.PathLike, key: str | None = None) -> pd.DataFrame
 def _looks_like_hdf5(path: Path) -> bool:
     try:
         with open(path, "rb") as handle:
-            return handle.read(8) == b"\x89HDF\r\n\x1a\n"
+            return handle.read(len(HDF5_MAGIC)) == HDF5_MAGIC
     except OSError as exc:
         raise FileFormatError(path, f"cannot be read: {exc}") from exc
 
