@@ -21,7 +21,7 @@ import xarray as xr
 from scipy import signal
 
 from movement_like.dataset import log_operation
-from movement_like.utils import map_along_time, require_dims
+from movement_like.utils import is_whole_number, map_along_time, require_dims
 
 __all__ = [
     "filter_by_confidence",
@@ -40,7 +40,7 @@ SAVGOL_MODES = ("interp", "mirror", "nearest", "constant", "wrap")
 # --------------------------------------------------------------------------- #
 def _check_window(data: xr.DataArray, window: Any, what: str, *, odd: bool) -> int:
     """Validate a window length against the length of ``time``."""
-    if isinstance(window, bool) or not isinstance(window, (int, np.integer)):
+    if not is_whole_number(window):
         raise TypeError(f"{what}: window must be a whole number of samples, got {window!r}")
     window = int(window)
     if window < 1:
@@ -58,6 +58,11 @@ def _check_window(data: xr.DataArray, window: Any, what: str, *, odd: bool) -> i
             f"({n_time} time points); use a window of at most {n_time}"
         )
     return window
+
+
+def _require_float(data: xr.DataArray, what: str) -> None:
+    if data.dtype.kind != "f":
+        raise TypeError(f"{what} needs float data, got dtype {data.dtype}")
 
 
 # --------------------------------------------------------------------------- #
@@ -251,7 +256,7 @@ def interpolate_over_time(
             f"choose one of {list(INTERPOLATION_METHODS)}"
         )
     if max_gap is not None:
-        if isinstance(max_gap, bool) or not isinstance(max_gap, (int, np.integer)):
+        if not is_whole_number(max_gap):
             raise TypeError(
                 f"interpolate_over_time: max_gap must be a whole number of samples or None, "
                 f"got {max_gap!r}"
@@ -259,17 +264,14 @@ def interpolate_over_time(
         if max_gap < 0:
             raise ValueError(f"interpolate_over_time: max_gap must be >= 0, got {max_gap}")
         max_gap = int(max_gap)
-    if data.dtype.kind != "f":
-        raise TypeError(f"interpolate_over_time needs float data, got dtype {data.dtype}")
+    _require_float(data, "interpolate_over_time")
 
     def kernel(array: np.ndarray, axis: int, times: np.ndarray) -> np.ndarray:
         return _interpolate_kernel(array, axis, times, method, max_gap, bool(fill_edges))
 
     depth = None if max_gap is None else max_gap + 1
     values = map_along_time(data, kernel, depth, with_time=True)
-    result = data.copy(data=values)
-    result.name = data.name
-    return result
+    return data.copy(data=values)
 
 
 # --------------------------------------------------------------------------- #
@@ -353,7 +355,7 @@ def rolling_filter(
     if min_periods is None:
         min_count = window
     else:
-        if isinstance(min_periods, bool) or not isinstance(min_periods, (int, np.integer)):
+        if not is_whole_number(min_periods):
             raise TypeError(
                 f"rolling_filter: min_periods must be an int or None, got {min_periods!r}"
             )
@@ -363,8 +365,7 @@ def rolling_filter(
                 f"got {min_periods}"
             )
         min_count = int(min_periods)
-    if data.dtype.kind != "f":
-        raise TypeError(f"rolling_filter needs float data, got dtype {data.dtype}")
+    _require_float(data, "rolling_filter")
     half = window // 2
     if half == 0:
         values = data.data.copy()
@@ -374,9 +375,7 @@ def rolling_filter(
             return _rolling_kernel(array, axis, window, statistic, min_count)
 
         values = map_along_time(data, kernel, half, min_chunk=half + 1)
-    result = data.copy(data=values)
-    result.name = data.name
-    return result
+    return data.copy(data=values)
 
 
 # --------------------------------------------------------------------------- #
@@ -454,15 +453,14 @@ def savgol_filter(
             f"savgol_filter: unknown mode {mode!r}; choose one of {list(SAVGOL_MODES)}"
         )
     window = _check_window(data, window, "savgol_filter", odd=True)
-    if isinstance(polyorder, bool) or not isinstance(polyorder, (int, np.integer)) or polyorder < 0:
+    if not is_whole_number(polyorder) or polyorder < 0:
         raise ValueError(f"savgol_filter: polyorder must be a whole number >= 0, got {polyorder!r}")
     if polyorder >= window:
         raise ValueError(
             f"savgol_filter: polyorder ({polyorder}) must be smaller than the window "
             f"({window}); a polynomial of that order would pass through every sample"
         )
-    if data.dtype.kind != "f":
-        raise TypeError(f"savgol_filter needs float data, got dtype {data.dtype}")
+    _require_float(data, "savgol_filter")
     options = dict(kwargs)
 
     def kernel(array: np.ndarray, axis: int) -> np.ndarray:
@@ -470,6 +468,4 @@ def savgol_filter(
 
     depth = None if mode == "wrap" else window // 2
     values = map_along_time(data, kernel, depth, min_chunk=window)
-    result = data.copy(data=values)
-    result.name = data.name
-    return result
+    return data.copy(data=values)

@@ -50,6 +50,11 @@ def require_dims(data: Any, dims: Iterable[str], what: str) -> None:
         )
 
 
+def is_whole_number(value: Any) -> bool:
+    """Whether ``value`` is a Python or numpy integer (``bool`` excluded)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
 def time_values(data: xr.DataArray) -> np.ndarray:
     """Return the ``time`` coordinate as float64 (sample numbers when it has none)."""
     if "time" in data.coords:

@@ -11,7 +11,7 @@ import xarray as xr
 
 from movement_like.dataset import log_operation
 from movement_like.kinematics._vectors import _named, _norm, _require_time_points, _shift
-from movement_like.utils import map_along_time, require_dims, time_values
+from movement_like.utils import is_whole_number, map_along_time, require_dims, time_values
 
 
 # --------------------------------------------------------------------------- #
@@ -98,7 +98,7 @@ def compute_time_derivative(data: xr.DataArray, order: int = 1) -> xr.DataArray:
         Same dims as ``data``, named ``"derivative_<order>"``.
     """
     require_dims(data, ["time"], "compute_time_derivative")
-    if isinstance(order, bool) or not isinstance(order, (int, np.integer)):
+    if not is_whole_number(order):
         raise TypeError(f"compute_time_derivative: order must be an int, got {order!r}")
     if order < 1:
         raise ValueError(f"compute_time_derivative: order must be >= 1, got {order}")
