@@ -896,16 +896,22 @@ def from_nwb_file(
         chosen = _select(contents, processing_module_key, pose_estimation_key)
         for name, estimation in zip(_individual_names(contents, chosen), chosen, strict=True):
             parts.append((name, estimation, contents))
-    taken: set[str] = set()
-    unique_parts = []
-    for name, estimation, contents in parts:
-        unique, count = name, 1
-        while unique in taken:
+    names = _numbered_repeats([name for name, _, _ in parts])
+    return _estimation_dataset(
+        [(name, e, c) for name, (_, e, c) in zip(names, parts, strict=True)], fps
+    )
+
+
+def _numbered_repeats(names: list[str]) -> list[str]:
+    """Keep the first of equal names and number the next ones ``name_2``, ``name_3``."""
+    unique: list[str] = []
+    for name in names:
+        candidate, count = name, 1
+        while candidate in unique:
             count += 1
-            unique = f"{name}_{count}"
-        taken.add(unique)
-        unique_parts.append((unique, estimation, contents))
-    return _estimation_dataset(unique_parts, fps)
+            candidate = f"{name}_{count}"
+        unique.append(candidate)
+    return unique
 
 
 # --------------------------------------------------------------------------- #
@@ -1246,14 +1252,7 @@ def _targets(path: Path, names: list[str]) -> list[Path]:
     else:
         folder = path
         stems = [_file_stem(n) for n in names]
-    unique = []
-    for stem in stems:
-        candidate, count = stem, 1
-        while candidate in unique:
-            count += 1
-            candidate = f"{stem}_{count}"
-        unique.append(candidate)
-    return [folder / f"{stem}.nwb" for stem in unique]
+    return [folder / f"{stem}.nwb" for stem in _numbered_repeats(stems)]
 
 
 def to_nwb_path(
