@@ -154,8 +154,12 @@ def fetch_dataset_paths(name: str, progress: bool = True) -> dict[str, Any]:
         ``"layers"`` (a list of paths, in registry order) for a video's
         annotation layers, and ``"video"`` (a path) when the dataset has a video.
     """
+    return _fetch_paths(name, _entries_of(name), progress)
+
+
+def _fetch_paths(name: str, entries: list[SampleFile], progress: bool) -> dict[str, Any]:
     paths: dict[str, Any] = {}
-    for entry in _entries_of(name):
+    for entry in entries:
         path = fetch_file(entry, progress=progress)
         if entry.role == "layers":
             paths.setdefault("layers", []).append(path)
@@ -187,7 +191,7 @@ def fetch_dataset(name: str, with_video: bool = False, progress: bool = True) ->
     """
     entries = _entries_of(name)
     by_role = {e.role: e for e in entries}
-    paths = fetch_dataset_paths(name, progress=progress)
+    paths = _fetch_paths(name, entries, progress)  # the registry is read once
     video = paths.get("video")
     if "layers" in paths:
         from movement_like.io import load_poses
