@@ -52,6 +52,9 @@ def new_figure(
 def read_video_frame(video: str | os.PathLike, frame: int = 0) -> np.ndarray:
     """Read one frame of a video as a grayscale ``uint8`` array (rows × columns).
 
+    Uses :class:`~movement_like.optical_flow.video.VideoReader`, so image
+    folders work too and the grayscale is the one optical flow sees.
+
     Raises
     ------
     FileNotFoundError
@@ -59,20 +62,14 @@ def read_video_frame(video: str | os.PathLike, frame: int = 0) -> np.ndarray:
     ValueError
         If the frame cannot be read.
     """
-    import cv2
+    from movement_like.optical_flow.video import VideoReader
 
-    path = os.fspath(video)
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"{path}: no such video")
-    capture = cv2.VideoCapture(path)
-    try:
-        capture.set(cv2.CAP_PROP_POS_FRAMES, int(frame))
-        ok, image = capture.read()
-    finally:
-        capture.release()
-    if not ok or image is None:
-        raise ValueError(f"{path}: could not read frame {frame}")
-    return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    with VideoReader(video) as reader:
+        try:
+            return reader.gray_frame(int(frame))
+        except IndexError:
+            raise ValueError(f"{reader.path}: could not read frame {frame} "
+                             f"(the video has {reader.n_frames})") from None
 
 
 def _pick(data: xr.DataArray, **choices: Any) -> xr.DataArray:
