@@ -29,6 +29,7 @@ from movement_like.optical_flow._points import (
 )
 from movement_like.optical_flow.lk import ChunkResult, TrackRows, _ramp, run_tracks
 from movement_like.optical_flow.video import open_video
+from movement_like.plots import nan_runs
 
 __all__ = [
     "RSTC_EPSILON",
@@ -234,13 +235,6 @@ def rstc_track(
 # --------------------------------------------------------------------------- #
 # gap filling
 # --------------------------------------------------------------------------- #
-def _missing_runs(valid: np.ndarray) -> list[tuple[int, int]]:
-    """Return inclusive index runs where ``valid`` is False."""
-    padded = np.concatenate([[True], valid, [True]])
-    changes = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    return [(int(a), int(b) - 1) for a, b in zip(changes[0::2], changes[1::2], strict=True)]
-
-
 @log_operation
 def fill_gaps_optical_flow(
     position: xr.DataArray,
@@ -345,7 +339,7 @@ def fill_gaps_optical_flow(
             seg_point.append(int(q))
     else:
         for q in points:
-            for a, b in _missing_runs(valid[i0 : i1 + 1, q]):
+            for a, b in nan_runs(~valid[i0 : i1 + 1, q]):
                 a, b = a + i0, b + i0
                 if a == i0 or b == i1:  # no annotation on one side (within the range)
                     edge_gaps.append(
