@@ -182,6 +182,15 @@ def served(tmp_path):
     stop()
 
 
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """An empty download cache, and no bundled files: every fetch goes to the cache."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("MOVEMENT_LIKE_DATA_DIR", str(folder))
+    monkeypatch.setattr(sample_data, "bundled_dir", lambda: tmp_path / "nothing_bundled")
+    return folder
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -195,11 +204,8 @@ def _remote_entry(folder: Path, base: str, content: bytes) -> SampleFile:
                       "VIA-tracks", 30.0, "served", "remote", url=f"{base}/remote.csv")
 
 
-def test_download_once_then_cached(served, tmp_path, monkeypatch):
+def test_download_once_then_cached(served, cache):
     folder, base, stop = served
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("MOVEMENT_LIKE_DATA_DIR", str(cache))
-    monkeypatch.setattr(sample_data, "bundled_dir", lambda: tmp_path / "nothing_bundled")
     entry = _remote_entry(folder, base, b"frame,x\n0,1.5\n")
     path = fetch_file(entry, progress=False)
     assert path == cache / "remote.csv" and path.read_bytes() == b"frame,x\n0,1.5\n"
@@ -207,11 +213,8 @@ def test_download_once_then_cached(served, tmp_path, monkeypatch):
     assert fetch_file(entry, progress=False) == path
 
 
-def test_corrupted_cache_is_refetched(served, tmp_path, monkeypatch):
+def test_corrupted_cache_is_refetched(served, cache):
     folder, base, _ = served
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("MOVEMENT_LIKE_DATA_DIR", str(cache))
-    monkeypatch.setattr(sample_data, "bundled_dir", lambda: tmp_path / "nothing_bundled")
     entry = _remote_entry(folder, base, b"good content\n")
     path = fetch_file(entry, progress=False)
     path.write_bytes(b"bad content!!\n")  # same size, wrong hash
@@ -220,11 +223,8 @@ def test_corrupted_cache_is_refetched(served, tmp_path, monkeypatch):
     assert again.read_bytes() == b"good content\n"
 
 
-def test_corrupted_cache_without_network_is_reported_not_used(served, tmp_path, monkeypatch):
+def test_corrupted_cache_without_network_is_reported_not_used(served, cache):
     folder, base, stop = served
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("MOVEMENT_LIKE_DATA_DIR", str(cache))
-    monkeypatch.setattr(sample_data, "bundled_dir", lambda: tmp_path / "nothing_bundled")
     entry = _remote_entry(folder, base, b"good content\n")
     fetch_file(entry, progress=False).write_bytes(b"bad content!!\n")
     stop()
@@ -233,15 +233,13 @@ def test_corrupted_cache_without_network_is_reported_not_used(served, tmp_path, 
         fetch_file(entry, progress=False)
 
 
-def test_server_with_wrong_content_is_refused(served, tmp_path, monkeypatch):
+def test_server_with_wrong_content_is_refused(served, cache):
     folder, base, _ = served
-    monkeypatch.setenv("MOVEMENT_LIKE_DATA_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(sample_data, "bundled_dir", lambda: tmp_path / "nothing_bundled")
     entry = _remote_entry(folder, base, b"expected\n")
     (folder / "remote.csv").write_bytes(b"something else\n")
     with pytest.raises(SampleDataError):
         fetch_file(entry, progress=False)
-    assert not (tmp_path / "cache" / "remote.csv").exists()
+    assert not (cache / "remote.csv").exists()
 
 
 # --------------------------------------------------------------------------- #
