@@ -34,6 +34,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _timing import best_of  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+
 from movement_like.io import load_poses  # noqa: E402
 from movement_like.io.registry import detect_format  # noqa: E402
 
@@ -123,8 +125,7 @@ def main() -> None:
                     auto.append(timed(lambda p=path: load_poses.from_file(p)))
                     if worker:
                         theirs.append(worker.load(path))
-                sniff = min(timed(lambda p=path: detect_format(p, "poses"))
-                            for _ in range(20))
+                sniff = best_of(lambda p=path: detect_format(p, "poses"), 20)
                 size = path.stat().st_size / 1e6
                 paired = float(np.median(np.array(auto) / np.array(ours)))
                 line = (f".{kind:<3} ({size:6.1f} MB)  movement_like {min(ours):6.3f} s   "
