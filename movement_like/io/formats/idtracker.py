@@ -138,6 +138,27 @@ def _check_object_values(value: Any, depth: int = 0) -> None:
     raise RefusedPickleError(f"unexpected object of type {type(value).__name__}")
 
 
+def _safe_unpickle(path: Path, handle: Any, damaged: str) -> Any:
+    """Unpickle from ``handle`` with :class:`SafeUnpickler` and check what came out.
+
+    ``damaged`` starts the message of the :class:`FileFormatError` for a broken pickle.
+    """
+    try:
+        content = SafeUnpickler(handle, encoding="latin1").load()
+        _check_object_values(content)
+    except RefusedPickleError as exc:
+        raise UnsafeFileError(
+            path,
+            f"the pickled contents were refused: {exc}",
+            "idtracker.ai files hold only arrays and plain values; this file was not "
+            "written by idtracker.ai or was tampered with. Nothing in it was executed",
+        ) from exc
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError,
+            TypeError, ValueError) as exc:
+        raise FileFormatError(path, f"{damaged} ({exc})") from exc
+    return content
+
+
 def safe_load_npy(path: str | os.PathLike) -> Any:
     """Load a ``.npy`` file; pickled contents through :class:`SafeUnpickler` only.
 
@@ -169,19 +190,7 @@ def safe_load_npy(path: str | os.PathLike) -> Any:
         if not dtype.hasobject:
             handle.seek(0)
             return np.load(handle, allow_pickle=False)
-        try:
-            array = SafeUnpickler(handle, encoding="latin1").load()
-            _check_object_values(array)
-        except RefusedPickleError as exc:
-            raise UnsafeFileError(
-                path,
-                f"the pickled contents were refused: {exc}",
-                "idtracker.ai files hold only arrays and plain values; this file was not "
-                "written by idtracker.ai or was tampered with. Nothing in it was executed",
-            ) from exc
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError,
-                TypeError, ValueError) as exc:
-            raise FileFormatError(path, f"the pickled contents are damaged ({exc})") from exc
+        array = _safe_unpickle(path, handle, "the pickled contents are damaged")
     if isinstance(array, np.ndarray) and array.shape == () and array.dtype.hasobject:
         return array.item()
     return array
@@ -305,18 +314,7 @@ def _read_h5(path: Path) -> dict[str, Any]:
 def _read_pickle(path: Path) -> Any:
     """Read a v6 ``.pickle`` (a plain pickled dict) through :class:`SafeUnpickler` only."""
     with open(path, "rb") as handle:
-        try:
-            content = SafeUnpickler(handle, encoding="latin1").load()
-            _check_object_values(content)
-        except RefusedPickleError as exc:
-            raise UnsafeFileError(
-                path, f"the pickled contents were refused: {exc}",
-                "idtracker.ai files hold only arrays and plain values; nothing was executed",
-            ) from exc
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError,
-                TypeError, ValueError) as exc:
-            raise FileFormatError(path, f"is not a readable pickle ({exc})") from exc
-    return content
+        return _safe_unpickle(path, handle, "is not a readable pickle")
 
 
 def _read_npy(path: Path) -> dict[str, Any]:
