@@ -41,13 +41,18 @@ def _norm(vectors: xr.DataArray, consume: bool = False) -> xr.DataArray:
     return cast(xr.DataArray, np.sqrt(squares))
 
 
+def _along(ndim: int, axis: int, start: int | None, stop: int | None) -> tuple[slice, ...]:
+    """Index selecting ``start:stop`` along ``axis`` of an ``ndim``-d array, all of the rest."""
+    index = [slice(None)] * ndim
+    index[axis] = slice(start, stop)
+    return tuple(index)
+
+
 def _xy(vectors: xr.DataArray) -> tuple[xr.DataArray, xr.DataArray]:
     return vectors.sel(space="x", drop=True), vectors.sel(space="y", drop=True)
 
 
-def _signed_angle(
-    ux: xr.DataArray, uy: xr.DataArray, vx: Any, vy: Any
-) -> xr.DataArray:
+def _signed_angle(ux: Any, uy: Any, vx: Any, vy: Any) -> xr.DataArray:
     """Angle turning ``u`` into ``v``, counter-clockwise positive, in (-pi, pi]."""
     angle = np.arctan2(ux * vy - uy * vx, ux * vx + uy * vy)
     return xr.where(angle <= -np.pi, np.pi, angle)

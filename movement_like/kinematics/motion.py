@@ -10,7 +10,13 @@ import numpy as np
 import xarray as xr
 
 from movement_like.dataset import log_operation
-from movement_like.kinematics._vectors import _named, _norm, _require_time_points, _shift
+from movement_like.kinematics._vectors import (
+    _along,
+    _named,
+    _norm,
+    _require_time_points,
+    _shift,
+)
 from movement_like.utils import is_whole_number, map_along_time, require_dims, time_values
 
 
@@ -31,10 +37,8 @@ def _uneven_gradient(array: np.ndarray, axis: int, times: np.ndarray) -> np.ndar
     shape = [1] * array.ndim
     shape[axis] = -1
 
-    def along(start: int | None, stop: int | None) -> tuple:
-        index = [slice(None)] * array.ndim
-        index[axis] = slice(start, stop)
-        return tuple(index)
+    def along(start: int | None, stop: int | None) -> tuple[slice, ...]:
+        return _along(array.ndim, axis, start, stop)
 
     if array.shape[axis] > 2:
         dx1, dx2 = steps[:-1], steps[1:]

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import xarray as xr
 
 from movement_like.dataset import log_operation
 from movement_like.kinematics._vectors import (
+    _along,
     _named,
     _norm,
     _require_2d,
     _require_time_points,
-    _shift,
+    _signed_angle,
     _xy,
 )
-from movement_like.utils import require_dims, time_values
+from movement_like.utils import map_along_time, require_dims
 
 
 # --------------------------------------------------------------------------- #
@@ -131,13 +132,31 @@ def compute_forward_vector_angle(
             raise ValueError(f"reference_vector must have 2 components, got {ref.shape[0]}")
         ref_x, ref_y = ref
     fx, fy = _xy(forward)
-    angle = np.arctan2(ref_x * fy - ref_y * fx, ref_x * fx + ref_y * fy)
-    angle = xr.where(angle <= -np.pi, np.pi, angle)
+    angle = _signed_angle(ref_x, ref_y, fx, fy)
     units = "radians"
     if in_degrees:
-        angle = np.rad2deg(angle)
+        angle = cast(xr.DataArray, np.rad2deg(angle))  # numpy stubs lack __array_ufunc__
         units = "degrees"
     return _named(angle, "forward_vector_angle", data, units=units)
+
+
+def _wrapped_gradient(array: np.ndarray, axis: int, times: np.ndarray, turn: float) -> np.ndarray:
+    """Uneven-spacing central differences of the angle steps wrapped into [-turn/2, turn/2)."""
+    step = np.diff(array, axis=axis)  # angle[i+1] - angle[i]
+    step = (step + turn / 2) % turn - turn / 2
+    shape = [1] * array.ndim
+    shape[axis] = -1
+    dt = np.diff(times).reshape(shape)
+
+    def along(start: int | None, stop: int | None) -> tuple[slice, ...]:
+        return _along(array.ndim, axis, start, stop)
+
+    ahead, behind = dt[along(1, None)], dt[along(None, -1)]
+    following, previous = step[along(1, None)], step[along(None, -1)]
+    interior = (behind**2 * following + ahead**2 * previous) / (behind * ahead * (behind + ahead))
+    first = step[along(0, 1)] / dt[along(0, 1)]
+    last = step[along(-1, None)] / dt[along(-1, None)]
+    return np.concatenate([first, interior, last], axis=axis)
 
 
 @log_operation
@@ -166,18 +185,11 @@ def compute_angular_velocity(angle: xr.DataArray, in_degrees: bool = False) -> x
     require_dims(angle, ["time"], "compute_angular_velocity")
     _require_time_points(angle, 2, "compute_angular_velocity")
     turn = 360.0 if in_degrees else 2 * np.pi
-    times = xr.DataArray(time_values(angle), dims=["time"], coords={"time": angle["time"]})
-    step = _shift(angle, -1) - angle  # angle[i+1] - angle[i]
-    step = (step + turn / 2) % turn - turn / 2
-    previous = _shift(step, 1)  # angle[i] - angle[i-1]
-    ahead = times.shift(time=-1) - times
-    behind = times - times.shift(time=1)
-    interior = (behind**2 * step + ahead**2 * previous) / (behind * ahead * (behind + ahead))
-    is_first = xr.zeros_like(times, dtype=bool)
-    is_first[0] = True
-    is_last = xr.zeros_like(times, dtype=bool)
-    is_last[-1] = True
-    rate = xr.where(is_first, step / ahead, xr.where(is_last, previous / behind, interior))
-    rate = rate.transpose(*angle.dims)
+
+    def kernel(array: np.ndarray, axis: int, times: np.ndarray) -> np.ndarray:
+        return _wrapped_gradient(array, axis, times, turn)
+
+    values = map_along_time(angle, kernel, 1, with_time=True, min_chunk=2)
+    rate = angle.copy(data=values)
     units = "degrees" if in_degrees else "radians"
     return _named(rate, "angular_velocity", angle, units=f"{units} per time unit")
