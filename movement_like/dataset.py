@@ -41,6 +41,7 @@ __all__ = [
     "log_operation",
     "read_log",
     "frame_numbers",
+    "require_contract_dims",
 ]
 
 POSES_DIMS: dict[str, tuple[str, ...]] = {
@@ -323,6 +324,27 @@ def bboxes_from_numpy(
         coords=coords,
         attrs=_base_attrs("bboxes", fps, time_unit, source_software),
     )
+
+
+def require_contract_dims(ds: xr.Dataset, purpose: str) -> None:
+    """Refuse a dataset whose ``position`` has dims beyond the contract's.
+
+    File formats hold one value per time, individual, keypoint and coordinate;
+    a dataset with extra dims (``layers``, ``views`` …) must be reduced to one
+    item of each before it is written.
+
+    Raises
+    ------
+    InvalidDatasetError
+        Naming the extra dims and how to select one item of them.
+    """
+    contract = POSES_DIMS if ds.attrs.get("ds_type", "poses") == "poses" else BBOXES_DIMS
+    extra = [d for d in ds["position"].dims if d not in contract["position"]]
+    if extra:
+        raise InvalidDatasetError(
+            f"{purpose} holds one {contract['position']} array, but 'position' also has "
+            f"the dims {extra}; select one item of each first (e.g. ds.isel({extra[0]}=0))"
+        )
 
 
 def frame_numbers(ds: xr.Dataset | xr.DataArray, purpose: str = "this") -> np.ndarray:

@@ -194,3 +194,17 @@ def test_frame_numbers_from_coordinate_frames_or_seconds():
     odd = stamps.assign_attrs(fps=3.0)
     with pytest.raises(InvalidDatasetError, match="not a whole number of frames"):
         frame_numbers(odd)
+
+
+def test_require_contract_dims_names_the_extra_dims():
+    from movement_like.dataset import require_contract_dims
+
+    ds = poses_from_numpy(np.ones((3, 1, 2, 2)))
+    require_contract_dims(ds, "a file")
+    layered = xr.concat([ds, ds], dim="layers")
+    with pytest.raises(InvalidDatasetError, match=r"\['layers'\].*ds.isel\(layers=0\)"):
+        require_contract_dims(layered, "a file")
+    boxes = bboxes_from_numpy(np.zeros((2, 1, 2)), np.ones((2, 1, 2)))
+    require_contract_dims(boxes, "VIA tracks")
+    with pytest.raises(InvalidDatasetError, match="views"):
+        require_contract_dims(boxes.expand_dims(views=2), "VIA tracks")

@@ -31,7 +31,12 @@ import pandas as pd
 import xarray as xr
 
 from movement_like.dataset import frame_numbers as _dataset_frame_numbers
-from movement_like.dataset import netcdf_safe_attrs, poses_from_numpy, validate_poses
+from movement_like.dataset import (
+    netcdf_safe_attrs,
+    poses_from_numpy,
+    require_contract_dims,
+    validate_poses,
+)
 from movement_like.errors import FileFormatError, InvalidDatasetError
 from movement_like.io.atomic import atomic_path, check_writable
 from movement_like.io.registry import HDF5_MAGIC, FileHead
@@ -657,14 +662,7 @@ def _scorer_name(ds: xr.Dataset, scorer: str | None) -> str:
 
 def _poses_block(ds: xr.Dataset, likelihood: bool | None) -> tuple[np.ndarray, list[str]]:
     """(time, individuals, keypoints, coords) float64 block and its coords labels."""
-    extra = [d for d in ds["position"].dims if d not in ("time", "individuals", "keypoints",
-                                                           "space")]
-    if extra:
-        raise InvalidDatasetError(
-            f"DeepLabCut files hold one (time, individuals, keypoints, space) array, but "
-            f"'position' also has the dims {extra}; select one item of each first "
-            f"(e.g. ds.isel({extra[0]}=0))"
-        )
+    require_contract_dims(ds, "a DeepLabCut file")
     position = ds["position"].transpose("time", "individuals", "keypoints", "space").values
     confidence = ds["confidence"].transpose("time", "individuals", "keypoints").values
     space = [str(s) for s in ds["space"].values]

@@ -31,7 +31,13 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from movement_like.dataset import frame_numbers, netcdf_safe_attrs, poses_from_numpy, validate_poses
+from movement_like.dataset import (
+    frame_numbers,
+    netcdf_safe_attrs,
+    poses_from_numpy,
+    require_contract_dims,
+    validate_poses,
+)
 from movement_like.errors import FileFormatError, InvalidDatasetError, MissingDependencyError
 from movement_like.io.atomic import atomic_path
 from movement_like.io.registry import FileHead
@@ -547,11 +553,7 @@ def to_sleap_analysis_file(
     validate_poses(ds)
     if ds.sizes["space"] != 2:
         raise InvalidDatasetError("SLEAP analysis files hold 2D poses; this dataset is 3D")
-    extra = [d for d in ds["position"].dims
-             if d not in ("time", "individuals", "keypoints", "space")]
-    if extra:
-        raise InvalidDatasetError(f"'position' has extra dims {extra}; select one item of each "
-                                  f"first (e.g. ds.isel({extra[0]}=0))")
+    require_contract_dims(ds, "a SLEAP analysis file")
     frames = frame_numbers(ds, "writing a SLEAP analysis file")
     if frames.size and frames.min() < 0:
         raise InvalidDatasetError("SLEAP analysis files start at frame 0; this dataset has "
