@@ -27,7 +27,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,6 +36,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._timing import best_of  # noqa: E402
 from movement_like.dataset import poses_from_numpy  # noqa: E402
 from movement_like.filtering import (  # noqa: E402
     interpolate_over_time,
@@ -96,18 +96,6 @@ def make_positions(shape=SHAPE, nan_fraction=0.02, seed=0) -> np.ndarray:
             missing.ravel()[flat[-excess:]] = False
         positions[missing] = np.nan
     return positions
-
-
-def best_of(function: Callable[[], object], repeat: int) -> float:
-    best = np.inf
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        if hasattr(result, "values"):
-            result.values  # noqa: B018  (make sure nothing is left lazy)
-        best = min(best, time.perf_counter() - start)
-        del result
-    return best
 
 
 def run_peer(python: str, workdir: Path, specs: dict[str, list[str]]) -> dict:
