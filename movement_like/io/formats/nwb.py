@@ -41,7 +41,13 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from movement_like.dataset import frame_numbers, netcdf_safe_attrs, poses_from_numpy, validate_poses
+from movement_like.dataset import (
+    frame_numbers,
+    netcdf_safe_attrs,
+    poses_from_numpy,
+    require_contract_dims,
+    validate_poses,
+)
 from movement_like.errors import (
     FileFormatError,
     InvalidDatasetError,
@@ -1053,13 +1059,7 @@ def _new_nwbfile(cfg: NWBSaveConfig, identifier: str, subject_id: str | None) ->
 def _estimation_files(ds: xr.Dataset, cfg: NWBSaveConfig) -> list[Any]:
     from ndx_pose import PoseEstimation, PoseEstimationSeries, Skeleton, Skeletons
 
-    extra = [d for d in ds["position"].dims
-             if d not in ("time", "individuals", "keypoints", "space")]
-    if extra:
-        raise InvalidDatasetError(
-            f"NWB PoseEstimation holds one value per keypoint and time; select one value of "
-            f"{extra} first (e.g. ds.isel({extra[0]}=0))"
-        )
+    require_contract_dims(ds, "an NWB PoseEstimation")
     keypoints = [str(k) for k in ds["keypoints"].values]
     series_names = _series_names(keypoints)
     timestamps = _timestamps_for_nwb(ds, cfg)

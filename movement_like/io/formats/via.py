@@ -35,7 +35,12 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from movement_like.dataset import bboxes_from_numpy, frame_numbers, validate_bboxes
+from movement_like.dataset import (
+    bboxes_from_numpy,
+    frame_numbers,
+    require_contract_dims,
+    validate_bboxes,
+)
 from movement_like.errors import FileFormatError, InvalidDatasetError
 from movement_like.io.atomic import atomic_path
 
@@ -464,12 +469,7 @@ def to_via_tracks_file(
         The path written.
     """
     validate_bboxes(ds)
-    extra = [d for d in ds["position"].dims if d not in ("time", "individuals", "space")]
-    if extra:
-        raise InvalidDatasetError(
-            f"VIA tracks hold one box per track and frame; select one value of {extra} first "
-            f"(e.g. ds.isel({extra[0]}=0))"
-        )
+    require_contract_dims(ds, "a VIA tracks file")
     frames = frame_numbers(ds, "writing VIA tracks")
     if frames.size and frames.min() < 0:
         raise InvalidDatasetError("frame numbers must not be negative to name VIA images")
