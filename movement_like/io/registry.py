@@ -16,6 +16,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from movement_like.errors import FileFormatError
 
 __all__ = ["FileFormat", "FileHead", "list_formats", "find_format", "detect_format"]
@@ -121,10 +123,12 @@ class FileHead:
         return lines[:count]
 
     @cached_property
-    def _h5_summary(self) -> tuple[dict[str, str], dict[str, Any], str | None]:
-        """Top-level keys, root attributes and open error, read in one opening."""
+    def _h5_summary(
+        self,
+    ) -> tuple[dict[str, str], dict[str, Any], dict[str, dict[str, Any]], str | None]:
+        """Top-level keys, root and group attributes, and open error, read in one opening."""
         if not self.is_hdf5:
-            return {}, {}, None
+            return {}, {}, {}, None
         import h5py
 
         try:
@@ -133,9 +137,18 @@ class FileHead:
                     key: "group" if file.get(key, getclass=True) is h5py.Group else "dataset"
                     for key in file.keys()
                 }
-                return keys, dict(file.attrs), None
+                groups = {
+                    key: {
+                        name: _decoded(value)
+                        for name, value in file[key].attrs.items()
+                        if isinstance(value, (str, bytes, int, float, np.generic))
+                    }
+                    for key, kind in keys.items()
+                    if kind == "group"
+                }
+                return keys, dict(file.attrs), groups, None
         except OSError as exc:
-            return {}, {}, str(exc)
+            return {}, {}, {}, str(exc)
 
     @property
     def h5_keys(self) -> dict[str, str]:
@@ -148,9 +161,19 @@ class FileHead:
         return self._h5_summary[1]
 
     @property
+    def h5_group_attrs(self) -> dict[str, dict[str, Any]]:
+        """Scalar attributes of each top-level HDF5 group (bytes decoded); {} if none."""
+        return self._h5_summary[2]
+
+    @property
     def h5_error(self) -> str | None:
         """Why a file with the HDF5 signature could not be opened; None if it could."""
-        return self._h5_summary[2]
+        return self._h5_summary[3]
+
+
+def _decoded(value: Any) -> Any:
+    """Return an HDF5 attribute value with bytes decoded to str (bad UTF-8 replaced)."""
+    return value.decode("utf-8", errors="replace") if isinstance(value, bytes) else value
 
 
 def list_formats() -> list[FileFormat]:

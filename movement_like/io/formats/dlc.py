@@ -589,20 +589,11 @@ def is_dlc_style_csv(head: FileHead) -> bool:
 
 
 def _h5_has_pandas_frame(head: FileHead) -> bool:
-    """Whether a top-level group (from the head's cached keys) is a pandas frame."""
-    groups = [key for key, kind in head.h5_keys.items() if kind == "group"]
-    if not groups:  # no group, no pandas table: no need to open the file again
-        return False
-    import h5py
-
-    with h5py.File(head.path, "r") as file:  # group attrs are not in the head's cache
-        for key in groups:
-            kind = file[key].attrs.get("pandas_type", b"")
-            if isinstance(kind, bytes):
-                kind = kind.decode()
-            if kind in ("frame_table", "frame"):
-                return True
-    return False
+    """Whether a top-level group (from the head's cached attributes) is a pandas frame."""
+    return any(
+        attrs.get("pandas_type") in ("frame_table", "frame")
+        for attrs in head.h5_group_attrs.values()
+    )
 
 
 def sniff(head: FileHead) -> bool:
