@@ -12,7 +12,7 @@ import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,18 @@ class FileHead:
         self.path = Path(path)
         self.name = self.path.name.lower()
 
+    @classmethod
+    def of(cls, path: str | os.PathLike) -> FileHead:
+        """Return the head of ``path``, shared by detection and the reader after it.
+
+        Heads are cached by path, size and modification time, so a reader that
+        needs the same first bytes or HDF5 keys as the sniffer does not read
+        them again, and a file changed on disk gets a fresh head.
+        """
+        target = Path(path).expanduser()
+        stat = target.stat()
+        return _cached_head(str(target.absolute()), stat.st_size, stat.st_mtime_ns)
+
     @property
     def is_dir(self) -> bool:
         """Whether the path is a folder."""
@@ -171,6 +183,13 @@ class FileHead:
         return self._h5_summary[3]
 
 
+@lru_cache(maxsize=16)
+def _cached_head(path: str, size: int, mtime_ns: int) -> FileHead:
+    """One :class:`FileHead` per file version (see :meth:`FileHead.of`)."""
+    del size, mtime_ns  # part of the cache key only
+    return FileHead(path)
+
+
 def _decoded(value: Any) -> Any:
     """Return an HDF5 attribute value with bytes decoded to str (bad UTF-8 replaced)."""
     return value.decode("utf-8", errors="replace") if isinstance(value, bytes) else value
@@ -226,7 +245,7 @@ def detect_format(path: str | os.PathLike, kind: str | None = None) -> FileForma
     target = Path(path).expanduser()
     if not target.exists():
         raise FileNotFoundError(f"{target}: no such file or folder")
-    head = FileHead(target)
+    head = FileHead.of(target)
     candidates = [f for f in list_formats() if f.reader and (kind is None or kind in f.kinds)]
     ordered = [f for f in candidates if f.matches_suffix(target)]
     ordered += [f for f in candidates if f not in ordered]

@@ -488,7 +488,7 @@ def from_sleap_file(
     path = Path(path).expanduser()
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
-    head = FileHead(path)
+    head = FileHead.of(path)
     if head.is_hdf5:
         if _is_slp(head):
             return from_slp_file(path, fps=fps, video=video)
