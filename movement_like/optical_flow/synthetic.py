@@ -346,6 +346,7 @@ def make_synthetic_video(
     from tqdm import tqdm
 
     from movement_like.errors import OverwriteError
+    from movement_like.io.atomic import atomic_path
 
     path = Path(path)
     width, height = int(size[0]), int(size[1])
@@ -383,18 +384,17 @@ def make_synthetic_video(
                 "a folder (no suffix), or pass codec='FOURCC'"
             )
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-        writer = cv2.VideoWriter(
-            str(tmp), cv2.VideoWriter.fourcc(*fourcc), float(fps), (width, height), True
-        )
-        if not writer.isOpened():
-            raise RuntimeError(f"{path}: OpenCV cannot write codec {fourcc!r} here")
-        try:
-            for frame in frames:
-                writer.write(cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR))
-        finally:
-            writer.release()
-        os.replace(tmp, path)
+        with atomic_path(path, overwrite=overwrite) as tmp:
+            writer = cv2.VideoWriter(
+                str(tmp), cv2.VideoWriter.fourcc(*fourcc), float(fps), (width, height), True
+            )
+            if not writer.isOpened():
+                raise RuntimeError(f"{path}: OpenCV cannot write codec {fourcc!r} here")
+            try:
+                for frame in frames:
+                    writer.write(cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR))
+            finally:
+                writer.release()
     return SyntheticVideo(
         path=path, positions=positions, fps=float(fps), size=(width, height), motion=motion
     )
