@@ -8,15 +8,11 @@ from movement_like.errors import OverwriteError
 from movement_like.optical_flow import make_synthetic_video, synthetic_frames
 from movement_like.optical_flow.synthetic import SyntheticMotion
 
+from . import reference
+
 
 def _read_gray(path):
-    cap = cv2.VideoCapture(str(path))
-    frames = []
-    while True:
-        ok, frame = cap.read()
-        if not ok:
-            return np.array(frames)
-        frames.append(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
+    return np.array(reference.load_gray(path))
 
 
 def test_same_seed_same_video_and_truth(tmp_path):
