@@ -268,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or bundled_dir()
     out.mkdir(parents=True, exist_ok=True)
     entries = make_ultrasound(out) + make_mice(out) + make_flies(out)
-    for name, *_ in entries:  # atomic writers create 0600 files; the package ships 0644
+    for name, *_ in entries:  # the package ships 0644, whatever the umask or the old modes
         (out / name).chmod(0o644)
     text = registry_text(out, entries)
     (out / REGISTRY_NAME).write_text(text, encoding="utf-8")
