@@ -173,6 +173,7 @@ class VideoReader:
                 self.path, "OpenCV opened the file but cannot decode its first frame"
             )
         if n_frames <= 0:
+            capture.release()
             raise FileFormatError(self.path, "the video reports no frames")
         self._capture = capture
         self._position = 1  # index of the frame the next read() returns
