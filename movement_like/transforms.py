@@ -14,7 +14,7 @@ import numpy as np
 import xarray as xr
 
 from movement_like.dataset import log_operation
-from movement_like.utils import require_dims
+from movement_like.utils import require_2d, require_dims
 
 __all__ = [
     "scale",
@@ -26,17 +26,6 @@ __all__ = [
 
 TRANSFORM_KINDS = ("similarity", "affine", "homography")
 _MIN_POINTS = {"similarity": 2, "affine": 3, "homography": 4}
-
-
-def _space_labels(data: xr.DataArray) -> list[str]:
-    return [str(s) for s in data["space"].values] if "space" in data.coords else []
-
-
-def _require_2d(data: xr.DataArray, what: str) -> None:
-    if _space_labels(data) != ["x", "y"]:
-        raise ValueError(
-            f"{what} works on 2-D positions (space = ['x', 'y']), got space={_space_labels(data)}"
-        )
 
 
 # --------------------------------------------------------------------------- #
@@ -137,7 +126,7 @@ def egocentric_align(
         unknown or the heading has zero length.
     """
     require_dims(data, ["time", "keypoints", "space"], "egocentric_align")
-    _require_2d(data, "egocentric_align")
+    require_2d(data, "egocentric_align")
     centre = _keypoint_mean(data, origin)
     if isinstance(heading, tuple):
         if len(heading) != 2:
@@ -195,7 +184,7 @@ def poses_to_bboxes(ds: xr.Dataset, padding: float = 0.0) -> xr.Dataset:
         raise TypeError("poses_to_bboxes needs a poses dataset with a 'position' variable")
     position = ds["position"]
     require_dims(position, ["time", "individuals", "keypoints", "space"], "poses_to_bboxes")
-    _require_2d(position, "poses_to_bboxes")
+    require_2d(position, "poses_to_bboxes")
     padding = float(padding)
     if not np.isfinite(padding) or padding < 0:
         raise ValueError(f"poses_to_bboxes: padding must be a finite number >= 0, got {padding}")
@@ -352,7 +341,7 @@ def apply_transform(data: xr.DataArray, matrix: Any) -> xr.DataArray:
         mapped to infinity (``w == 0``) become NaN.
     """
     require_dims(data, ["space"], "apply_transform")
-    _require_2d(data, "apply_transform")
+    require_2d(data, "apply_transform")
     matrix = np.asarray(matrix, dtype=np.float64)
     if matrix.shape != (3, 3) or not np.all(np.isfinite(matrix)):
         raise ValueError(

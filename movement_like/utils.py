@@ -50,6 +50,13 @@ def require_dims(data: Any, dims: Iterable[str], what: str) -> None:
         )
 
 
+def require_2d(data: xr.DataArray, what: str) -> None:
+    """Raise a clear error unless ``data`` has ``space`` = x, y."""
+    labels = [str(s) for s in data["space"].values] if "space" in data.coords else []
+    if labels != ["x", "y"]:
+        raise ValueError(f"{what} works on 2-D positions (space = ['x', 'y']), got space={labels}")
+
+
 def is_whole_number(value: Any) -> bool:
     """Whether ``value`` is a Python or numpy integer (``bool`` excluded)."""
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)

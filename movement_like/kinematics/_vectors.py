@@ -58,12 +58,6 @@ def _signed_angle(ux: Any, uy: Any, vx: Any, vy: Any) -> xr.DataArray:
     return xr.where(angle <= -np.pi, np.pi, angle)
 
 
-def _require_2d(data: xr.DataArray, what: str) -> None:
-    labels = [str(s) for s in data["space"].values] if "space" in data.coords else []
-    if labels != ["x", "y"]:
-        raise ValueError(f"{what} works on 2-D positions (space = ['x', 'y']), got space={labels}")
-
-
 def _require_time_points(data: xr.DataArray, count: int, what: str) -> None:
     if data.sizes["time"] < count:
         raise ValueError(

@@ -13,12 +13,11 @@ from movement_like.kinematics._vectors import (
     _along,
     _named,
     _norm,
-    _require_2d,
     _require_time_points,
     _signed_angle,
     _xy,
 )
-from movement_like.utils import map_along_time, require_dims
+from movement_like.utils import map_along_time, require_2d, require_dims
 
 
 # --------------------------------------------------------------------------- #
@@ -28,7 +27,7 @@ def _forward_vector(
     data: xr.DataArray, left_keypoint: Hashable, right_keypoint: Hashable, camera_view: str
 ) -> xr.DataArray:
     require_dims(data, ["time", "space", "keypoints"], "compute_forward_vector")
-    _require_2d(data, "compute_forward_vector")
+    require_2d(data, "compute_forward_vector")
     if camera_view not in ("top_down", "bottom_up"):
         raise ValueError(
             f"camera_view must be 'top_down' or 'bottom_up', got {camera_view!r}"

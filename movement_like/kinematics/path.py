@@ -12,13 +12,12 @@ from movement_like.kinematics._vectors import (
     NAN_POLICIES,
     _named,
     _norm,
-    _require_2d,
     _require_time_points,
     _shift,
     _signed_angle,
     _xy,
 )
-from movement_like.utils import require_dims
+from movement_like.utils import require_2d, require_dims
 
 # --------------------------------------------------------------------------- #
 # path measures
@@ -141,7 +140,7 @@ def compute_turning_angle(
         with ``attrs["units"]`` ``"radians"`` or ``"degrees"``.
     """
     require_dims(data, ["time", "space"], "compute_turning_angle")
-    _require_2d(data, "compute_turning_angle")
+    require_2d(data, "compute_turning_angle")
     incoming = data - _shift(data, 1)
     outgoing = _shift(data, -1) - data
     ix, iy = _xy(incoming)
