@@ -30,9 +30,12 @@ def _segment_lengths(data: xr.DataArray) -> xr.DataArray:
     return _norm(step_array)
 
 
-def _path_length(data: xr.DataArray, nan_policy: str) -> xr.DataArray:
+def _path_length(
+    data: xr.DataArray, nan_policy: str, forward_filled: xr.DataArray | None = None
+) -> xr.DataArray:
+    """Path length under ``nan_policy``; ``forward_filled`` is ``data.ffill("time")`` if known."""
     if nan_policy == "ffill":
-        lengths = _segment_lengths(data.ffill("time"))
+        lengths = _segment_lengths(data.ffill("time") if forward_filled is None else forward_filled)
         return lengths.sum("time", min_count=1)
     lengths = _segment_lengths(data)
     if nan_policy == "propagate":
@@ -114,9 +117,10 @@ def compute_path_straightness(
     require_dims(data, ["time", "space"], "compute_path_straightness")
     _check_nan_policy(nan_policy, "compute_path_straightness")
     _require_time_points(data, 2, "compute_path_straightness")
-    filled = data.ffill("time").bfill("time")
+    forward_filled = data.ffill("time")
+    filled = forward_filled.bfill("time")
     chord = _norm(filled.isel(time=-1, drop=True) - filled.isel(time=0, drop=True))
-    length = _path_length(data, nan_policy)
+    length = _path_length(data, nan_policy, forward_filled)
     return _named(chord / length.where(length > 0), "straightness", data)
 
 
@@ -142,12 +146,15 @@ def compute_turning_angle(
     require_dims(data, ["time", "space"], "compute_turning_angle")
     require_2d(data, "compute_turning_angle")
     incoming = data - _shift(data, 1)
-    outgoing = _shift(data, -1) - data
+    outgoing = _shift(incoming, -1)  # x[t+1] - x[t], the next sample's incoming step
     ix, iy = _xy(incoming)
     ox, oy = _xy(outgoing)
     angle = _signed_angle(ix, iy, ox, oy)
-    too_short = (_norm(incoming) <= min_step_length) | (_norm(outgoing) <= min_step_length)
-    known = incoming.notnull().all("space") & outgoing.notnull().all("space")
+    # a step's length is NaN exactly when one of its components is
+    length_in = _norm(incoming)
+    length_out = _shift(length_in, -1)
+    too_short = (length_in <= min_step_length) | (length_out <= min_step_length)
+    known = length_in.notnull() & length_out.notnull()
     angle = angle.where(~too_short & known)
     units = "radians"
     if in_degrees:
