@@ -189,7 +189,8 @@ def poses_to_bboxes(ds: xr.Dataset, padding: float = 0.0) -> xr.Dataset:
     if not np.isfinite(padding) or padding < 0:
         raise ValueError(f"poses_to_bboxes: padding must be a finite number >= 0, got {padding}")
     # a point counts only when both of its coordinates are known
-    known = position.where(position.notnull().all("space"))
+    point_known = position.notnull().all("space")
+    known = position.where(point_known)
     low = known.min("keypoints", skipna=True)
     high = known.max("keypoints", skipna=True)
     centre = (low + high) / 2
@@ -200,7 +201,7 @@ def poses_to_bboxes(ds: xr.Dataset, padding: float = 0.0) -> xr.Dataset:
         "shape": shape.transpose(*order),
     }
     if "confidence" in ds.data_vars:
-        confidence = ds["confidence"].where(known.notnull().all("space"))
+        confidence = ds["confidence"].where(point_known)
         data_vars["confidence"] = confidence.mean("keypoints", skipna=True)
     else:
         data_vars["confidence"] = xr.full_like(centre.isel(space=0, drop=True), np.nan)
