@@ -379,6 +379,11 @@ def frame_numbers(ds: xr.Dataset | xr.DataArray, purpose: str = "this") -> np.nd
             f"{purpose} needs video frame numbers, but the dataset has no 'frame' coordinate "
             "and its time is in seconds with no fps; add one with ds.assign_coords(frame=...)"
         )
+    if not np.all(np.isfinite(frames)):
+        raise InvalidDatasetError(
+            f"{purpose} needs video frame numbers, but the time coordinate is not finite; "
+            "add a 'frame' coordinate with ds.assign_coords(frame=...)"
+        )
     rounded = np.rint(frames)
     if not np.allclose(frames, rounded, rtol=0, atol=1e-6):
         raise InvalidDatasetError(

@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from movement_like.dataset import BBOXES_DIMS, POSES_DIMS, netcdf_safe_attrs
+from movement_like.dataset import BBOXES_DIMS, POSES_DIMS, frame_numbers, netcdf_safe_attrs
+from movement_like.errors import InvalidDatasetError
 
 __all__ = ["from_movement", "to_movement", "is_movement_layout"]
 
@@ -72,15 +73,12 @@ def from_movement(ds: xr.Dataset) -> xr.Dataset:
         seconds = out["time"].dtype.kind == "f" and "fps" in attrs
         attrs["time_unit"] = "seconds" if seconds else "frames"
     if "frame" not in out.coords and "time" in out.coords:
-        time = out["time"].values
-        frames = None
-        if attrs["time_unit"] == "frames":
-            frames = np.asarray(time)
-        elif "fps" in attrs:
-            frames = np.asarray(time, dtype=np.float64) * float(attrs["fps"])
-        whole = frames is not None and np.all(np.isfinite(frames))
-        if frames is not None and whole and np.allclose(frames, np.round(frames), atol=1e-6):
-            out = out.assign_coords(frame=("time", np.round(frames).astype(np.int64)))
+        try:  # only when the frames can be known exactly; otherwise there is no frame coord
+            frames = frame_numbers(out.assign_attrs(attrs), "the frame coordinate")
+        except InvalidDatasetError:
+            frames = None
+        if frames is not None:
+            out = out.assign_coords(frame=("time", frames))
     attrs.setdefault("log", "[]")
     out.attrs = netcdf_safe_attrs(attrs)
     return out

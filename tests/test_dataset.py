@@ -194,6 +194,9 @@ def test_frame_numbers_from_coordinate_frames_or_seconds():
     odd = stamps.assign_attrs(fps=3.0)
     with pytest.raises(InvalidDatasetError, match="not a whole number of frames"):
         frame_numbers(odd)
+    endless = frames.assign_coords(time=[0.0, np.inf])
+    with pytest.raises(InvalidDatasetError, match="not finite"):
+        frame_numbers(endless)
 
 
 def test_require_contract_dims_names_the_extra_dims():
