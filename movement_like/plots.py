@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import xarray as xr
 
+from movement_like.utils import nan_runs
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -99,17 +101,6 @@ def _time_label(data: xr.DataArray) -> str:
     if unit is None:
         unit = "seconds" if data["time"].dtype.kind == "f" else "frames"
     return f"time ({unit})"
-
-
-def nan_runs(missing: np.ndarray) -> list[tuple[int, int]]:
-    """Start and end index (inclusive) of every run of ``True`` in a 1-D boolean array."""
-    flags = np.asarray(missing, dtype=bool).ravel()
-    if flags.size == 0:
-        return []
-    padded = np.concatenate([[False], flags, [False]])
-    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    pairs = zip(edges[::2], edges[1::2], strict=True)
-    return [(int(start), int(stop) - 1) for start, stop in pairs]
 
 
 def plot_trajectory(

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-__all__ = ["report_nan_values"]
+__all__ = ["report_nan_values", "nan_runs"]
 
 
 # --------------------------------------------------------------------------- #
@@ -238,3 +238,14 @@ def _longest_runs(missing: np.ndarray) -> np.ndarray:
     if start.size:
         np.maximum.at(longest, track, end - start)
     return longest
+
+
+def nan_runs(missing: np.ndarray) -> list[tuple[int, int]]:
+    """Start and end index (inclusive) of every run of ``True`` in a 1-D boolean array."""
+    flags = np.asarray(missing, dtype=bool).ravel()
+    if flags.size == 0:
+        return []
+    padded = np.concatenate([[False], flags, [False]])
+    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
+    pairs = zip(edges[::2], edges[1::2], strict=True)
+    return [(int(start), int(stop) - 1) for start, stop in pairs]

@@ -29,7 +29,7 @@ from movement_like.optical_flow._points import (
 )
 from movement_like.optical_flow.lk import ChunkResult, TrackRows, _ramp, run_tracks
 from movement_like.optical_flow.video import open_video
-from movement_like.plots import nan_runs
+from movement_like.utils import nan_runs
 
 __all__ = [
     "RSTC_EPSILON",
