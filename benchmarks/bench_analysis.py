@@ -115,11 +115,15 @@ def main() -> int:
     options = parser.parse_args()
 
     python = os.environ.get("MOVEMENT_PYTHON")
-    print(f"array {SHAPE} float64, 2 % NaN; best of {options.repeat}; "
-          f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"array {SHAPE} float64, 2 % NaN; best of {options.repeat}; "
+        f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}"
+    )
     if not python:
-        print("MOVEMENT_PYTHON is not set: no movement peer interpreter given, so the "
-              "movement ratios and the agreement check are SKIPPED (only raw-numpy ratios).")
+        print(
+            "MOVEMENT_PYTHON is not set: no movement peer interpreter given, so the "
+            "movement ratios and the agreement check are SKIPPED (only raw-numpy ratios)."
+        )
 
     positions = make_positions()
     times = np.arange(SHAPE[0]) / FPS
@@ -175,39 +179,89 @@ def main() -> int:
         rows = []
         mv = figures["movement"]
         print("\nspeed (seconds, best of the runs)")
-        print("  vs movement: 'x faster' = movement / ours;"
-              " vs raw numpy: 'x of it' = ours / numpy (lower is better)")
+        print(
+            "  vs movement: 'x faster' = movement / ours;"
+            " vs raw numpy: 'x of it' = ours / numpy (lower is better)"
+        )
         print(f"  {'task':46s} {'ours':>7s} {'other':>8s} {'ratio':>14s}  target")
 
         def row(label, mine, other, target, passed, versus_numpy=False):
             status = "PASS" if passed else "FAIL"
             value = mine / other if versus_numpy else other / mine
             text = f"{value:6.2f} x of it" if versus_numpy else f"{value:6.1f} x faster"
-            rows.append({"task": label, "ours_s": mine, "other_s": other, "ratio": value,
-                         "target": target, "status": status})
+            rows.append(
+                {
+                    "task": label,
+                    "ours_s": mine,
+                    "other_s": other,
+                    "ratio": value,
+                    "target": target,
+                    "status": status,
+                }
+            )
             print(f"  {label:46s} {mine:7.3f} {other:8.3f} {text:>14s}  {target}: {status}")
 
         med = ours["rolling_median5"]
         if mv:
-            row("rolling median w5 vs movement", med, mv["rolling_median5"], ">= 20x",
-                mv["rolling_median5"] / med >= 20)
-        row("rolling median w5 vs bn.move_median (raw)", med, base["bn.move_median"],
-            "<= 1.5x", med <= 1.5 * base["bn.move_median"], versus_numpy=True)
+            row(
+                "rolling median w5 vs movement",
+                med,
+                mv["rolling_median5"],
+                ">= 20x",
+                mv["rolling_median5"] / med >= 20,
+            )
+        row(
+            "rolling median w5 vs bn.move_median (raw)",
+            med,
+            base["bn.move_median"],
+            "<= 1.5x",
+            med <= 1.5 * base["bn.move_median"],
+            versus_numpy=True,
+        )
         if mv:
-            row("interpolate max_gap=5 vs movement", ours["interp_gap5"], mv["interp_gap5"],
-                ">= 4x", mv["interp_gap5"] / ours["interp_gap5"] >= 4)
-            row("distances 4 ind., same keypoint vs movement", ours["distances_matched"],
-                mv["distances"], ">= 50x", mv["distances"] / ours["distances_matched"] >= 50)
-            row("distances 4 ind., keypoint x keypoint vs mov.", ours["distances_all"],
-                mv["distances"], ">= 50x", mv["distances"] / ours["distances_all"] >= 50)
-        row("velocity vs np.gradient (raw)", ours["velocity"], base["np.gradient"],
-            "<= 2x", ours["velocity"] <= 2 * base["np.gradient"], versus_numpy=True)
-        row("speed vs np.gradient (raw)", ours["speed"], base["np.gradient"],
-            "<= 2x", ours["speed"] <= 2 * base["np.gradient"], versus_numpy=True)
+            row(
+                "interpolate max_gap=5 vs movement",
+                ours["interp_gap5"],
+                mv["interp_gap5"],
+                ">= 4x",
+                mv["interp_gap5"] / ours["interp_gap5"] >= 4,
+            )
+            row(
+                "distances 4 ind., same keypoint vs movement",
+                ours["distances_matched"],
+                mv["distances"],
+                ">= 50x",
+                mv["distances"] / ours["distances_matched"] >= 50,
+            )
+            row(
+                "distances 4 ind., keypoint x keypoint vs mov.",
+                ours["distances_all"],
+                mv["distances"],
+                ">= 50x",
+                mv["distances"] / ours["distances_all"] >= 50,
+            )
+        row(
+            "velocity vs np.gradient (raw)",
+            ours["velocity"],
+            base["np.gradient"],
+            "<= 2x",
+            ours["velocity"] <= 2 * base["np.gradient"],
+            versus_numpy=True,
+        )
+        row(
+            "speed vs np.gradient (raw)",
+            ours["speed"],
+            base["np.gradient"],
+            "<= 2x",
+            ours["speed"] <= 2 * base["np.gradient"],
+            versus_numpy=True,
+        )
         if mv:
             print(f"  (movement velocity {mv['velocity']:.3f} s, speed {mv['speed']:.3f} s)")
-        print("  dask-backed input, chunks of 10,000 frames, computed (information only): "
-              + ", ".join(f"{k} {v:.3f} s" for k, v in dask_times.items()))
+        print(
+            "  dask-backed input, chunks of 10,000 frames, computed (information only): "
+            + ", ".join(f"{k} {v:.3f} s" for k, v in dask_times.items())
+        )
         figures["rows"] = rows
 
         # -------------------------------------------------------------- agreement
@@ -229,9 +283,11 @@ def main() -> int:
                 "interp_gap5": lambda: interpolate_over_time(position, max_gap=5).values,
                 "velocity": lambda: compute_velocity(position).values,
                 "speed": lambda: compute_speed(position).values,
-                "distances": lambda: compute_pairwise_distances(
-                    position.isel(time=slice(0, SAVED_DISTANCE_FRAMES)), across="all"
-                ).values,
+                "distances": lambda: (
+                    compute_pairwise_distances(
+                        position.isel(time=slice(0, SAVED_DISTANCE_FRAMES)), across="all"
+                    ).values
+                ),
             }
             for task, function in checks.items():
                 theirs = np.load(workdir / f"movement_{task}_big.npy")
@@ -242,8 +298,10 @@ def main() -> int:
                 ok = same_nan and diff <= 1e-9
                 all_ok &= ok
                 figures["agreement"][f"big {task}"] = diff
-                print(f"  2 % NaN (big array)    {task:18s} {diff:9.2e}  same NaN: {same_nan}"
-                      f"  {'PASS' if ok else 'FAIL'}")
+                print(
+                    f"  2 % NaN (big array)    {task:18s} {diff:9.2e}  same NaN: {same_nan}"
+                    f"  {'PASS' if ok else 'FAIL'}"
+                )
             print(f"agreement: {'PASS' if all_ok else 'FAIL'}")
 
     if options.json:

@@ -76,9 +76,18 @@ def main() -> None:
         theirs = None
         if peer:
             result = subprocess.run(
-                [peer, "-c", PEER_CODE, str(source), str(folder / "theirs.json"),
-                 str(args.repeats)],
-                cwd=folder, capture_output=True, text=True, check=True,
+                [
+                    peer,
+                    "-c",
+                    PEER_CODE,
+                    str(source),
+                    str(folder / "theirs.json"),
+                    str(args.repeats),
+                ],
+                cwd=folder,
+                capture_output=True,
+                text=True,
+                check=True,
             )
             line = next(x for x in result.stdout.splitlines() if x.startswith("@@"))
             theirs = json.loads(line[2:])

@@ -40,15 +40,31 @@ from movement_like.io import load_poses  # noqa: E402
 from movement_like.io.registry import detect_format  # noqa: E402
 
 INDIVIDUALS = ["mouse_black_tail", "mouse_white_tail", "mouse_grey"]
-BODYPARTS = ["nose", "left_ear", "right_ear", "neck", "left_shoulder", "right_shoulder",
-             "center", "left_hip", "right_hip", "tail_base", "tail_mid", "tail_tip"]
+BODYPARTS = [
+    "nose",
+    "left_ear",
+    "right_ear",
+    "neck",
+    "left_shoulder",
+    "right_shoulder",
+    "center",
+    "left_hip",
+    "right_hip",
+    "tail_base",
+    "tail_mid",
+    "tail_tip",
+]
 
 
 def make_files(folder: Path, n_frames: int) -> dict[str, Path]:
     rng = np.random.default_rng(0)
     columns = pd.MultiIndex.from_product(
-        [["DLC_dlcrnetms5_benchJan1shuffle1_200000"], INDIVIDUALS, BODYPARTS,
-         ["x", "y", "likelihood"]],
+        [
+            ["DLC_dlcrnetms5_benchJan1shuffle1_200000"],
+            INDIVIDUALS,
+            BODYPARTS,
+            ["x", "y", "likelihood"],
+        ],
         names=["scorer", "individuals", "bodyparts", "coords"],
     )
     values = rng.uniform(0, 1000, size=(n_frames, len(columns)))
@@ -83,8 +99,12 @@ class MovementWorker:
     """Times ``movement.io.load_poses.from_dlc_file`` in its own interpreter, on request."""
 
     def __init__(self, python: str):
-        self.process = subprocess.Popen([python, "-c", MOVEMENT_WORKER], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            [python, "-c", MOVEMENT_WORKER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
 
     def load(self, path: Path) -> float:
         assert self.process.stdin and self.process.stdout
@@ -111,8 +131,10 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             paths = make_files(Path(tmp), args.frames)
-            print(f"{args.frames} frames x {len(INDIVIDUALS)} individuals x {len(BODYPARTS)} "
-                  f"bodyparts x (x, y, likelihood); best of {args.repeats} interleaved rounds")
+            print(
+                f"{args.frames} frames x {len(INDIVIDUALS)} individuals x {len(BODYPARTS)} "
+                f"bodyparts x (x, y, likelihood); best of {args.repeats} interleaved rounds"
+            )
             for kind, path in paths.items():
                 ds = load_poses.from_dlc_file(path)
                 assert ds.sizes["time"] == args.frames
@@ -128,20 +150,26 @@ def main() -> None:
                 sniff = best_of(lambda p=path: detect_format(p, "poses"), 20)
                 size = path.stat().st_size / 1e6
                 paired = float(np.median(np.array(auto) / np.array(ours)))
-                line = (f".{kind:<3} ({size:6.1f} MB)  movement_like {min(ours):6.3f} s   "
-                        f"from_file {min(auto):6.3f} s (median paired ratio {paired:.3f}); "
-                        f"auto-detection (detect_format) {1000 * sniff:.2f} ms = "
-                        f"{100 * sniff / min(ours):.2f} % of the load")
+                line = (
+                    f".{kind:<3} ({size:6.1f} MB)  movement_like {min(ours):6.3f} s   "
+                    f"from_file {min(auto):6.3f} s (median paired ratio {paired:.3f}); "
+                    f"auto-detection (detect_format) {1000 * sniff:.2f} ms = "
+                    f"{100 * sniff / min(ours):.2f} % of the load"
+                )
                 if worker:
-                    line += (f"   movement {min(theirs):6.3f} s   "
-                             f"movement/movement_like x{min(theirs) / min(ours):.2f}")
+                    line += (
+                        f"   movement {min(theirs):6.3f} s   "
+                        f"movement/movement_like x{min(theirs) / min(ours):.2f}"
+                    )
                 print(line)
     finally:
         if worker:
             worker.close()
     if not worker:
-        print("movement not timed: set MOVEMENT_PYTHON to the interpreter of an "
-              "environment with movement installed")
+        print(
+            "movement not timed: set MOVEMENT_PYTHON to the interpreter of an "
+            "environment with movement installed"
+        )
 
 
 if __name__ == "__main__":

@@ -64,7 +64,12 @@ def video_and_positions(workdir: Path, n_frames: int):
     else:
         t0 = time.perf_counter()
         video = make_synthetic_video(
-            path, n_frames=n_frames, size=SIZE, n_points=N_POINTS, fps=FPS, seed=SEED,
+            path,
+            n_frames=n_frames,
+            size=SIZE,
+            n_points=N_POINTS,
+            fps=FPS,
+            seed=SEED,
             overwrite=True,
         )
         truth = video.positions
@@ -131,9 +136,7 @@ def bench_jitter(path: Path, truth, noisy, reference_frames: int | None, cores: 
     with lk_call_timer() as timer:
         t_single, _ = best_of(1, lambda: reduce_jitter(noisy, path, progress=False, threads=1))
     t_lk = timer.seconds
-    t_batched, ours = best_of(
-        2, lambda: reduce_jitter(noisy, path, progress=False, threads=cores)
-    )
+    t_batched, ours = best_of(2, lambda: reduce_jitter(noisy, path, progress=False, threads=cores))
     cpu, _ = cpu_seconds(lambda: reduce_jitter(noisy, path, progress=False, threads=cores))
     floor = (t_decode + t_lk) / cores
     cpu_floor = (cpu_decode + timer.cpu_seconds) / cores
@@ -146,25 +149,38 @@ def bench_jitter(path: Path, truth, noisy, reference_frames: int | None, cores: 
     noise = float(np.sqrt(np.mean(np.sum((noisy.values - truth.values) ** 2, -1))))
     smooth = float(np.sqrt(np.mean(np.sum((ours.values - truth.values) ** 2, -1))))
     print(f"  decode only                  {t_decode:7.2f} s")
-    print(f"  LK calls' own time           {t_lk:7.2f} s  ({timer.calls} calls, 1 thread; "
-          f"CPU {timer.cpu_seconds:.2f} s)")
-    print(f"  floor (decode+LK)/{cores} cores    {floor:7.2f} s  "
-          f"(from CPU times: {cpu_floor:.2f} s)")
+    print(
+        f"  LK calls' own time           {t_lk:7.2f} s  ({timer.calls} calls, 1 thread; "
+        f"CPU {timer.cpu_seconds:.2f} s)"
+    )
+    print(
+        f"  floor (decode+LK)/{cores} cores    {floor:7.2f} s  (from CPU times: {cpu_floor:.2f} s)"
+    )
     print(f"  batched, 1 thread            {t_single:7.2f} s")
-    print(f"  batched, {cores} threads           {t_batched:7.2f} s  = "
-          f"{t_batched / floor:.2f} x floor, {t_batched / cpu_floor:.2f} x CPU floor "
-          f"(its CPU time {cpu:.2f} s)")
+    print(
+        f"  batched, {cores} threads           {t_batched:7.2f} s  = "
+        f"{t_batched / floor:.2f} x floor, {t_batched / cpu_floor:.2f} x CPU floor "
+        f"(its CPU time {cpu:.2f} s)"
+    )
     extra = "" if ref_frames == n_frames else f" (measured on {ref_frames} frames, scaled)"
     print(f"  per-window reference, 1 thr  {t_ref_full:7.2f} s{extra}")
     print(f"  speed-up vs reference        {t_ref_full / t_batched:7.1f} x")
     print(f"  max |batched - reference|    {diff:.2e} px")
     print(f"  noise RMSE {noise:.2f} px -> {smooth:.2f} px ({noise / smooth:.1f} x lower)")
     return {
-        "frames": n_frames, "decode_s": t_decode, "lk_s": t_lk, "lk_calls": timer.calls,
-        "floor_s": floor, "batched_1thread_s": t_single, "batched_s": t_batched,
-        "reference_s": t_ref_full, "speedup": t_ref_full / t_batched,
-        "vs_floor": t_batched / floor, "vs_cpu_floor": t_batched / cpu_floor,
-        "max_diff_px": diff, "ours": ours.values[:, 0],
+        "frames": n_frames,
+        "decode_s": t_decode,
+        "lk_s": t_lk,
+        "lk_calls": timer.calls,
+        "floor_s": floor,
+        "batched_1thread_s": t_single,
+        "batched_s": t_batched,
+        "reference_s": t_ref_full,
+        "speedup": t_ref_full / t_batched,
+        "vs_floor": t_batched / floor,
+        "vs_cpu_floor": t_batched / cpu_floor,
+        "max_diff_px": diff,
+        "ours": ours.values[:, 0],
     }
 
 
@@ -172,8 +188,10 @@ def gap_layout(n_frames: int, fraction: float = 0.2, gap: int = 30):
     """Evenly spaced gaps of ``gap`` missing frames covering ``fraction`` of the video."""
     n_gaps = int(round(n_frames * fraction / gap))
     period = n_frames // n_gaps
-    return [(k * period + (period - gap) // 2, k * period + (period - gap) // 2 + gap - 1)
-            for k in range(n_gaps)]
+    return [
+        (k * period + (period - gap) // 2, k * period + (period - gap) // 2 + gap - 1)
+        for k in range(n_gaps)
+    ]
 
 
 def bench_fill(path: Path, truth, cores: int) -> dict:
@@ -183,8 +201,10 @@ def bench_fill(path: Path, truth, cores: int) -> dict:
     for a, b in gaps:
         sparse.values[a : b + 1] = np.nan
     missing = sum(b - a + 1 for a, b in gaps)
-    print(f"\n== fill_gaps_optical_flow: {len(gaps)} gaps x 30 frames = {missing} missing "
-          f"frames ({100 * missing / n_frames:.0f} %) x {N_POINTS} points")
+    print(
+        f"\n== fill_gaps_optical_flow: {len(gaps)} gaps x 30 frames = {missing} missing "
+        f"frames ({100 * missing / n_frames:.0f} %) x {N_POINTS} points"
+    )
     spans = [(a - 1, b + 1) for a, b in gaps]
     t_decode = decode_time(path, spans)
     t_decode_mt = decode_time(path, spans, decoder_threads=0)
@@ -197,15 +217,24 @@ def bench_fill(path: Path, truth, cores: int) -> dict:
     err_lin = np.linalg.norm(linear.values - truth.values, axis=-1)[gap_mask]
     rmse, rmse_lin = float(np.sqrt(np.mean(err**2))), float(np.sqrt(np.mean(err_lin**2)))
     decoded = sum(b - a + 1 for a, b in spans)
-    print(f"  decode the {decoded} frames needed  {t_decode:6.2f} s  (reader default: "
-          f"1 decoder thread; FFmpeg's multi-threaded decoding: {t_decode_mt:.2f} s)")
-    print(f"  fill (default threads)        {t_fill:6.2f} s  = {t_fill / t_decode:.2f} x decode"
-          f" ({t_fill / t_decode_mt:.2f} x multi-threaded decoding)")
+    print(
+        f"  decode the {decoded} frames needed  {t_decode:6.2f} s  (reader default: "
+        f"1 decoder thread; FFmpeg's multi-threaded decoding: {t_decode_mt:.2f} s)"
+    )
+    print(
+        f"  fill (default threads)        {t_fill:6.2f} s  = {t_fill / t_decode:.2f} x decode"
+        f" ({t_fill / t_decode_mt:.2f} x multi-threaded decoding)"
+    )
     print(f"  CPU time: fill {cpu:.2f} s, decode {cpu_decode / 3:.2f} s")
     print(f"  RMSE vs truth {rmse:.3f} px (linear interpolation {rmse_lin:.2f} px)")
-    return {"decode_s": t_decode, "fill_s": t_fill, "ratio": t_fill / t_decode,
-            "ratio_mt": t_fill / t_decode_mt,
-            "rmse": rmse, "rmse_linear": rmse_lin}
+    return {
+        "decode_s": t_decode,
+        "fill_s": t_fill,
+        "ratio": t_fill / t_decode,
+        "ratio_mt": t_fill / t_decode_mt,
+        "rmse": rmse,
+        "rmse_linear": rmse_lin,
+    }
 
 
 MEMORY_CHILD = textwrap.dedent(
@@ -253,8 +282,10 @@ def bench_memory(workdir: Path, n_frames: int) -> dict:
         )
         before, peak, seconds = done.stdout.split()
         peak_mb = float(peak)
-        print(f"  {what:24s} peak RSS {peak_mb:6.0f} MB "
-              f"(after imports and loading {float(before):.0f} MB), {float(seconds):.1f} s")
+        print(
+            f"  {what:24s} peak RSS {peak_mb:6.0f} MB "
+            f"(after imports and loading {float(before):.0f} MB), {float(seconds):.1f} s"
+        )
         out[what] = peak_mb
     return out
 
@@ -291,13 +322,17 @@ def bench_peer(path: Path, noisy, ours: np.ndarray, ours_seconds: float) -> None
         os.symlink(path, video)
         layer = tmp / f"{video.stem}_annotations_noisy.json"
         values = noisy.values[:, 0]
-        data = {str(k): {str(f): [float(x), float(y)] for f, (x, y) in enumerate(values[:, k])}
-                for k in range(values.shape[1])}
+        data = {
+            str(k): {str(f): [float(x), float(y)] for f, (x, y) in enumerate(values[:, k])}
+            for k in range(values.shape[1])
+        }
         layer.write_text(json.dumps(data))
         out_file = tmp / "peer.npy"
         done = subprocess.run(
             [peer, "-c", PEER_SCRIPT, str(layer), str(video), str(out_file)],
-            capture_output=True, text=True, cwd=tmp,
+            capture_output=True,
+            text=True,
+            cwd=tmp,
         )
         if done.returncode != 0:
             print("  DUSTrack failed:\n" + done.stderr[-2000:])
@@ -306,8 +341,10 @@ def bench_peer(path: Path, noisy, ours: np.ndarray, ours_seconds: float) -> None
         theirs = np.load(out_file)
     diff = float(np.abs(theirs - ours).max())
     print(f"  DUSTrack                     {seconds:7.2f} s")
-    print(f"  movement_like                {ours_seconds:7.2f} s  "
-          f"({seconds / ours_seconds:.1f} x faster)")
+    print(
+        f"  movement_like                {ours_seconds:7.2f} s  "
+        f"({seconds / ours_seconds:.1f} x faster)"
+    )
     print(f"  max |movement_like - DUSTrack| {diff:.2e} px")
 
 
@@ -316,14 +353,20 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "ml_bench_of")
     parser.add_argument("--frames", type=int, default=3000)
     parser.add_argument("--memory-frames", type=int, default=30000)
-    parser.add_argument("--reference-frames", type=int, default=None,
-                        help="run the slow reference on this many frames only and scale")
+    parser.add_argument(
+        "--reference-frames",
+        type=int,
+        default=None,
+        help="run the slow reference on this many frames only and scale",
+    )
     parser.add_argument("--skip-memory", action="store_true")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     cores = os.cpu_count() or 1
-    print(f"optical-flow benchmark: {cores} cores, OpenCV video {SIZE[0]}x{SIZE[1]} @ {FPS:g} fps,"
-          f" load average {os.getloadavg()[0]:.1f} at start")
+    print(
+        f"optical-flow benchmark: {cores} cores, OpenCV video {SIZE[0]}x{SIZE[1]} @ {FPS:g} fps,"
+        f" load average {os.getloadavg()[0]:.1f} at start"
+    )
     path, truth, noisy = video_and_positions(args.workdir, args.frames)
     jitter = bench_jitter(path, truth, noisy, args.reference_frames, cores)
     fill = bench_fill(path, truth, cores)
@@ -331,11 +374,15 @@ def main() -> None:
     memory = bench_memory(args.workdir, args.memory_frames) if not args.skip_memory else {}
     print("\n== summary (targets)")
     print(f"  jitter speed-up vs per-window reference  {jitter['speedup']:.1f} x  (>= 4)")
-    print(f"  jitter time vs floor                      {jitter['vs_floor']:.2f} x  (<= 1.3)"
-          f"  [vs CPU-time floor {jitter['vs_cpu_floor']:.2f} x]")
+    print(
+        f"  jitter time vs floor                      {jitter['vs_floor']:.2f} x  (<= 1.3)"
+        f"  [vs CPU-time floor {jitter['vs_cpu_floor']:.2f} x]"
+    )
     print(f"  jitter max diff vs reference              {jitter['max_diff_px']:.1e} px (<= 0.01)")
-    print(f"  gap fill time vs decoding its frames      {fill['ratio']:.2f} x  (<= 1.5)"
-          f"  [vs multi-threaded decoding {fill['ratio_mt']:.2f} x]")
+    print(
+        f"  gap fill time vs decoding its frames      {fill['ratio']:.2f} x  (<= 1.5)"
+        f"  [vs multi-threaded decoding {fill['ratio_mt']:.2f} x]"
+    )
     for what, mb in memory.items():
         print(f"  peak memory {what:28s} {mb:.0f} MB (< 1024)")
     print(f"  load average at the end: {os.getloadavg()[0]:.1f} (timings need a quiet machine)")

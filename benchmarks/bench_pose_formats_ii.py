@@ -42,8 +42,20 @@ from _timing import best_of  # noqa: E402  (benchmarks/ is on sys.path when run 
 from movement_like.dataset import bboxes_from_numpy, poses_from_numpy  # noqa: E402
 from movement_like.io import load_bboxes, load_poses, save_bboxes, save_poses  # noqa: E402
 
-KEYPOINTS = ["nose", "left_ear", "right_ear", "neck", "left_shoulder", "right_shoulder",
-             "center", "left_hip", "right_hip", "tail_base", "tail_mid", "tail_tip"]
+KEYPOINTS = [
+    "nose",
+    "left_ear",
+    "right_ear",
+    "neck",
+    "left_shoulder",
+    "right_shoulder",
+    "center",
+    "left_hip",
+    "right_hip",
+    "tail_base",
+    "tail_mid",
+    "tail_tip",
+]
 N_TRACKS = 5
 
 
@@ -51,15 +63,24 @@ def make_files(folder: Path, n_frames: int) -> dict[str, Path]:
     rng = np.random.default_rng(0)
     position = rng.uniform(0, 1000, (n_frames, 1, len(KEYPOINTS), 2))
     position[rng.random(position.shape[:3]) < 0.05] = np.nan
-    poses = poses_from_numpy(position, rng.uniform(0, 1, position.shape[:3]),
-                             individual_names=["mouse"], keypoint_names=KEYPOINTS, fps=30,
-                             source_software="DeepLabCut")
+    poses = poses_from_numpy(
+        position,
+        rng.uniform(0, 1, position.shape[:3]),
+        individual_names=["mouse"],
+        keypoint_names=KEYPOINTS,
+        fps=30,
+        source_software="DeepLabCut",
+    )
     [nwb] = save_poses.to_nwb_path(poses, folder / "poses.nwb")
     centre = rng.uniform(100, 900, (n_frames, N_TRACKS, 2)).round(2)
     size = rng.uniform(20, 80, (n_frames, N_TRACKS, 2)).round(2)
     centre[rng.random(centre.shape[:2]) < 0.1] = np.nan
-    boxes = bboxes_from_numpy(centre, size, rng.uniform(0, 1, centre.shape[:2]).round(3),
-                              individual_names=[f"id_{i}" for i in range(N_TRACKS)])
+    boxes = bboxes_from_numpy(
+        centre,
+        size,
+        rng.uniform(0, 1, centre.shape[:2]).round(3),
+        individual_names=[f"id_{i}" for i in range(N_TRACKS)],
+    )
     # movement refuses VIA's empty-region rows: frames without a box are left out
     via = save_bboxes.to_via_tracks_file(boxes, folder / "tracks.csv", keep_empty_frames=False)
     return {"nwb": nwb, "via": via}
@@ -90,8 +111,12 @@ print(json.dumps({"seconds": min(times), "names": names}))
 
 
 def run_movement(python: str, kind: str, path: Path, repeats: int, out: Path) -> dict:
-    result = subprocess.run([python, "-c", MOVEMENT_SNIPPET, kind, str(path), str(repeats),
-                             str(out)], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [python, "-c", MOVEMENT_SNIPPET, kind, str(path), str(repeats), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -105,19 +130,26 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         paths = make_files(folder, args.frames)
-        print(f"NWB: {args.frames} frames x {len(KEYPOINTS)} keypoints "
-              f"({paths['nwb'].stat().st_size / 1e6:.1f} MB); VIA: {args.frames} frames x "
-              f"{N_TRACKS} tracks ({paths['via'].stat().st_size / 1e6:.1f} MB)")
+        print(
+            f"NWB: {args.frames} frames x {len(KEYPOINTS)} keypoints "
+            f"({paths['nwb'].stat().st_size / 1e6:.1f} MB); VIA: {args.frames} frames x "
+            f"{N_TRACKS} tracks ({paths['via'].stat().st_size / 1e6:.1f} MB)"
+        )
         ours = {
             "nwb": load_poses.from_nwb_file(paths["nwb"]),
             "via": load_bboxes.from_via_tracks_file(paths["via"], use_frame_numbers_from_file=True),
         }
         timings = {
             "nwb": best_of(lambda: load_poses.from_nwb_file(paths["nwb"]), args.repeats),
-            "nwb (h5py)": best_of(lambda: load_poses.from_nwb_file(paths["nwb"], backend="h5py"),
-                                  args.repeats),
-            "via": best_of(lambda: load_bboxes.from_via_tracks_file(
-                paths["via"], use_frame_numbers_from_file=True), args.repeats),
+            "nwb (h5py)": best_of(
+                lambda: load_poses.from_nwb_file(paths["nwb"], backend="h5py"), args.repeats
+            ),
+            "via": best_of(
+                lambda: load_bboxes.from_via_tracks_file(
+                    paths["via"], use_frame_numbers_from_file=True
+                ),
+                args.repeats,
+            ),
         }
         for label, seconds in timings.items():
             kind = label.split()[0]
@@ -134,14 +166,19 @@ def main() -> None:
                 # movement computes boxes in float32 (x + w/2 rounded there): compare at
                 # float32 precision; NWB values must be identical
                 tolerance = 2e-7 if values.dtype == np.float32 else 0.0
-                same = np.allclose(values, mine.position.values, rtol=tolerance, atol=0,
-                                   equal_nan=True)
-                line += (f"   movement {theirs['seconds']:7.3f} s   speed-up "
-                         f"x{theirs['seconds'] / seconds:.2f}   same values: {same}")
+                same = np.allclose(
+                    values, mine.position.values, rtol=tolerance, atol=0, equal_nan=True
+                )
+                line += (
+                    f"   movement {theirs['seconds']:7.3f} s   speed-up "
+                    f"x{theirs['seconds'] / seconds:.2f}   same values: {same}"
+                )
             print(line)
         if not movement_python:
-            print("movement not timed: set MOVEMENT_PYTHON to the interpreter of an "
-                  "environment with movement installed")
+            print(
+                "movement not timed: set MOVEMENT_PYTHON to the interpreter of an "
+                "environment with movement installed"
+            )
 
 
 if __name__ == "__main__":

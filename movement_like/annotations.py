@@ -179,8 +179,11 @@ def _name_coords(a: Data, b: Data, names: dict[str, list[Any]]) -> dict[str, Any
             dim = coord.dims[0]
             if dim not in names:
                 continue
-            maps = [dict(zip(o[dim].values.tolist(), o[cname].values.tolist(), strict=True))
-                    for o in (a, b) if cname in o.coords and o[cname].dims == (dim,)]
+            maps = [
+                dict(zip(o[dim].values.tolist(), o[cname].values.tolist(), strict=True))
+                for o in (a, b)
+                if cname in o.coords and o[cname].dims == (dim,)
+            ]
             textual = coord.dtype.kind in "USO"
             values = []
             for name in names[dim]:
@@ -297,8 +300,12 @@ def _conflict_table(conflict: xr.DataArray, base: xr.DataArray, new: xr.DataArra
     if "frame" in conflict.coords:
         columns["frame"] = conflict["frame"].values[hits[:, 0]] if len(hits) else []
     columns["time"] = conflict["time"].values[hits[:, 0]] if len(hits) else []
-    singular = {"individuals": "individual", "keypoints": "keypoint", "layers": "layer",
-                "views": "view"}
+    singular = {
+        "individuals": "individual",
+        "keypoints": "keypoint",
+        "layers": "layer",
+        "views": "view",
+    }
     for axis, dim in enumerate(order[1:], start=1):
         values = conflict[dim].values if dim in conflict.coords else np.arange(conflict.sizes[dim])
         dim_name = str(dim)
@@ -367,9 +374,9 @@ def merge_annotations(
     merged = _transpose_like(_choose(take_new, b, n), base)
     merged.attrs = dict(base.attrs)
     append_log(
-        merged, "merge_annotations",
-        {"new": new, "on_conflict": on_conflict, "tolerance": tolerance,
-         "n_conflicts": len(table)},
+        merged,
+        "merge_annotations",
+        {"new": new, "on_conflict": on_conflict, "tolerance": tolerance, "n_conflicts": len(table)},
     )
     return MergeResult(merged, table)
 
@@ -567,9 +574,7 @@ def incomplete_frames(
 # comparing layers
 # --------------------------------------------------------------------------- #
 @log_operation
-def inter_layer_error(
-    a: xr.Dataset | xr.DataArray, b: xr.Dataset | xr.DataArray
-) -> xr.Dataset:
+def inter_layer_error(a: xr.Dataset | xr.DataArray, b: xr.Dataset | xr.DataArray) -> xr.Dataset:
     """Per-frame distance and RMSE between two layers on their shared frames.
 
     Parameters
@@ -633,8 +638,9 @@ def frames_of_interest_mask(data: xr.Dataset | xr.DataArray) -> xr.DataArray:
     """Boolean mask along ``time``: whether each frame is a frame of interest."""
     wanted = np.array(frames_of_interest(data), dtype=np.int64)
     mask = np.isin(_frames(data), wanted)
-    return xr.DataArray(mask, dims=("time",), coords={"time": data["time"]},
-                        name="frames_of_interest")
+    return xr.DataArray(
+        mask, dims=("time",), coords={"time": data["time"]}, name="frames_of_interest"
+    )
 
 
 @log_operation

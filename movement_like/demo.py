@@ -34,7 +34,11 @@ __all__ = ["DemoResult", "run_demo", "summary_table", "add_demo_command", "SAMPL
 SAMPLE = "synthetic_ultrasound"
 #: Names of the layers the demo adds to the loaded ones.
 FILLED, FILTERED, INTERPOLATED, SMOOTHED = (
-    "manual_lk_rstc", "dlc_filtered", "dlc_interpolated", "dlc_lkmovavg")
+    "manual_lk_rstc",
+    "dlc_filtered",
+    "dlc_interpolated",
+    "dlc_lkmovavg",
+)
 
 
 @dataclass
@@ -94,8 +98,11 @@ def _state(
 
     from movement_like.dataset import read_log
 
-    confidence = ds["confidence"].drop_vars("layer_file", errors="ignore").reindex(
-        layers=position["layers"].values)
+    confidence = (
+        ds["confidence"]
+        .drop_vars("layer_file", errors="ignore")
+        .reindex(layers=position["layers"].values)
+    )
     log = read_log(ds)
     for step in steps:  # each step's log starts from its input's: keep only what is new
         log += [entry for entry in read_log(step) if entry not in log]
@@ -149,22 +156,31 @@ def summary_table(
         missing = np.isnan(values).any(axis=-1)
         wobble = np.linalg.norm(np.diff(values, n=2, axis=0), axis=-1)
         speed = state["speed"].sel(layers=layer).values if "speed" in state else np.nan
-        rows.append({
-            "layer": str(layer),
-            "missing_%": 100 * float(missing.mean()),
-            "rmse_vs_clicks_px": np.nan if layer == reference_layer else rmse(values, clicks),
-            "rmse_vs_lk_fill_px": (np.nan if filled is None or layer in (filled_layer,
-                                                                           reference_layer)
-                                   else rmse(values, filled)),
-            "mean_speed_px_s": float(np.nanmean(speed)) if np.isfinite(speed).any() else np.nan,
-            "jitter_px": float(np.nanmedian(wobble)) if np.isfinite(wobble).any() else np.nan,
-        })
+        rows.append(
+            {
+                "layer": str(layer),
+                "missing_%": 100 * float(missing.mean()),
+                "rmse_vs_clicks_px": np.nan if layer == reference_layer else rmse(values, clicks),
+                "rmse_vs_lk_fill_px": (
+                    np.nan
+                    if filled is None or layer in (filled_layer, reference_layer)
+                    else rmse(values, filled)
+                ),
+                "mean_speed_px_s": float(np.nanmean(speed)) if np.isfinite(speed).any() else np.nan,
+                "jitter_px": float(np.nanmedian(wobble)) if np.isfinite(wobble).any() else np.nan,
+            }
+        )
     return pd.DataFrame(rows).round(2)
 
 
 #: Colours of the layers in the figure: raw predictions, smoothed, optical-flow fill, clicks.
-COLOURS = {"dlc": "#ff7f0e", SMOOTHED: "#1f77b4", FILLED: "#2ca02c", "manual": "#d62728",
-           INTERPOLATED: "#999999"}
+COLOURS = {
+    "dlc": "#ff7f0e",
+    SMOOTHED: "#1f77b4",
+    FILLED: "#2ca02c",
+    "manual": "#d62728",
+    INTERPOLATED: "#999999",
+}
 
 
 def _figure(state: xr.Dataset, video: Path, manual: str, dlc: str, keypoint: str) -> Any:
@@ -174,24 +190,35 @@ def _figure(state: xr.Dataset, video: Path, manual: str, dlc: str, keypoint: str
     from movement_like import plots
 
     fig, (ax_all, ax_zoom, ax_speed) = plots.new_figure(
-        1, 3, figsize=(17, 5.5), width_ratios=[1.25, 1, 1.1])
+        1, 3, figsize=(17, 5.5), width_ratios=[1.25, 1, 1.1]
+    )
     position = state["position"]
     frame_index = int(position["frame"].values[0]) if "frame" in position.coords else 0
     frame = plots.read_video_frame(video, frame_index)
     plots.plot_trajectory(
-        position, layers=[SMOOTHED, manual], frame=frame, ax=ax_all,
+        position,
+        layers=[SMOOTHED, manual],
+        frame=frame,
+        ax=ax_all,
         colors=[COLOURS[SMOOTHED], COLOURS["manual"]],
-        title=f"every label over video frame {frame_index}: smoothed track and clicks")
+        title=f"every label over video frame {frame_index}: smoothed track and clicks",
+    )
     plots.plot_trajectory(
-        position, keypoints=keypoint, layers=[dlc, SMOOTHED, FILLED, manual], frame=frame,
-        ax=ax_zoom, margin=6.0,
+        position,
+        keypoints=keypoint,
+        layers=[dlc, SMOOTHED, FILLED, manual],
+        frame=frame,
+        ax=ax_zoom,
+        margin=6.0,
         colors=[COLOURS["dlc"], COLOURS[SMOOTHED], COLOURS[FILLED], COLOURS["manual"]],
-        title=f"label {keypoint}, zoomed: every layer")
+        title=f"label {keypoint}, zoomed: every layer",
+    )
     speed = state["speed"].isel(individuals=0).sel(keypoints=keypoint)
     time = np.asarray(speed["time"].values, dtype=float)
     for layer, width in ((INTERPOLATED, 1.0), (FILLED, 1.6), (SMOOTHED, 1.6)):
-        ax_speed.plot(time, speed.sel(layers=layer).values, label=layer, color=COLOURS[layer],
-                      linewidth=width)
+        ax_speed.plot(
+            time, speed.sel(layers=layer).values, label=layer, color=COLOURS[layer], linewidth=width
+        )
     ax_speed.set_xlabel("time (seconds)")
     ax_speed.set_ylabel("speed (pixels / second)")
     ax_speed.set_title(f"label {keypoint}: speed", loc="left")
@@ -256,44 +283,59 @@ def run_demo(
     layers = [str(n) for n in ds["layers"].values]
     manual = _find_layer(layers, lambda n: "manual" in n, "manual")
     dlc = _find_layer(layers, lambda n: n.startswith("dlc"), "DeepLabCut")
-    say(f"1. loaded layers {layers} of {video.name}: {ds.sizes['time']} frames, "
-        f"keypoints {[str(k) for k in ds['keypoints'].values]}")
+    say(
+        f"1. loaded layers {layers} of {video.name}: {ds.sizes['time']} frames, "
+        f"keypoints {[str(k) for k in ds['keypoints'].values]}"
+    )
 
     manual_position = ds["position"].sel(layers=manual)
     filled = fill_gaps_optical_flow(manual_position, video, progress=progress)
     filled_position = filled.drop_vars("lk_filled", errors="ignore")
-    say(f"2. filled the manual layer's gaps with LK-RSTC: {_missing(manual_position)} "
-        f"missing points -> {_missing(filled_position)}")
+    say(
+        f"2. filled the manual layer's gaps with LK-RSTC: {_missing(manual_position)} "
+        f"missing points -> {_missing(filled_position)}"
+    )
 
     dlc_position = ds["position"].sel(layers=dlc)
     filtered = filtering.filter_by_confidence(
-        dlc_position, ds["confidence"].sel(layers=dlc), threshold=threshold)
+        dlc_position, ds["confidence"].sel(layers=dlc), threshold=threshold
+    )
     dropped = _missing(filtered) - _missing(dlc_position)
     say(f"3. dropped {dropped} DeepLabCut points with likelihood < {threshold}")
 
     interpolated = filtering.interpolate_over_time(filtered, max_gap=max_gap)
-    say(f"4. interpolated gaps of up to {max_gap} frames: "
-        f"{_missing(interpolated)} points still missing")
+    say(
+        f"4. interpolated gaps of up to {max_gap} frames: "
+        f"{_missing(interpolated)} points still missing"
+    )
 
     smoothed = reduce_jitter(interpolated, video, window=window, progress=progress)
     assert isinstance(smoothed, xr.DataArray)  # return_windows=False gives positions only
     say(f"5. reduced jitter (LK moving average, {window} s window)")
 
-    stages = {manual: manual_position, FILLED: filled_position, dlc: dlc_position,
-              FILTERED: filtered, INTERPOLATED: interpolated, SMOOTHED: smoothed}
+    stages = {
+        manual: manual_position,
+        FILLED: filled_position,
+        dlc: dlc_position,
+        FILTERED: filtered,
+        INTERPOLATED: interpolated,
+        SMOOTHED: smoothed,
+    }
     position = _stack_layers(stages)
     speed = kinematics.compute_speed(position)
     say("6. computed speed")
 
     state = _state(ds, position, speed, [filled_position, smoothed, speed])
     if "lk_filled" in filled.coords:  # which points of the fill came from optical flow
-        state["lk_filled"] = filled["lk_filled"].drop_vars(["layers", "layer_file"],
-                                                           errors="ignore")
+        state["lk_filled"] = filled["lk_filled"].drop_vars(
+            ["layers", "layer_file"], errors="ignore"
+        )
     state.attrs["pipeline"] = (
         f"{manual} -> {FILLED} (fill_gaps_optical_flow); {dlc} -> {FILTERED} "
         f"(filter_by_confidence, threshold {threshold}) -> {INTERPOLATED} "
         f"(interpolate_over_time, max_gap {max_gap}) -> {SMOOTHED} (reduce_jitter, {window} s); "
-        "speed of every layer (compute_speed)")
+        "speed of every layer (compute_speed)"
+    )
     save_netcdf(state, nc_path, overwrite=overwrite)
     say(f"7. saved the state to {nc_path}")
 
@@ -318,16 +360,22 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     try:
         run_demo(args.out, progress=not args.no_progress, overwrite=args.overwrite)
     except OverwriteError as exc:
-        print(f"movement-like demo: {exc.path} exists from an earlier run; run again with "
-              "--overwrite to replace it, or choose another --out folder", file=sys.stderr)
+        print(
+            f"movement-like demo: {exc.path} exists from an earlier run; run again with "
+            "--overwrite to replace it, or choose another --out folder",
+            file=sys.stderr,
+        )
         return 2
     return 0
 
 
 def add_demo_command(sub: argparse._SubParsersAction) -> None:
     """Register ``movement-like demo [--out DIR] [--no-progress] [--overwrite]``."""
-    p = sub.add_parser("demo", help="run the main job on the bundled sample data",
-                       description=__doc__.splitlines()[0])
+    p = sub.add_parser(
+        "demo",
+        help="run the main job on the bundled sample data",
+        description=__doc__.splitlines()[0],
+    )
     p.add_argument("--out", default="demo_output", help="output folder (default: demo_output)")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
     p.add_argument("--overwrite", action="store_true", help="replace outputs of an earlier run")

@@ -19,10 +19,14 @@ __all__ = ["from_movement", "to_movement", "is_movement_layout"]
 
 _SINGULAR_TO_PLURAL = {"individual": "individuals", "keypoint": "keypoints"}
 _MOVEMENT_ORDER = {
-    "0.17": {"poses": ("time", "space", "keypoint", "individual"),
-             "bboxes": ("time", "space", "individual")},
-    "0.15": {"poses": ("time", "space", "keypoints", "individuals"),
-             "bboxes": ("time", "space", "individuals")},
+    "0.17": {
+        "poses": ("time", "space", "keypoint", "individual"),
+        "bboxes": ("time", "space", "individual"),
+    },
+    "0.15": {
+        "poses": ("time", "space", "keypoints", "individuals"),
+        "bboxes": ("time", "space", "individuals"),
+    },
 }
 
 

@@ -70,8 +70,9 @@ def read_video_frame(video: str | os.PathLike, frame: int = 0) -> np.ndarray:
         try:
             return reader.gray_frame(int(frame))
         except IndexError:
-            raise ValueError(f"{reader.path}: could not read frame {frame} "
-                             f"(the video has {reader.n_frames})") from None
+            raise ValueError(
+                f"{reader.path}: could not read frame {frame} (the video has {reader.n_frames})"
+            ) from None
 
 
 def _pick(data: xr.DataArray, **choices: Any) -> xr.DataArray:
@@ -171,12 +172,29 @@ def plot_trajectory(
             label = " / ".join(str(p) for p in (layer, keypoint) if p is not None) or None
             sparse = present.sum() < 0.5 * present.size
             if sparse:  # manual labels: dots, no line through the gaps
-                ax.plot(x, y, linestyle="none", marker=markers[ki % len(markers)], markersize=5,
-                        markeredgecolor="black", markeredgewidth=0.5, color=colour, label=label)
+                ax.plot(
+                    x,
+                    y,
+                    linestyle="none",
+                    marker=markers[ki % len(markers)],
+                    markersize=5,
+                    markeredgecolor="black",
+                    markeredgewidth=0.5,
+                    color=colour,
+                    label=label,
+                )
             else:
-                ax.plot(x, y, linewidth=1.2, color=colour, alpha=0.9, label=label,
-                        marker=markers[ki % len(markers)], markevery=[int(np.argmax(present))]
-                        if present.any() else None, markersize=4)
+                ax.plot(
+                    x,
+                    y,
+                    linewidth=1.2,
+                    color=colour,
+                    alpha=0.9,
+                    label=label,
+                    marker=markers[ki % len(markers)],
+                    markevery=[int(np.argmax(present))] if present.any() else None,
+                    markersize=4,
+                )
     if frame is not None:
         height, width = frame.shape[:2]
         left, right, top, bottom = -0.5, width - 0.5, -0.5, height - 0.5
@@ -239,16 +257,30 @@ def plot_time_series(
     for ax, name in zip(axes, names, strict=True):
         trace = data if name is None else data.sel(keypoints=name)
         for coordinate, colour in (("x", PALETTE[1]), ("y", PALETTE[0])):
-            ax.plot(time, trace.sel(space=coordinate).values, color=colour, linewidth=1,
-                    label=coordinate)
+            ax.plot(
+                time,
+                trace.sel(space=coordinate).values,
+                color=colour,
+                linewidth=1,
+                label=coordinate,
+            )
         if shade_gaps:
             missing = trace.isnull().any("space").values
             for start, stop in nan_runs(missing):
-                ax.axvspan(time[start] - step / 2, time[stop] + step / 2, color="red",
-                           alpha=0.2, linewidth=0)
-            ax.set_title(f"{name}: {100 * missing.mean():.1f} % missing" if name is not None
-                         else f"{100 * missing.mean():.1f} % missing", fontsize="small",
-                         loc="left")
+                ax.axvspan(
+                    time[start] - step / 2,
+                    time[stop] + step / 2,
+                    color="red",
+                    alpha=0.2,
+                    linewidth=0,
+                )
+            ax.set_title(
+                f"{name}: {100 * missing.mean():.1f} % missing"
+                if name is not None
+                else f"{100 * missing.mean():.1f} % missing",
+                fontsize="small",
+                loc="left",
+            )
         ax.set_ylabel("pixels")
     axes[0].legend(loc="upper right", fontsize="small")
     axes[-1].set_xlabel(_time_label(data))
@@ -293,12 +325,22 @@ def plot_confidence_histogram(
         label = f"{group}" if group is not None else "all"
         if unknown:
             label += f" ({unknown} unknown)"
-        ax.hist(part_values[np.isfinite(part_values)], bins=edges, histtype="step",
-                linewidth=1.5, color=PALETTE[gi % len(PALETTE)], label=label)
+        ax.hist(
+            part_values[np.isfinite(part_values)],
+            bins=edges,
+            histtype="step",
+            linewidth=1.5,
+            color=PALETTE[gi % len(PALETTE)],
+            label=label,
+        )
     if threshold is not None:
         below = float((finite < threshold).mean() * 100) if finite.size else 0.0
-        ax.axvline(threshold, color="black", linestyle="--",
-                   label=f"threshold {threshold:g} ({below:.1f} % below)")
+        ax.axvline(
+            threshold,
+            color="black",
+            linestyle="--",
+            label=f"threshold {threshold:g} ({below:.1f} % below)",
+        )
     ax.set_xlabel("confidence")
     ax.set_ylabel("count")
     ax.legend(fontsize="small")
@@ -339,11 +381,15 @@ def plot_layer_comparison(
         a = data.sel(layers=layer_a, space=coordinate).values
         b = data.sel(layers=layer_b, space=coordinate).values
         ax.plot(time, a, color=PALETTE[1], linewidth=1, label=str(layer_a))
-        ax.plot(time, b, color=PALETTE[0], linewidth=1, marker="o", markersize=3,
-                label=str(layer_b))
+        ax.plot(
+            time, b, color=PALETTE[0], linewidth=1, marker="o", markersize=3, label=str(layer_b)
+        )
         ax.set_ylabel(f"{coordinate} (pixels)")
-    name = keypoint if keypoint is not None else (
-        str(position["keypoints"].values[0]) if "keypoints" in position.coords else "")
+    name = (
+        keypoint
+        if keypoint is not None
+        else (str(position["keypoints"].values[0]) if "keypoints" in position.coords else "")
+    )
     axes[0].set_title(f"{name}: {layer_a} vs {layer_b}", loc="left", fontsize="small")
     axes[0].legend(fontsize="small", loc="upper right")
     axes[-1].set_xlabel(_time_label(data))

@@ -156,9 +156,7 @@ def map_along_time(
         index[axis] = slice(None)
         return kernel(block, axis=axis, times=np.asarray(time_block[tuple(index)]))
 
-    return da.map_overlap(
-        with_times, array, time_array, depth=depths, boundary="none", dtype=dtype
-    )
+    return da.map_overlap(with_times, array, time_array, depth=depths, boundary="none", dtype=dtype)
 
 
 # --------------------------------------------------------------------------- #
@@ -206,8 +204,12 @@ def report_nan_values(data: xr.DataArray | xr.Dataset, variable: str = "position
     longest = _longest_runs(values)
     if track_dims:
         index = pd.MultiIndex.from_product(
-            [np.asarray(missing[d].values) if d in missing.coords else np.arange(missing.sizes[d])
-             for d in track_dims],
+            [
+                np.asarray(missing[d].values)
+                if d in missing.coords
+                else np.arange(missing.sizes[d])
+                for d in track_dims
+            ],
             names=track_dims,
         )
     else:

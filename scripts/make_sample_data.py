@@ -78,8 +78,17 @@ def make_ultrasound(out: Path) -> list[tuple[str, str, float, str, dict[str, str
     from movement_like.optical_flow import make_synthetic_video
 
     video = make_synthetic_video(
-        out / f"{US_STEM}.mp4", n_frames=US_FRAMES, size=(320, 240), n_points=3, fps=US_FPS,
-        amplitude=24.0, period=80.0, deformation=3.0, noise=2.0, seed=8, overwrite=True,
+        out / f"{US_STEM}.mp4",
+        n_frames=US_FRAMES,
+        size=(320, 240),
+        n_points=3,
+        fps=US_FPS,
+        amplitude=24.0,
+        period=80.0,
+        deformation=3.0,
+        noise=2.0,
+        seed=8,
+        overwrite=True,
     )
     truth = video.positions  # (time, points, 2)
     n_time, n_points, _ = truth.shape
@@ -91,11 +100,14 @@ def make_ultrasound(out: Path) -> list[tuple[str, str, float, str, dict[str, str
     manual[frames] = truth[frames] + rng.normal(0.0, 0.25, truth[frames].shape)
     manual[74, 2] = np.nan  # label "2" was skipped on one frame: a longer gap for it
     manual_ds = poses_from_numpy(
-        manual[:, None], keypoint_names=[str(i) for i in range(n_points)], fps=US_FPS,
+        manual[:, None],
+        keypoint_names=[str(i) for i in range(n_points)],
+        fps=US_FPS,
         source_software="DUSTrack",
     )
     manual_path = save_poses.to_dustrack_file(
-        manual_ds, out / f"{US_STEM}_annotations_manual.json", overwrite=True)
+        manual_ds, out / f"{US_STEM}_annotations_manual.json", overwrite=True
+    )
 
     # DeepLabCut layer: every frame, jittery, with a few confident-looking-wrong dropouts
     dlc = truth + rng.normal(0.0, 1.0, truth.shape)
@@ -105,24 +117,38 @@ def make_ultrasound(out: Path) -> list[tuple[str, str, float, str, dict[str, str
         angle = rng.uniform(0, 2 * np.pi)
         jump = rng.uniform(12.0, 25.0) * np.array([np.cos(angle), np.sin(angle)])
         stop = start + length
-        dlc[start:stop, point] = truth[start:stop, point] + jump + rng.normal(
-            0.0, 2.0, (length, 2))
+        dlc[start:stop, point] = truth[start:stop, point] + jump + rng.normal(0.0, 2.0, (length, 2))
         likelihood[start:stop, point] = rng.uniform(0.05, 0.4, length)
     dlc_ds = poses_from_numpy(
-        dlc[:, None], likelihood[:, None], keypoint_names=[f"point{i}" for i in range(n_points)],
-        fps=US_FPS, source_software="DeepLabCut",
+        dlc[:, None],
+        likelihood[:, None],
+        keypoint_names=[f"point{i}" for i in range(n_points)],
+        fps=US_FPS,
+        source_software="DeepLabCut",
     )
     save_poses.to_dlc_file(dlc_ds, out / US_DLC_FILE, overwrite=True, scorer=US_SCORER)
     return [
-        (video.path.name, "video", US_FPS,
-         "Synthetic ultrasound-like speckle video, 320x240, 150 frames, known motion",
-         {"dataset": US_STEM}),
-        (manual_path.name, "DUSTrack", US_FPS,
-         "DUSTrack manual layer: 3 labels clicked on 11 frames",
-         {"dataset": US_STEM, "layer": "manual"}),
-        (US_DLC_FILE, "DeepLabCut", US_FPS,
-         "DeepLabCut predictions of the 3 labels on every frame, with dropouts",
-         {"dataset": US_STEM, "role": "layers", "layer": US_DLC_LAYER}),
+        (
+            video.path.name,
+            "video",
+            US_FPS,
+            "Synthetic ultrasound-like speckle video, 320x240, 150 frames, known motion",
+            {"dataset": US_STEM},
+        ),
+        (
+            manual_path.name,
+            "DUSTrack",
+            US_FPS,
+            "DUSTrack manual layer: 3 labels clicked on 11 frames",
+            {"dataset": US_STEM, "layer": "manual"},
+        ),
+        (
+            US_DLC_FILE,
+            "DeepLabCut",
+            US_FPS,
+            "DeepLabCut predictions of the 3 labels on every frame, with dropouts",
+            {"dataset": US_STEM, "role": "layers", "layer": US_DLC_LAYER},
+        ),
     ]
 
 
@@ -130,15 +156,20 @@ def make_ultrasound(out: Path) -> list[tuple[str, str, float, str, dict[str, str
 # animals walking in an arena (for the DLC, SLEAP and VIA samples)
 # --------------------------------------------------------------------------- #
 def walk(
-    rng: np.random.Generator, n_time: int, n_animals: int, arena: tuple[float, float],
-    speed: float, turn: float,
+    rng: np.random.Generator,
+    n_time: int,
+    n_animals: int,
+    arena: tuple[float, float],
+    speed: float,
+    turn: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Smooth random walks: centres ``(time, animals, 2)`` and headings ``(time, animals)``."""
     width, height = arena
     centre = np.empty((n_time, n_animals, 2))
     heading = np.empty((n_time, n_animals))
-    centre[0] = rng.uniform([0.25 * width, 0.25 * height], [0.75 * width, 0.75 * height],
-                            (n_animals, 2))
+    centre[0] = rng.uniform(
+        [0.25 * width, 0.25 * height], [0.75 * width, 0.75 * height], (n_animals, 2)
+    )
     heading[0] = rng.uniform(0, 2 * np.pi, n_animals)
     turn_rate = np.zeros(n_animals)
     for t in range(1, n_time):
@@ -146,9 +177,14 @@ def walk(
         heading[t] = heading[t - 1] + turn_rate
         step = speed * (0.6 + 0.4 * np.sin(t / 17.0 + np.arange(n_animals)))
         proposal = centre[t - 1] + step[:, None] * np.stack(
-            [np.cos(heading[t]), np.sin(heading[t])], axis=1)
-        outside = ((proposal[:, 0] < 40) | (proposal[:, 0] > width - 40)
-                   | (proposal[:, 1] < 40) | (proposal[:, 1] > height - 40))
+            [np.cos(heading[t]), np.sin(heading[t])], axis=1
+        )
+        outside = (
+            (proposal[:, 0] < 40)
+            | (proposal[:, 0] > width - 40)
+            | (proposal[:, 1] < 40)
+            | (proposal[:, 1] > height - 40)
+        )
         heading[t, outside] += np.pi  # turn back at the walls
         centre[t] = np.where(outside[:, None], centre[t - 1], proposal)
     return centre, heading
@@ -186,11 +222,20 @@ def make_mice(out: Path) -> list[tuple[str, str, float, str, dict[str, str]]]:
     position[low] += rng.normal(0, 6.0, (int(low.sum()), 2))
     likelihood[low] = rng.uniform(0.1, 0.5, int(low.sum()))
     mice = poses_from_numpy(
-        position, likelihood, individual_names=["mouse1", "mouse2", "mouse3"],
-        keypoint_names=MOUSE_PARTS, fps=fps, source_software="DeepLabCut",
+        position,
+        likelihood,
+        individual_names=["mouse1", "mouse2", "mouse3"],
+        keypoint_names=MOUSE_PARTS,
+        fps=fps,
+        source_software="DeepLabCut",
     )
-    save_poses.to_dlc_file(mice, out / MOUSE_DLC_FILE, split_individuals=False, overwrite=True,
-                           scorer="DLC_dlcrnetms5_openfieldNov23shuffle1_200000")
+    save_poses.to_dlc_file(
+        mice,
+        out / MOUSE_DLC_FILE,
+        split_individuals=False,
+        overwrite=True,
+        scorer="DLC_dlcrnetms5_openfieldNov23shuffle1_200000",
+    )
 
     # VIA: a person drew boxes around each mouse on every 5th frame of the first 200
     frames = np.arange(0, 200, 5)
@@ -198,18 +243,31 @@ def make_mice(out: Path) -> list[tuple[str, str, float, str, dict[str, str]]]:
     low_corner = np.nanmin(points, axis=2) - 6.0
     high_corner = np.nanmax(points, axis=2) + 6.0
     boxes = bboxes_from_numpy(
-        np.round((low_corner + high_corner) / 2, 1), np.round(high_corner - low_corner, 1),
-        individual_names=["id_1", "id_2", "id_3"], frame_array=frames, fps=fps,
+        np.round((low_corner + high_corner) / 2, 1),
+        np.round(high_corner - low_corner, 1),
+        individual_names=["id_1", "id_2", "id_3"],
+        frame_array=frames,
+        fps=fps,
         source_software="VIA-tracks",
     )
-    save_bboxes.to_via_tracks_file(boxes, out / "three_mice_via_tracks.csv", overwrite=True,
-                                   filename_prefix="img")
+    save_bboxes.to_via_tracks_file(
+        boxes, out / "three_mice_via_tracks.csv", overwrite=True, filename_prefix="img"
+    )
     return [
-        (MOUSE_DLC_FILE, "DeepLabCut", fps,
-         "Multi-animal DeepLabCut predictions: 3 mice, 6 bodyparts, 300 frames",
-         {"dataset": "multi_mouse_dlc"}),
-        ("three_mice_via_tracks.csv", "VIA-tracks", fps,
-         "VIA tracks CSV: boxes around 3 mice on every 5th frame", {"dataset": "three_mice_via"}),
+        (
+            MOUSE_DLC_FILE,
+            "DeepLabCut",
+            fps,
+            "Multi-animal DeepLabCut predictions: 3 mice, 6 bodyparts, 300 frames",
+            {"dataset": "multi_mouse_dlc"},
+        ),
+        (
+            "three_mice_via_tracks.csv",
+            "VIA-tracks",
+            fps,
+            "VIA tracks CSV: boxes around 3 mice on every 5th frame",
+            {"dataset": "three_mice_via"},
+        ),
     ]
 
 
@@ -228,15 +286,23 @@ def make_flies(out: Path) -> list[tuple[str, str, float, str, dict[str, str]]]:
     position[60:75, 0, 3:] = np.nan  # wings not found for a while
     scores[60:75, 0, 3:] = np.nan
     flies = poses_from_numpy(
-        position.astype(np.float32), scores.astype(np.float32),
-        individual_names=["track_0", "track_1"], keypoint_names=FLY_NODES, fps=fps,
+        position.astype(np.float32),
+        scores.astype(np.float32),
+        individual_names=["track_0", "track_1"],
+        keypoint_names=FLY_NODES,
+        fps=fps,
         source_software="SLEAP",
     )
     flies.attrs["skeleton_edges"] = json.dumps([[FLY_NODES[a], FLY_NODES[b]] for a, b in FLY_EDGES])
     save_poses.to_sleap_analysis_file(flies, out / "two_flies.analysis.h5", overwrite=True)
     return [
-        ("two_flies.analysis.h5", "SLEAP", fps,
-         "SLEAP analysis HDF5: 2 flies, 5 nodes, 200 frames", {"dataset": "two_flies_sleap"}),
+        (
+            "two_flies.analysis.h5",
+            "SLEAP",
+            fps,
+            "SLEAP analysis HDF5: 2 flies, 5 nodes, 200 frames",
+            {"dataset": "two_flies_sleap"},
+        ),
     ]
 
 
@@ -261,9 +327,13 @@ def registry_text(out: Path, entries: list[tuple[str, str, float, str, dict[str,
 def main(argv: list[str] | None = None) -> int:
     """Write every sample file and the registry; print what was written."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=None,
-                        help="write here instead of movement_like/sample_data/files/ "
-                             "(the registry is then written into the same folder only)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="write here instead of movement_like/sample_data/files/ "
+        "(the registry is then written into the same folder only)",
+    )
     args = parser.parse_args(argv)
     out = args.out or bundled_dir()
     out.mkdir(parents=True, exist_ok=True)

@@ -18,8 +18,7 @@ np.testing.assert_allclose(back.position.values, flies.position.values)
 print("SLEAP -> DeepLabCut -> dataset: same positions")
 
 # VIA tracks → bounding boxes dataset → netCDF
-boxes = load_bboxes.from_file(sample_data.fetch_dataset_paths("three_mice_via")["bboxes"],
-                              fps=30)
+boxes = load_bboxes.from_file(sample_data.fetch_dataset_paths("three_mice_via")["bboxes"], fps=30)
 names = [str(name) for name in boxes.individuals.values]
 print("boxes of", names, "on", boxes.sizes["time"], "frames")
 save_netcdf(boxes, "three_mice_boxes.nc", overwrite=True)

@@ -21,10 +21,12 @@ for path in [paths["video"], *paths["layers"]]:
 video = folder / paths["video"].name
 
 # 1. every layer of the video in one dataset; the DeepLabCut .h5 is named explicitly
-layers = load_poses.from_dustrack_layers({
-    "manual": folder / paths["layers"][0].name,
-    "dlc": folder / paths["layers"][1].name,
-})
+layers = load_poses.from_dustrack_layers(
+    {
+        "manual": folder / paths["layers"][0].name,
+        "dlc": folder / paths["layers"][1].name,
+    }
+)
 print("layers:", [str(name) for name in layers.layers.values], "frames:", layers.sizes["time"])
 manual = layers.position.sel(layers="manual")
 dlc = layers.position.sel(layers="dlc")

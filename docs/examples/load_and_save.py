@@ -12,7 +12,7 @@ from movement_like.io import load_netcdf, load_poses, save_netcdf
 
 # Any sample, by name; the paths of its files are there too.
 paths = sample_data.fetch_dataset_paths("multi_mouse_dlc")
-ds = load_poses.from_file(paths["poses"], fps=30)          # the format is detected
+ds = load_poses.from_file(paths["poses"], fps=30)  # the format is detected
 print(summarise(ds, "DeepLabCut"))
 
 # Select by name, never by position.

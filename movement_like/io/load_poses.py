@@ -76,4 +76,3 @@ from movement_like.io.formats.dustrack import (  # noqa: E402
 )
 
 __all__ += ["from_dustrack_file", "from_dustrack_layers"]
-

@@ -62,4 +62,3 @@ from movement_like.io.formats.dustrack import (  # noqa: E402
 )
 
 __all__ += ["to_dustrack_file", "to_dlc_labelled_data"]
-

@@ -17,9 +17,7 @@ from movement_like.utils import require_dims
 # --------------------------------------------------------------------------- #
 # distances
 # --------------------------------------------------------------------------- #
-def _pair_list(
-    labels: list[Hashable], pairs: Any, dim: str
-) -> list[tuple[Hashable, Hashable]]:
+def _pair_list(labels: list[Hashable], pairs: Any, dim: str) -> list[tuple[Hashable, Hashable]]:
     """Normalise ``pairs`` ("all", a mapping or a list of 2-tuples) to a list of pairs."""
     if isinstance(pairs, str):
         if pairs != "all":
@@ -30,7 +28,8 @@ def _pair_list(
         chosen = list(itertools.combinations(labels, 2))
     elif isinstance(pairs, Mapping):
         chosen = [
-            (a, b) for a, others in pairs.items()
+            (a, b)
+            for a, others in pairs.items()
             for b in ([others] if isinstance(others, (str, int)) else others)
         ]
     else:
@@ -138,9 +137,7 @@ def compute_pairwise_distances(
         coords[f"{other}_second"] = data[other].values
     result = result.assign_coords(coords)
     order = [
-        "pairs" if d == dim else d
-        for d in data.dims
-        if d != "space" and not (cross and d == other)
+        "pairs" if d == dim else d for d in data.dims if d != "space" and not (cross and d == other)
     ]
     tail = [d for d in result.dims if d not in order]
     return _named(result.transpose(*order, *tail), "distance", data)

@@ -45,9 +45,9 @@ def _uneven_gradient(array: np.ndarray, axis: int, times: np.ndarray) -> np.ndar
         a = (-(dx2) / (dx1 * (dx1 + dx2))).reshape(shape)
         b = ((dx2 - dx1) / (dx1 * dx2)).reshape(shape)
         c = (dx1 / (dx2 * (dx1 + dx2))).reshape(shape)
-        out[along(1, -1)] = a * array[along(None, -2)] + b * array[along(1, -1)] + c * array[
-            along(2, None)
-        ]
+        out[along(1, -1)] = (
+            a * array[along(None, -2)] + b * array[along(1, -1)] + c * array[along(2, None)]
+        )
     out[along(0, 1)] = (array[along(1, 2)] - array[along(0, 1)]) / steps[0]
     out[along(-1, None)] = (array[along(-1, None)] - array[along(-2, -1)]) / steps[-1]
     return out

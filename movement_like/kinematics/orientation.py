@@ -29,9 +29,7 @@ def _forward_vector(
     require_dims(data, ["time", "space", "keypoints"], "compute_forward_vector")
     require_2d(data, "compute_forward_vector")
     if camera_view not in ("top_down", "bottom_up"):
-        raise ValueError(
-            f"camera_view must be 'top_down' or 'bottom_up', got {camera_view!r}"
-        )
+        raise ValueError(f"camera_view must be 'top_down' or 'bottom_up', got {camera_view!r}")
     if left_keypoint == right_keypoint:
         raise ValueError("the left and right keypoints must differ")
     names = list(data["keypoints"].values)

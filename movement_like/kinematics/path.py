@@ -23,6 +23,7 @@ from movement_like.utils import require_2d, require_dims
 # path measures
 # --------------------------------------------------------------------------- #
 
+
 def _segment_lengths(data: xr.DataArray) -> xr.DataArray:
     """Lengths of the steps ``t -> t+1`` (``time`` labelled by the step's start)."""
     steps = data.isel(time=slice(1, None)).data - data.isel(time=slice(None, -1)).data

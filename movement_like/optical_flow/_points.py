@@ -157,9 +157,7 @@ def select_points(table: PointTable, keypoints: str | Sequence[str] | None) -> n
     return np.flatnonzero(np.isin(grid[axis], sorted(chosen)))
 
 
-def frame_range(
-    table: PointTable, start: int | None, end: int | None
-) -> tuple[int, int]:
+def frame_range(table: PointTable, start: int | None, end: int | None) -> tuple[int, int]:
     """Return time indices ``(i0, i1)`` (inclusive) of video frames ``start..end``."""
     frames = table.frames
     first = int(frames[0]) if start is None else int(start)
@@ -181,8 +179,7 @@ def check_video_length(reader: Any, frames: np.ndarray) -> None:
     if len(frames) and int(frames[-1]) >= reader.n_frames:
         raise FileFormatError(
             reader.path,
-            f"the video has {reader.n_frames} frames, but the data reaches frame "
-            f"{int(frames[-1])}",
+            f"the video has {reader.n_frames} frames, but the data reaches frame {int(frames[-1])}",
             "check that this is the video the positions were tracked on, or trim the data "
             "with position.sel(time=...)",
         )

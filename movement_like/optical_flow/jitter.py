@@ -179,8 +179,14 @@ def reduce_jitter(
                 stack[w_start[seg] % n, t, w_point[seg]] = chunk.values
 
         run_segments(
-            reader, segments, consume, lk_params, lost, progress,
-            f"Reducing jitter ({n_windows} windows of {n} frames)", threads,
+            reader,
+            segments,
+            consume,
+            lk_params,
+            lost,
+            progress,
+            f"Reducing jitter ({n_windows} windows of {n} frames)",
+            threads,
         )
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = (total / count[:, None]).reshape(n_frames, n_pts, 2)
@@ -191,9 +197,7 @@ def reduce_jitter(
         smoothed[-1, points] = values[i1, points]
     name = str(position.name or "position")
     result = table.to_dataarray(out, name=name)
-    result.attrs.update(
-        {"lkmovavg_window_s": float(window), "lkmovavg_window_frames": n}
-    )
+    result.attrs.update({"lkmovavg_window_s": float(window), "lkmovavg_window_frames": n})
     if stack is None:
         return result
     full = np.full((n, values.shape[0], values.shape[1], 2), np.nan)

@@ -460,8 +460,13 @@ def run_tracks(
 
 
 def _chunk_job(
-    frames: list[np.ndarray | None], base: int, tracks: TrackRows,
-    params: dict[str, Any], lost: str, forward: bool | None, result: ChunkResult,
+    frames: list[np.ndarray | None],
+    base: int,
+    tracks: TrackRows,
+    params: dict[str, Any],
+    lost: str,
+    forward: bool | None,
+    result: ChunkResult,
 ) -> None:
     """Run the forward and/or backward sweep of one chunk (``forward=None``: both)."""
     directions = (True, False) if forward is None else (forward,)
@@ -493,14 +498,14 @@ def _run_chunks(
         for future in futures:
             future.result()
         consume(result)
-        keep_from = pending[0][0].a if pending else (
-            chunks[next_chunk].a if next_chunk < len(chunks) else chunk.b + 1
+        keep_from = (
+            pending[0][0].a
+            if pending
+            else (chunks[next_chunk].a if next_chunk < len(chunks) else chunk.b + 1)
         )
         for index in [i for i in buffer if i < keep_from]:
             del buffer[index]
-        new = sum(
-            max(0, min(b, chunk.b) - max(a, counted_upto + 1) + 1) for a, b in ranges
-        )
+        new = sum(max(0, min(b, chunk.b) - max(a, counted_upto + 1) + 1) for a, b in ranges)
         counted_upto = max(counted_upto, chunk.b)
         bar.update(new)
 
@@ -519,8 +524,14 @@ def _run_chunks(
                 for direction in (True, False):
                     futures.append(
                         executor.submit(
-                            _chunk_job, frames, chunk.a, tracks, params, lost,
-                            direction, result,
+                            _chunk_job,
+                            frames,
+                            chunk.a,
+                            tracks,
+                            params,
+                            lost,
+                            direction,
+                            result,
                         )
                     )
             pending.append((chunk, result, futures))

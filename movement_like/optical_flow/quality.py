@@ -110,8 +110,14 @@ def flow_residual(
 
         if n_rows:
             run_tracks(
-                reader, tracks, consume, lk_params, "keep", progress,
-                "Flow residual", threads,
+                reader,
+                tracks,
+                consume,
+                lk_params,
+                "keep",
+                progress,
+                "Flow residual",
+                threads,
             )
     residual = 0.5 * (
         np.linalg.norm(values - lk_fwd, axis=2) + np.linalg.norm(values - lk_rev, axis=2)
@@ -237,21 +243,21 @@ def detect_blips(
     thresholds = np.full(flat.shape[1], np.nan)
     for q in range(flat.shape[1]):
         runs, thresholds[q], _ = _blips_of_trace(
-            flat[:, q], float(threshold_factor), int(max_blip_length),
+            flat[:, q],
+            float(threshold_factor),
+            int(max_blip_length),
             float(return_position_factor),
         )
         for s, e in runs:
             mask[s : e + 1, q] = True
     point_shape = tuple(source.sizes[d] for d in point_dims)
-    coords = {
-        name: coord for name, coord in source.coords.items() if "space" not in coord.dims
-    }
+    coords = {name: coord for name, coord in source.coords.items() if "space" not in coord.dims}
     blip = xr.DataArray(
-        mask.reshape((n_time, *point_shape)), dims=("time", *point_dims), coords=coords,
+        mask.reshape((n_time, *point_shape)),
+        dims=("time", *point_dims),
+        coords=coords,
         name="blip",
     )
-    blip = blip.assign_coords(
-        blip_threshold=(point_dims, thresholds.reshape(point_shape))
-    )
+    blip = blip.assign_coords(blip_threshold=(point_dims, thresholds.reshape(point_shape)))
     order = [d for d in position.dims if d != "space"]
     return blip.transpose(*order)

@@ -129,7 +129,9 @@ class BlendedChunk:
 
 
 def blend_chunk(
-    result: ChunkResult, n_segments: int, forward_only: bool = False,
+    result: ChunkResult,
+    n_segments: int,
+    forward_only: bool = False,
     epsilon: float = RSTC_EPSILON,
 ) -> BlendedChunk:
     """Blend the forward and backward paths of the segments in one chunk."""
@@ -325,9 +327,7 @@ def fill_gaps_optical_flow(
     if start is not None and end is not None:
         if i1 - i0 < 1:
             raise ValueError(f"start ({start}) and end ({end}) must be different frames")
-        unannotated = [
-            table.point_label(q) for q in points if not (valid[i0, q] and valid[i1, q])
-        ]
+        unannotated = [table.point_label(q) for q in points if not (valid[i0, q] and valid[i1, q])]
         if unannotated:
             raise ValueError(
                 f"interval mode needs annotations at both frame {start} and frame {end}; "
@@ -355,8 +355,7 @@ def fill_gaps_optical_flow(
         warnings.warn(
             f"{len(edge_gaps)} gap(s) touch the first or last frame (of the data, or of "
             f"start/end) and have no annotation on one side, so they were left unfilled: "
-            f"{', '.join(edge_gaps[:10])}"
-            + (" ..." if len(edge_gaps) > 10 else ""),
+            f"{', '.join(edge_gaps[:10])}" + (" ..." if len(edge_gaps) > 10 else ""),
             UserWarning,
             stacklevel=3,
         )
@@ -393,8 +392,14 @@ def fill_gaps_optical_flow(
             filled[t, q] = np.all(np.isfinite(new), axis=1)
 
         run_segments(
-            reader, segments, consume, lk_params, lost, progress,
-            f"Filling {len(segments)} gap(s) with LK-{method.upper()}", threads,
+            reader,
+            segments,
+            consume,
+            lk_params,
+            lost,
+            progress,
+            f"Filling {len(segments)} gap(s) with LK-{method.upper()}",
+            threads,
         )
     result = table.to_dataarray(out, name=str(position.name or "position"))
     return result.assign_coords({FILLED_COORD: table.pointwise_dataarray(filled)})

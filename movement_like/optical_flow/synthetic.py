@@ -254,8 +254,12 @@ def synthetic_frames(
     xs, ys = np.meshgrid(np.arange(width, dtype=np.float32), np.arange(height, dtype=np.float32))
     # spatial parts of the non-rigid modes (K, H, W), computed once
     phase = (
-        2 * np.pi * (xs[None] * motion.mode_wavevector[:, 0, None, None]
-                     + ys[None] * motion.mode_wavevector[:, 1, None, None])
+        2
+        * np.pi
+        * (
+            xs[None] * motion.mode_wavevector[:, 0, None, None]
+            + ys[None] * motion.mode_wavevector[:, 1, None, None]
+        )
         + motion.mode_phase_p[:, None, None]
     )
     spatial = np.sin(phase).astype(np.float32)
@@ -398,4 +402,3 @@ def make_synthetic_video(
     return SyntheticVideo(
         path=path, positions=positions, fps=float(fps), size=(width, height), motion=motion
     )
-

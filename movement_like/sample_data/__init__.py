@@ -198,21 +198,25 @@ def fetch_dataset(name: str, with_video: bool = False, progress: bool = True) ->
         from movement_like.io.formats.dustrack import canonical_layer_name
 
         layer_entries = [e for e in entries if e.role == "layers"]
-        named = {(e.layer or canonical_layer_name(p)): p
-                 for e, p in zip(layer_entries, paths["layers"], strict=True)}
+        named = {
+            (e.layer or canonical_layer_name(p)): p
+            for e, p in zip(layer_entries, paths["layers"], strict=True)
+        }
         ds = load_poses.from_dustrack_layers(named, video=video)
     elif "bboxes" in paths:
         from movement_like.io import load_bboxes
 
         entry = by_role["bboxes"]
-        ds = load_bboxes.from_file(paths["bboxes"], source_software=entry.source_format,
-                                   fps=entry.fps)
+        ds = load_bboxes.from_file(
+            paths["bboxes"], source_software=entry.source_format, fps=entry.fps
+        )
     elif "poses" in paths:
         from movement_like.io import load_poses
 
         entry = by_role["poses"]
-        ds = load_poses.from_file(paths["poses"], source_software=entry.source_format,
-                                  fps=entry.fps)
+        ds = load_poses.from_file(
+            paths["poses"], source_software=entry.source_format, fps=entry.fps
+        )
     else:
         raise SampleDataError(f"sample dataset {name!r} has no tracking file, only {sorted(paths)}")
     if with_video:

@@ -18,8 +18,14 @@ from tests.strategies import poses_datasets
 NAN = np.nan
 
 
-def layer(points: dict, n_frames: int = 6, keypoints=("0", "1"), individuals=("a",),
-          fps=None, confidence=None) -> xr.Dataset:
+def layer(
+    points: dict,
+    n_frames: int = 6,
+    keypoints=("0", "1"),
+    individuals=("a",),
+    fps=None,
+    confidence=None,
+) -> xr.Dataset:
     """A dataset from {(frame, individual, keypoint): (x, y)}."""
     position = np.full((n_frames, len(individuals), len(keypoints), 2), NAN)
     for (frame, ind, kp), xy in points.items():
@@ -27,13 +33,18 @@ def layer(points: dict, n_frames: int = 6, keypoints=("0", "1"), individuals=("a
     conf = None
     if confidence is not None:
         conf = np.where(np.isfinite(position).all(-1), confidence, NAN)
-    return poses_from_numpy(position, conf, individual_names=list(individuals),
-                            keypoint_names=list(keypoints), fps=fps)
+    return poses_from_numpy(
+        position, conf, individual_names=list(individuals), keypoint_names=list(keypoints), fps=fps
+    )
 
 
 def point(ds, frame, ind, kp):
-    return ds["position"].sel(individuals=ind, keypoints=kp).values[
-        list(ds["frame"].values).index(frame)].tolist()
+    return (
+        ds["position"]
+        .sel(individuals=ind, keypoints=kp)
+        .values[list(ds["frame"].values).index(frame)]
+        .tolist()
+    )
 
 
 # --------------------------------------------------------------------------- #
@@ -67,16 +78,24 @@ def test_corrections_take_the_union_of_labels_and_frames_like_dustrack():
 
 @settings(max_examples=40, deadline=None)
 @given(
-    dense=st.dictionaries(st.tuples(st.integers(0, 9), st.sampled_from("012")),
-                          st.tuples(st.integers(0, 99), st.integers(0, 99)), max_size=20),
-    sparse=st.dictionaries(st.tuples(st.integers(0, 9), st.sampled_from("012")),
-                           st.tuples(st.integers(0, 99), st.integers(0, 99)), max_size=8),
+    dense=st.dictionaries(
+        st.tuples(st.integers(0, 9), st.sampled_from("012")),
+        st.tuples(st.integers(0, 99), st.integers(0, 99)),
+        max_size=20,
+    ),
+    sparse=st.dictionaries(
+        st.tuples(st.integers(0, 9), st.sampled_from("012")),
+        st.tuples(st.integers(0, 99), st.integers(0, 99)),
+        max_size=8,
+    ),
 )
 def test_corrections_equal_dustracks_dict_rule(dense, sparse):
     """dlccorr = {label: {**dense[label], **sparse[label]}} (DUSTrack's splice)."""
     kps = ("0", "1", "2")
-    to_ds = lambda pts: layer({(f, "a", k): v for (f, k), v in pts.items()},  # noqa: E731
-                              n_frames=10, keypoints=kps)
+
+    def to_ds(pts):
+        return layer({(f, "a", k): v for (f, k), v in pts.items()}, n_frames=10, keypoints=kps)
+
     out = an.apply_manual_corrections(to_ds(dense), to_ds(sparse))
     expected = {**dense, **sparse}
     values = out["position"].sel(individuals="a")
@@ -98,15 +117,21 @@ def test_corrections_on_data_arrays_and_extra_dims():
     stacked = xr.concat([dense, dense * 2], dim="layers").assign_coords(layers=["x", "y"])
     out = an.apply_manual_corrections(stacked, sparse)
     assert out["position"].dims == stacked["position"].dims
-    assert out["position"].sel(layers="y", individuals="a", keypoints="0").values[
-        1].tolist() == [9, 9]
-    assert out["position"].sel(layers="y", individuals="a", keypoints="0").values[
-        2].tolist() == [4, 4]
+    assert out["position"].sel(layers="y", individuals="a", keypoints="0").values[1].tolist() == [
+        9,
+        9,
+    ]
+    assert out["position"].sel(layers="y", individuals="a", keypoints="0").values[2].tolist() == [
+        4,
+        4,
+    ]
     transposed = an.apply_manual_corrections(
-        dense.transpose("space", "keypoints", "individuals", "time"), sparse)
+        dense.transpose("space", "keypoints", "individuals", "time"), sparse
+    )
     xr.testing.assert_equal(
         transposed["position"].transpose(*out["position"].dims[1:]),
-        an.apply_manual_corrections(dense, sparse)["position"])
+        an.apply_manual_corrections(dense, sparse)["position"],
+    )
 
 
 # --------------------------------------------------------------------------- #
@@ -114,15 +139,25 @@ def test_corrections_on_data_arrays_and_extra_dims():
 # --------------------------------------------------------------------------- #
 @pytest.fixture
 def two_annotators():
-    base = layer({(0, "a", "0"): (1, 1),          # base only
-                  (1, "a", "0"): (2, 2),          # identical in both
-                  (2, "a", "1"): (3, 3)},         # conflict
-                 n_frames=4, confidence=0.5)
-    new = layer({(1, "a", "0"): (2, 2),
-                 (2, "a", "1"): (30, 30),
-                 (3, "a", "1"): (4, 4),           # new only
-                 (5, "a", "0"): (6, 6)},          # new only, beyond base's frames
-                n_frames=6, confidence=0.8)
+    base = layer(
+        {
+            (0, "a", "0"): (1, 1),  # base only
+            (1, "a", "0"): (2, 2),  # identical in both
+            (2, "a", "1"): (3, 3),
+        },  # conflict
+        n_frames=4,
+        confidence=0.5,
+    )
+    new = layer(
+        {
+            (1, "a", "0"): (2, 2),
+            (2, "a", "1"): (30, 30),
+            (3, "a", "1"): (4, 4),  # new only
+            (5, "a", "0"): (6, 6),
+        },  # new only, beyond base's frames
+        n_frames=6,
+        confidence=0.8,
+    )
     return base, new
 
 
@@ -141,16 +176,25 @@ def test_merge_takes_one_sided_points_and_keeps_identical_ones(two_annotators):
     assert len(conflicts) == 1
 
 
-@pytest.mark.parametrize("policy, expected, confidence",
-                         [("keep_base", [3, 3], 0.5), ("keep_new", [30, 30], 0.8)])
+@pytest.mark.parametrize(
+    "policy, expected, confidence", [("keep_base", [3, 3], 0.5), ("keep_new", [30, 30], 0.8)]
+)
 def test_merge_policies_resolve_conflicts(two_annotators, policy, expected, confidence):
     base, new = two_annotators
     merged, conflicts = an.merge_annotations(base, new, on_conflict=policy)
     assert point(merged, 2, "a", "1") == expected
     assert merged["confidence"].sel(individuals="a", keypoints="1").values[2] == confidence
     row = conflicts.iloc[0].to_dict()
-    assert row == {"frame": 2, "time": 2, "individual": "a", "keypoint": "1",
-                   "base_x": 3.0, "base_y": 3.0, "new_x": 30.0, "new_y": 30.0}
+    assert row == {
+        "frame": 2,
+        "time": 2,
+        "individual": "a",
+        "keypoint": "1",
+        "base_x": 3.0,
+        "base_y": 3.0,
+        "new_x": 30.0,
+        "new_y": 30.0,
+    }
     assert read_log(merged)[-1]["arguments"]["n_conflicts"] == 1
 
 
@@ -165,8 +209,9 @@ def test_merge_without_conflicts_and_with_tolerance(two_annotators):
     base, new = two_annotators
     merged, conflicts = an.merge_annotations(base, new, tolerance=27.0)
     assert len(conflicts) == 0 and point(merged, 2, "a", "1") == [3, 3]
-    merged, conflicts = an.merge_annotations(base["position"], new["position"],
-                                             on_conflict="keep_new")
+    merged, conflicts = an.merge_annotations(
+        base["position"], new["position"], on_conflict="keep_new"
+    )
     assert merged.name == "position" and len(conflicts) == 1
     with pytest.raises(ValueError, match="on_conflict"):
         an.merge_annotations(base, new, on_conflict="whatever")
@@ -185,8 +230,11 @@ def test_merge_of_individuals_and_keypoints_unions_names():
 # swap_individuals
 # --------------------------------------------------------------------------- #
 def test_swap_over_a_range():
-    ds = layer({(f, ind, "0"): (f, i) for f in range(6) for i, ind in enumerate("abc")},
-               individuals=("a", "b", "c"), fps=2.0)
+    ds = layer(
+        {(f, ind, "0"): (f, i) for f in range(6) for i, ind in enumerate("abc")},
+        individuals=("a", "b", "c"),
+        fps=2.0,
+    )
     out = an.swap_individuals(ds, "a", "c", time=slice(1.0, 2.0))  # frames 2..4
     assert [point(out, f, "a", "0")[1] for f in range(6)] == [0, 0, 2, 2, 2, 0]
     assert [point(out, f, "c", "0")[1] for f in range(6)] == [2, 2, 0, 0, 0, 2]
@@ -214,7 +262,8 @@ def test_swapping_twice_is_the_identity(ds, data):
         inside = (times >= start) & (times <= stop)
         np.testing.assert_array_equal(
             once["position"].sel(individuals=a).values[inside],
-            ds["position"].sel(individuals=b).values[inside])
+            ds["position"].sel(individuals=b).values[inside],
+        )
 
 
 # --------------------------------------------------------------------------- #
@@ -222,9 +271,17 @@ def test_swapping_twice_is_the_identity(ds, data):
 # --------------------------------------------------------------------------- #
 @pytest.fixture
 def sparse_layer():
-    return layer({(1, "a", "0"): (1, 1), (1, "a", "1"): (2, 2), (3, "a", "0"): (3, 3),
-                  (4, "b", "1"): (4, 4), (5, "a", "1"): (NAN, 5)},  # half a point = absent
-                 n_frames=6, individuals=("a", "b"))
+    return layer(
+        {
+            (1, "a", "0"): (1, 1),
+            (1, "a", "1"): (2, 2),
+            (3, "a", "0"): (3, 3),
+            (4, "b", "1"): (4, 4),
+            (5, "a", "1"): (NAN, 5),
+        },  # half a point = absent
+        n_frames=6,
+        individuals=("a", "b"),
+    )
 
 
 def test_track_occupancy(sparse_layer):
@@ -253,8 +310,9 @@ def test_annotated_complete_and_incomplete_frames(sparse_layer):
 # inter-layer error
 # --------------------------------------------------------------------------- #
 def test_inter_layer_error_on_shared_frames():
-    manual = layer({(1, "a", "0"): (0, 0), (3, "a", "0"): (0, 0), (3, "a", "1"): (1, 1)},
-                   n_frames=4)
+    manual = layer(
+        {(1, "a", "0"): (0, 0), (3, "a", "0"): (0, 0), (3, "a", "1"): (1, 1)}, n_frames=4
+    )
     dlc = layer({(f, "a", k): (3, 4) for f in range(6) for k in "01"}, n_frames=6)
     err = an.inter_layer_error(manual, dlc)
     assert err["distance"].sel(individuals="a", keypoints="0").values.tolist()[1] == 5.0
@@ -263,8 +321,7 @@ def test_inter_layer_error_on_shared_frames():
     assert err["n_shared"].sel(individuals="a").values.tolist() == [2, 1]
     expected_k1 = np.hypot(2, 3)
     np.testing.assert_allclose(err["rmse"].sel(individuals="a").values, [5.0, expected_k1])
-    np.testing.assert_allclose(err["rmse_overall"].item(),
-                               np.sqrt((25 + 25 + expected_k1**2) / 3))
+    np.testing.assert_allclose(err["rmse_overall"].item(), np.sqrt((25 + 25 + expected_k1**2) / 3))
 
 
 # --------------------------------------------------------------------------- #
@@ -282,7 +339,17 @@ def test_frames_of_interest_round_trip_through_netcdf(tmp_path):
     marked = an.set_frames_of_interest(marked, [5], mode="remove")
     assert an.frames_of_interest(marked) == [2, 7, 9]
     assert an.frames_of_interest_mask(marked).values.tolist() == [
-        False, False, True, False, False, False, False, True, False, True]
+        False,
+        False,
+        True,
+        False,
+        False,
+        False,
+        False,
+        True,
+        False,
+        True,
+    ]
     validate_poses(marked)
     for frames in ([2, 7, 9], [4], []):
         one = an.set_frames_of_interest(ds, frames)
@@ -298,9 +365,11 @@ def test_frames_of_interest_round_trip_through_netcdf(tmp_path):
 
 def test_alignment_keeps_time_units_and_name_coordinates():
     dense = layer({(0, "a", "0"): (1, 1)}, n_frames=4, fps=10.0).assign_coords(
-        keypoint_name=("keypoints", ["boundary", "fascia"]))
+        keypoint_name=("keypoints", ["boundary", "fascia"])
+    )
     sparse = layer({(5, "a", "2"): (2, 2)}, n_frames=6, keypoints=("1", "2")).assign_coords(
-        keypoint_name=("keypoints", ["other", "bone"]))
+        keypoint_name=("keypoints", ["other", "bone"])
+    )
     out = an.apply_manual_corrections(dense, sparse)
     assert out["keypoint_name"].values.tolist() == ["boundary", "fascia", "bone"]
     np.testing.assert_allclose(out["time"].values, np.arange(6) / 10.0)

@@ -26,9 +26,7 @@ from movement_like.filtering import (
 )
 from tests.strategies import poses_datasets
 
-PROPERTY = settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # --------------------------------------------------------------------------- #
@@ -174,8 +172,10 @@ def test_rolling_filter_invariances(ds, window, statistic, min_periods):
     data = ds["position"].values.astype(np.float64)
     flat = data.reshape(data.shape[0], -1)
     want = np.stack(
-        [naive_rolling(flat[:, i], window, statistic, min_periods or window)
-         for i in range(flat.shape[1])],
+        [
+            naive_rolling(flat[:, i], window, statistic, min_periods or window)
+            for i in range(flat.shape[1])
+        ],
         axis=1,
     ).reshape(data.shape)
     np.testing.assert_allclose(result.values, want, equal_nan=True, **_tolerances(result))
@@ -299,7 +299,16 @@ def test_savgol_without_nan_equals_scipy():
 def test_interpolate_gap_rules():
     x = np.array([np.nan, 1, np.nan, 3, np.nan, np.nan, np.nan, 7, np.nan, np.nan])
     assert np.isnan(x_of(interpolate_over_time(series(x), max_gap=2))).tolist() == [
-        True, False, False, False, True, True, True, False, True, True
+        True,
+        False,
+        False,
+        False,
+        True,
+        True,
+        True,
+        False,
+        True,
+        True,
     ]
     out = x_of(interpolate_over_time(series(x), max_gap=3, fill_edges=True))
     np.testing.assert_array_equal(out, [1, 1, 2, 3, 4, 5, 6, 7, 7, 7])
@@ -337,7 +346,9 @@ def test_log_chains_and_input_untouched():
     data.attrs["log"] = '[{"operation": "load", "arguments": {}}]'
     out = rolling_filter(interpolate_over_time(data, max_gap=2), 3, statistic="mean")
     assert [e["operation"] for e in read_log(out)] == [
-        "load", "interpolate_over_time", "rolling_filter"
+        "load",
+        "interpolate_over_time",
+        "rolling_filter",
     ]
     assert len(read_log(data)) == 1
 

@@ -86,9 +86,7 @@ def test_circle_known_answers():
     np.testing.assert_allclose(speed[1:-1], R * np.sin(OMEGA * DT) / DT, rtol=1e-12)
     assert speed[1:-1] == pytest.approx(R * OMEGA, rel=1e-3)
     acceleration = np.linalg.norm(compute_acceleration(centre).values[:, 0], axis=-1)
-    np.testing.assert_allclose(
-        acceleration[2:-2], R * np.sin(OMEGA * DT) ** 2 / DT**2, rtol=1e-10
-    )
+    np.testing.assert_allclose(acceleration[2:-2], R * np.sin(OMEGA * DT) ** 2 / DT**2, rtol=1e-10)
     assert acceleration[2:-2] == pytest.approx(R * OMEGA**2, rel=1e-3)
     assert compute_path_length(centre).item() == pytest.approx(
         (n - 1) * 2 * R * np.sin(OMEGA * DT / 2), rel=1e-12
@@ -116,12 +114,8 @@ def test_circle_known_answers():
     np.testing.assert_allclose(rate_deg.values[:, 0], np.rad2deg(OMEGA), rtol=1e-9)
     # distances: left and right are always 1 apart, each 0.5 from the centre
     keypoint_distances = compute_pairwise_distances(data, dim="keypoints")
-    np.testing.assert_allclose(
-        keypoint_distances.sel(pairs="left-right").values, 1.0, rtol=1e-12
-    )
-    np.testing.assert_allclose(
-        keypoint_distances.sel(pairs="centre-left").values, 0.5, rtol=1e-12
-    )
+    np.testing.assert_allclose(keypoint_distances.sel(pairs="left-right").values, 1.0, rtol=1e-12)
+    np.testing.assert_allclose(keypoint_distances.sel(pairs="centre-left").values, 0.5, rtol=1e-12)
 
 
 def test_angular_velocity_crosses_the_seam():
@@ -138,12 +132,16 @@ def test_distances_between_individuals():
     c = a + np.array([0.0, 1.0])
     tail = np.array([1.0, 0.0])
     points = np.stack(
-        [np.stack([a, a + tail], axis=1), np.stack([b, b + tail], axis=1),
-         np.stack([c, c + tail], axis=1)],
+        [
+            np.stack([a, a + tail], axis=1),
+            np.stack([b, b + tail], axis=1),
+            np.stack([c, c + tail], axis=1),
+        ],
         axis=1,
     )  # (time, individuals, keypoints, space)
-    data = poses_from_numpy(points, individual_names=["A", "B", "C"],
-                            keypoint_names=["nose", "tail"])["position"]
+    data = poses_from_numpy(
+        points, individual_names=["A", "B", "C"], keypoint_names=["nose", "tail"]
+    )["position"]
     matched = compute_pairwise_distances(data)
     assert matched.dims == ("time", "pairs", "keypoints")
     assert matched["pairs"].values.tolist() == ["A-B", "A-C", "B-C"]
@@ -215,10 +213,12 @@ SPACE_FUNCTIONS = {
 }
 PLANAR_FUNCTIONS = {
     "turning angle": compute_turning_angle,
-    "forward vector": lambda d: compute_forward_vector(d, d.keypoints.values[0],
-                                                       d.keypoints.values[1]),
-    "heading": lambda d: compute_forward_vector_angle(d, d.keypoints.values[0],
-                                                      d.keypoints.values[1]),
+    "forward vector": lambda d: compute_forward_vector(
+        d, d.keypoints.values[0], d.keypoints.values[1]
+    ),
+    "heading": lambda d: compute_forward_vector_angle(
+        d, d.keypoints.values[0], d.keypoints.values[1]
+    ),
     "angular velocity": lambda d: compute_angular_velocity(
         compute_forward_vector_angle(d, d.keypoints.values[0], d.keypoints.values[1])
     ),
@@ -247,8 +247,9 @@ def test_invariances(ds, name):
 @pytest.mark.parametrize("name", sorted(PLANAR_FUNCTIONS))
 @EACH
 @given(
-    ds=poses_datasets(max_time=10, max_individuals=2, max_keypoints=3, spaces=(2,),
-                      dtypes=(np.float64,)),
+    ds=poses_datasets(
+        max_time=10, max_individuals=2, max_keypoints=3, spaces=(2,), dtypes=(np.float64,)
+    ),
 )
 def test_planar_invariances(ds, name):
     data = ds["position"]

@@ -46,7 +46,8 @@ def test_poses_round_trip(ds, layout):
     theirs = to_movement(ds, layout)
     singular = layout == "0.17"
     assert theirs["position"].dims == (
-        ("time", "space", "keypoint", "individual") if singular
+        ("time", "space", "keypoint", "individual")
+        if singular
         else ("time", "space", "keypoints", "individuals")
     )
     assert "frame" not in theirs.coords
@@ -92,7 +93,9 @@ def run_peer(workdir: Path, specs: dict[str, list[str]]) -> dict:
     args = [f"{name}={','.join(tasks)}" for name, tasks in specs.items()]
     completed = subprocess.run(
         [movement_python(), str(PEER_SCRIPT), str(workdir), *args],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -141,8 +144,12 @@ def test_agrees_with_movement(tmp_path):
 @needs_movement
 def test_movement_accepts_our_converted_dataset(tmp_path):
     rng = np.random.default_rng(1)
-    ds = poses_from_numpy(rng.normal(size=(20, 2, 3, 2)), rng.random((20, 2, 3)), fps=25.0,
-                          source_software="DeepLabCut")
+    ds = poses_from_numpy(
+        rng.normal(size=(20, 2, 3, 2)),
+        rng.random((20, 2, 3)),
+        fps=25.0,
+        source_software="DeepLabCut",
+    )
     path = tmp_path / "ours_as_movement.nc"
     to_movement(ds).to_netcdf(path)
     code = (
@@ -153,8 +160,9 @@ def test_movement_accepts_our_converted_dataset(tmp_path):
         "speed = compute_speed(filter_by_confidence(ds.position, ds.confidence, 0.5))\n"
         "print(dict(speed.sizes))\n"
     )
-    completed = subprocess.run([movement_python(), "-c", code, str(path)],
-                               capture_output=True, text=True, timeout=300)
+    completed = subprocess.run(
+        [movement_python(), "-c", code, str(path)], capture_output=True, text=True, timeout=300
+    )
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert completed.stdout.strip() == "{'time': 20, 'keypoint': 3, 'individual': 2}"
 

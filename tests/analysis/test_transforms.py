@@ -45,7 +45,8 @@ def test_scale_known_answers():
     np.testing.assert_allclose(half.values, data.values * 0.5)
     assert half.attrs["space_unit"] == "cm"
     assert read_log(half)[-1] == {
-        "operation": "scale", "arguments": {"factor": 0.5, "space_unit": "cm"}
+        "operation": "scale",
+        "arguments": {"factor": 0.5, "space_unit": "cm"},
     }
     per_axis = scale(data.transpose("space", ...), [2.0, 3.0])
     np.testing.assert_allclose(per_axis.sel(space="y").values, data.sel(space="y").values * 3)
@@ -72,11 +73,14 @@ def test_egocentric_recovers_the_body_frame():
     # a (left, right) heading: hips across the body, facing +x in the body frame
     # (the body frame is x right, y up: left_hip at +y means a bottom-up view)
     by_pair = egocentric_align(
-        data, origin=["left_hip", "right_hip"], heading=("left_hip", "right_hip"),
+        data,
+        origin=["left_hip", "right_hip"],
+        heading=("left_hip", "right_hip"),
         camera_view="bottom_up",
     )
-    np.testing.assert_allclose(by_pair.values, np.broadcast_to(BODY - [-1.0, 0.0], by_pair.shape),
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        by_pair.values, np.broadcast_to(BODY - [-1.0, 0.0], by_pair.shape), atol=1e-9
+    )
 
 
 def test_egocentric_nan_and_errors():
@@ -105,10 +109,15 @@ def test_egocentric_invariances(ds):
 # poses -> bboxes
 # --------------------------------------------------------------------------- #
 def test_poses_to_bboxes_known_answers():
-    points = np.array([[[[0.0, 0.0], [4.0, 2.0], [np.nan, 9.0]]],
-                       [[[np.nan, np.nan], [np.nan, np.nan], [np.nan, np.nan]]]])
-    ds = poses_from_numpy(points, np.array([[[0.5, 1.0, 0.9]], [[0.1, 0.2, 0.3]]]),
-                          fps=10.0, source_software="test")
+    points = np.array(
+        [
+            [[[0.0, 0.0], [4.0, 2.0], [np.nan, 9.0]]],
+            [[[np.nan, np.nan], [np.nan, np.nan], [np.nan, np.nan]]],
+        ]
+    )
+    ds = poses_from_numpy(
+        points, np.array([[[0.5, 1.0, 0.9]], [[0.1, 0.2, 0.3]]]), fps=10.0, source_software="test"
+    )
     boxes = poses_to_bboxes(ds, padding=1.0)
     validate_bboxes(boxes)
     assert boxes.attrs["ds_type"] == "bboxes" and boxes.attrs["fps"] == 10.0
@@ -130,9 +139,11 @@ def test_poses_to_bboxes_invariances(ds):
     transposed = ds.transpose(*reversed(list(ds.dims)))
     chunked = ds.chunk({"time": 2})
     layered = xr.concat([ds, ds + 1.0], dim="layers")
-    for label, variant in (("transposed", poses_to_bboxes(transposed)),
-                           ("dask", poses_to_bboxes(chunked).compute()),
-                           ("layers", poses_to_bboxes(layered).isel(layers=0, drop=True))):
+    for label, variant in (
+        ("transposed", poses_to_bboxes(transposed)),
+        ("dask", poses_to_bboxes(chunked).compute()),
+        ("layers", poses_to_bboxes(layered).isel(layers=0, drop=True)),
+    ):
         for name in ("position", "shape", "confidence"):
             assert_same(variant[name], reference[name], f"{label} {name}")
 
@@ -141,8 +152,13 @@ def test_poses_to_bboxes_invariances(ds):
 # point-pair transforms
 # --------------------------------------------------------------------------- #
 TRUE = {
-    "similarity": np.array([[1.2 * np.cos(0.4), -1.2 * np.sin(0.4), 30.0],
-                            [1.2 * np.sin(0.4), 1.2 * np.cos(0.4), -12.0], [0, 0, 1]]),
+    "similarity": np.array(
+        [
+            [1.2 * np.cos(0.4), -1.2 * np.sin(0.4), 30.0],
+            [1.2 * np.sin(0.4), 1.2 * np.cos(0.4), -12.0],
+            [0, 0, 1],
+        ]
+    ),
     "affine": np.array([[1.5, 0.3, 10.0], [-0.2, 0.8, 5.0], [0, 0, 1]]),
     "homography": np.array([[1.1, 0.2, 15.0], [0.05, 0.9, -4.0], [1e-3, -2e-3, 1.0]]),
 }
@@ -162,8 +178,10 @@ def test_estimate_transform_recovers_the_truth(kind):
     np.testing.assert_allclose(matrix, TRUE[kind], rtol=1e-7, atol=1e-9)
     minimal = {"similarity": 2, "affine": 3, "homography": 4}[kind]
     np.testing.assert_allclose(
-        estimate_transform(source[:minimal], target[:minimal], kind), TRUE[kind],
-        rtol=1e-6, atol=1e-8,
+        estimate_transform(source[:minimal], target[:minimal], kind),
+        TRUE[kind],
+        rtol=1e-6,
+        atol=1e-8,
     )
     ds = poses_from_numpy(source.reshape(6, 1, 2, 2))
     mapped = apply_transform(ds["position"], matrix)

@@ -68,16 +68,22 @@ def test_state_holds_every_stage(demo):
     np.testing.assert_array_equal(filled.where(clicked).values, manual.values)
     # the lk_filled mask says which points optical flow wrote: exactly the missing clicks
     missing = manual.isnull().any("space")
-    np.testing.assert_array_equal(state["lk_filled"].transpose(*missing.dims).values,
-                                  missing.values)
+    np.testing.assert_array_equal(
+        state["lk_filled"].transpose(*missing.dims).values, missing.values
+    )
     operations = [entry["operation"] for entry in __import__("json").loads(state.attrs["log"])]
     assert operations[-1] == "compute_speed"
 
 
 def test_summary_shows_the_pipeline_working(demo):
     table = demo.summary.set_index("layer")
-    assert list(table.columns) == ["missing_%", "rmse_vs_clicks_px", "rmse_vs_lk_fill_px",
-                                   "mean_speed_px_s", "jitter_px"]
+    assert list(table.columns) == [
+        "missing_%",
+        "rmse_vs_clicks_px",
+        "rmse_vs_lk_fill_px",
+        "mean_speed_px_s",
+        "jitter_px",
+    ]
     raw = table.loc[[name for name in table.index if name.startswith("dlc_it")][0]]
     smooth, filled = table.loc[SMOOTHED], table.loc[FILLED]
     assert table.loc["manual", "missing_%"] > 80
@@ -96,25 +102,38 @@ def test_refuses_to_overwrite_before_any_work(demo):
 
 def test_command_line(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT), MPLBACKEND="Agg")
-    command = [sys.executable, "-m", "movement_like.cli", "demo", "--out", str(tmp_path / "d"),
-               "--no-progress"]
+    command = [
+        sys.executable,
+        "-m",
+        "movement_like.cli",
+        "demo",
+        "--out",
+        str(tmp_path / "d"),
+        "--no-progress",
+    ]
     first = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "rmse_vs_clicks_px" in first.stdout and "7. saved the state" in first.stdout
     assert sorted(p.suffix for p in (tmp_path / "d").iterdir()) == [".nc", ".png"]
     again = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path)
     assert again.returncode == 2 and "--overwrite" in again.stderr
-    forced = subprocess.run(command + ["--overwrite"], capture_output=True, text=True, env=env,
-                            cwd=tmp_path)
+    forced = subprocess.run(
+        command + ["--overwrite"], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
     assert forced.returncode == 0, forced.stderr
 
 
 def test_bundled_files_are_package_data():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = config["tool"]["setuptools"]["package-data"]["movement_like"]
-    files = [p.relative_to(bundled_dir().parents[1]).as_posix()
-             for p in bundled_dir().rglob("*") if p.is_file()]
+    files = [
+        p.relative_to(bundled_dir().parents[1]).as_posix()
+        for p in bundled_dir().rglob("*")
+        if p.is_file()
+    ]
     assert files
     for name in files:
-        assert any(fnmatch.fnmatch(name, pattern) and "/" not in name[len("sample_data/files/"):]
-                   for pattern in patterns), name
+        assert any(
+            fnmatch.fnmatch(name, pattern) and "/" not in name[len("sample_data/files/") :]
+            for pattern in patterns
+        ), name

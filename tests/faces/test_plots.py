@@ -26,8 +26,13 @@ def poses() -> xr.Dataset:
     position[119, 0, 0] = np.nan
     confidence = rng.uniform(0, 1, (120, 2, 3))
     confidence[:5] = np.nan
-    return poses_from_numpy(position, confidence, individual_names=["a", "b"],
-                            keypoint_names=["nose", "ear", "tail"], fps=30)
+    return poses_from_numpy(
+        position,
+        confidence,
+        individual_names=["a", "b"],
+        keypoint_names=["nose", "ear", "tail"],
+        fps=30,
+    )
 
 
 def _layered(ds: xr.Dataset) -> xr.DataArray:
@@ -47,8 +52,8 @@ def test_nan_runs_cover_exactly_the_true_entries(flags):
     rebuilt = np.zeros(len(flags), dtype=bool)
     for start, stop in runs:
         assert start <= stop
-        assert not rebuilt[start:stop + 1].any()
-        rebuilt[start:stop + 1] = True
+        assert not rebuilt[start : stop + 1].any()
+        rebuilt[start : stop + 1] = True
     assert rebuilt.tolist() == list(flags)
     # runs are maximal: neighbours of a run are False
     for start, stop in runs:
@@ -75,22 +80,23 @@ def test_time_series_selects_keypoints_and_layer(poses):
     fig = plots.plot_time_series(_layered(poses), keypoints=["ear"], layer="dlc")
     assert len(fig.axes) == 1
     x_line = fig.axes[0].lines[0]
-    np.testing.assert_allclose(x_line.get_ydata(),
-                               poses.position.sel(individuals="a", keypoints="ear",
-                                                  space="x").values + 2)
+    np.testing.assert_allclose(
+        x_line.get_ydata(),
+        poses.position.sel(individuals="a", keypoints="ear", space="x").values + 2,
+    )
 
 
 def test_trajectory_over_frame(poses, tmp_path):
     frame = np.random.default_rng(1).integers(0, 255, (200, 300), dtype=np.uint8)
-    fig = plots.plot_trajectory(poses.position, frame=frame, keypoints=["nose", "tail"],
-                                title="t")
+    fig = plots.plot_trajectory(poses.position, frame=frame, keypoints=["nose", "tail"], title="t")
     ax = fig.axes[0]
     assert len(ax.images) == 1 and ax.images[0].get_array().shape == (200, 300)
     assert ax.get_xlim() == (-0.5, 299.5) and ax.get_ylim() == (199.5, -0.5)  # y down
     assert [line.get_label() for line in ax.lines] == ["nose", "tail"]
-    np.testing.assert_allclose(ax.lines[0].get_xdata(),
-                               poses.position.sel(individuals="a", keypoints="nose",
-                                                  space="x").values)
+    np.testing.assert_allclose(
+        ax.lines[0].get_xdata(),
+        poses.position.sel(individuals="a", keypoints="nose", space="x").values,
+    )
     out = tmp_path / "trajectory.png"
     fig.savefig(out)
     assert out.stat().st_size > 10_000
@@ -139,9 +145,10 @@ def test_layer_comparison(poses):
     fig = plots.plot_layer_comparison(layered, "dlc", "manual", keypoint="ear")
     x_axes, y_axes = fig.axes
     assert [line.get_label() for line in x_axes.lines] == ["dlc", "manual"]
-    np.testing.assert_allclose(y_axes.lines[1].get_ydata(),
-                               layered.sel(layers="manual", individuals="a", keypoints="ear",
-                                           space="y").values)
+    np.testing.assert_allclose(
+        y_axes.lines[1].get_ydata(),
+        layered.sel(layers="manual", individuals="a", keypoints="ear", space="y").values,
+    )
     assert x_axes.get_title(loc="left") == "ear: dlc vs manual"
     with pytest.raises(ValueError, match="layers"):
         plots.plot_layer_comparison(poses.position, "a", "b")

@@ -70,7 +70,13 @@ def test_parse_registry_columns_and_options():
     assert list(registry) == ["clip.mp4", "clip_annotations_manual.json", "pred.h5"]
     clip = registry["clip.mp4"]
     assert (clip.size, clip.fps, clip.description, clip.dataset, clip.role, clip.url) == (
-        120, 30.0, "A short clip", "us", "video", None)
+        120,
+        30.0,
+        "A short clip",
+        "us",
+        "video",
+        None,
+    )
     assert registry["clip_annotations_manual.json"].role == "layers"
     assert registry["clip_annotations_manual.json"].layer == "manual"
     pred = registry["pred.h5"]
@@ -106,8 +112,7 @@ def test_repeated_name_is_an_error():
 # --------------------------------------------------------------------------- #
 def test_list_datasets():
     names = sample_data.list_datasets()
-    assert names == ["synthetic_ultrasound", "multi_mouse_dlc", "three_mice_via",
-                     "two_flies_sleap"]
+    assert names == ["synthetic_ultrasound", "multi_mouse_dlc", "three_mice_via", "two_flies_sleap"]
 
 
 def test_fetch_dataset_paths_of_the_layered_sample():
@@ -136,8 +141,9 @@ def test_import_touches_no_network_and_reads_nothing():
         "print(sorted(m for m in ('pooch', 'requests', 'cv2', 'matplotlib') if m in sys.modules))\n"
         "print(sd.list_datasets()[0])\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     assert result.stdout.split("\n")[:2] == ["[]", "synthetic_ultrasound"]
 
 
@@ -200,8 +206,16 @@ def _remote_entry(folder: Path, base: str, content: bytes) -> SampleFile:
     (folder / "remote.csv").write_bytes(content)
     import hashlib
 
-    return SampleFile("remote.csv", hashlib.sha256(content).hexdigest(), len(content),
-                      "VIA-tracks", 30.0, "served", "remote", url=f"{base}/remote.csv")
+    return SampleFile(
+        "remote.csv",
+        hashlib.sha256(content).hexdigest(),
+        len(content),
+        "VIA-tracks",
+        30.0,
+        "served",
+        "remote",
+        url=f"{base}/remote.csv",
+    )
 
 
 def test_download_once_then_cached(served, cache):
@@ -228,8 +242,10 @@ def test_corrupted_cache_without_network_is_reported_not_used(served, cache):
     entry = _remote_entry(folder, base, b"good content\n")
     fetch_file(entry, progress=False).write_bytes(b"bad content!!\n")
     stop()
-    with pytest.warns(UserWarning, match="corrupted"), \
-            pytest.raises(SampleDataError, match="corrupted and could not be downloaded"):
+    with (
+        pytest.warns(UserWarning, match="corrupted"),
+        pytest.raises(SampleDataError, match="corrupted and could not be downloaded"),
+    ):
         fetch_file(entry, progress=False)
 
 
@@ -260,14 +276,18 @@ def test_ultrasound_layers_load_as_one_dataset():
     assert sorted(clicks) == ["0", "1", "2"] and len(clicks["0"]) == 11 and len(clicks["2"]) == 10
     x, y = clicks["1"]["60"]
     np.testing.assert_array_equal(
-        ds.position.sel(layers="manual", keypoints="1", individuals="individual_0").isel(
-            time=60).values, [x, y])
+        ds.position.sel(layers="manual", keypoints="1", individuals="individual_0")
+        .isel(time=60)
+        .values,
+        [x, y],
+    )
     assert bool(ds.confidence.sel(layers="manual").isnull().all())
     table = pd.read_hdf(paths["layers"][1], "df_with_missing")
     scorer = table.columns.get_level_values(0)[0]
     np.testing.assert_array_equal(
         ds.confidence.sel(layers="dlc_iteration-0_5000", keypoints="2").squeeze().values,
-        table[(scorer, "point2", "likelihood")].values)
+        table[(scorer, "point2", "likelihood")].values,
+    )
     assert (table.xs("likelihood", axis=1, level=2).values < 0.6).sum() == 23  # the dropouts
 
 
@@ -279,12 +299,19 @@ def test_multi_mouse_dlc_sample():
     table = pd.read_hdf(path, "df_with_missing")
     assert table.columns.names == ["scorer", "individuals", "bodyparts", "coords"]
     assert dict(ds.sizes) == {"time": 300, "individuals": 3, "keypoints": 6, "space": 2}
-    assert list(ds.keypoints.values) == ["snout", "left_ear", "right_ear", "neck", "tail_base",
-                                         "tail_tip"]
+    assert list(ds.keypoints.values) == [
+        "snout",
+        "left_ear",
+        "right_ear",
+        "neck",
+        "tail_base",
+        "tail_tip",
+    ]
     scorer = table.columns.get_level_values(0)[0]
     np.testing.assert_array_equal(
         ds.position.sel(individuals="mouse2", keypoints="neck", space="y").values,
-        table[(scorer, "mouse2", "neck", "y")].values)
+        table[(scorer, "mouse2", "neck", "y")].values,
+    )
     assert bool(ds.position.sel(individuals="mouse3").isel(time=slice(200, 208)).isnull().all())
 
 
@@ -301,7 +328,8 @@ def test_sleap_sample():
     assert ds.attrs["fps"] == 50.0
     np.testing.assert_array_equal(
         ds.position.sel(individuals="track_1", keypoints="abdomen", space="x").values,
-        tracks[1, 0, 2, :])
+        tracks[1, 0, 2, :],
+    )
 
 
 def test_via_sample():
@@ -320,7 +348,10 @@ def test_via_sample():
 def test_make_sample_data_is_reproducible(tmp_path):
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "make_sample_data.py"), "--out", str(tmp_path)],
-        capture_output=True, text=True, cwd=tmp_path)
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     fresh = load_registry(tmp_path / REGISTRY_NAME)
     bundled = load_registry()
@@ -350,8 +381,9 @@ def test_bundled_set_works_with_networking_disabled():
         "    sd.fetch_dataset(name, with_video=True, progress=False)\n"
         "print('ok')\n"
     )
-    result = subprocess.run([unshare, "-n", sys.executable, "-c", code], capture_output=True,
-                            text=True, cwd=ROOT)
+    result = subprocess.run(
+        [unshare, "-n", sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr
 
 
@@ -366,7 +398,8 @@ def test_fetch_dataset_downloads_a_registered_file(served, tmp_path, monkeypatch
     registry = tmp_path / "registry.txt"
     registry.write_text(
         f"# test registry\nremote_mice.h5 {entry.sha256} {entry.size} DeepLabCut 30 "
-        f"Mice, served dataset=remote_mice url={base}/remote_mice.h5\n")
+        f"Mice, served dataset=remote_mice url={base}/remote_mice.h5\n"
+    )
     monkeypatch.setenv("MOVEMENT_LIKE_SAMPLE_REGISTRY", str(registry))
     monkeypatch.setenv("MOVEMENT_LIKE_DATA_DIR", str(tmp_path / "cache"))
     assert sample_data.list_datasets() == ["remote_mice"]
@@ -377,22 +410,31 @@ def test_fetch_dataset_downloads_a_registered_file(served, tmp_path, monkeypatch
     assert ds.attrs["fps"] == 30.0
 
 
-_token = st.text(alphabet=st.characters(categories=["L", "N"], include_characters="_-.,()"),
-                 min_size=1, max_size=12).filter(lambda t: "=" not in t and t != "-")
+_token = st.text(
+    alphabet=st.characters(categories=["L", "N"], include_characters="_-.,()"),
+    min_size=1,
+    max_size=12,
+).filter(lambda t: "=" not in t and t != "-")
 
 
 @given(
-    name=_token, size=st.integers(0, 10**12), digest=st.text("0123456789abcdef", min_size=64,
-                                                            max_size=64),
-    fps=st.one_of(st.none(), st.floats(0.01, 1e4)), words=st.lists(_token, max_size=6),
-    dataset=st.one_of(st.none(), _token), role=st.one_of(st.none(), st.sampled_from(ROLES)),
+    name=_token,
+    size=st.integers(0, 10**12),
+    digest=st.text("0123456789abcdef", min_size=64, max_size=64),
+    fps=st.one_of(st.none(), st.floats(0.01, 1e4)),
+    words=st.lists(_token, max_size=6),
+    dataset=st.one_of(st.none(), _token),
+    role=st.one_of(st.none(), st.sampled_from(ROLES)),
     url=st.one_of(st.none(), st.just("https://example.org/a.h5")),
 )
 def test_registry_line_round_trip(name, size, digest, fps, words, dataset, role, url):
-    options = " ".join(f"{k}={v}" for k, v in (("dataset", dataset), ("role", role),
-                                               ("url", url)) if v is not None)
-    line = f"{name} {digest} {size} DeepLabCut {'-' if fps is None else repr(fps)} " \
-           f"{' '.join(words)} {options}"
+    options = " ".join(
+        f"{k}={v}" for k, v in (("dataset", dataset), ("role", role), ("url", url)) if v is not None
+    )
+    line = (
+        f"{name} {digest} {size} DeepLabCut {'-' if fps is None else repr(fps)} "
+        f"{' '.join(words)} {options}"
+    )
     entry = parse_registry(line)[name]
     assert (entry.sha256, entry.size, entry.fps, entry.url) == (digest, size, fps, url)
     assert entry.description == " ".join(words)

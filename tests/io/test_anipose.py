@@ -62,12 +62,15 @@ def test_read_generated_file(tmp_path):
     for bp in ("elbow", "ankle"):
         got = ds.position.sel(keypoints=bp).isel(individuals=0).values
         np.testing.assert_array_equal(got, raw[[f"{bp}_x", f"{bp}_y", f"{bp}_z"]].to_numpy())
-        np.testing.assert_array_equal(ds.confidence.sel(keypoints=bp).values[:, 0],
-                                      raw[f"{bp}_score"])
-        np.testing.assert_array_equal(ds.reprojection_error.sel(keypoints=bp).values[:, 0],
-                                      raw[f"{bp}_error"])
-        np.testing.assert_array_equal(ds.n_cameras.sel(keypoints=bp).values[:, 0],
-                                      raw[f"{bp}_ncams"])
+        np.testing.assert_array_equal(
+            ds.confidence.sel(keypoints=bp).values[:, 0], raw[f"{bp}_score"]
+        )
+        np.testing.assert_array_equal(
+            ds.reprojection_error.sel(keypoints=bp).values[:, 0], raw[f"{bp}_error"]
+        )
+        np.testing.assert_array_equal(
+            ds.n_cameras.sel(keypoints=bp).values[:, 0], raw[f"{bp}_ncams"]
+        )
     assert ds.reprojection_error.dims == ("time", "individuals", "keypoints")
     assert json.loads(ds.attrs["alignment_matrix"]) == [[0, 1, 0], [-1, 0, 0], [0, 0, 1]]
     assert json.loads(ds.attrs["alignment_center"]) == [1.5, -2.0, 0.25]
@@ -91,8 +94,9 @@ def test_file_written_back_is_identical(tmp_path):
     xr.testing.assert_identical(back.drop_attrs(), ds.drop_attrs())
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ds=poses_datasets(max_individuals=1, spaces=(3,)), name=st.sampled_from(["a", "id 0"]))
 def test_round_trip(tmp_path, ds, name):
     ds = ds.assign_coords(individuals=[name])

@@ -57,12 +57,20 @@ def test_single_animal_predictions_h5(realdata):
     scorer = raw.columns[0][0]
     for frame in (0, 1000, 2329):
         for kp in ("snout", "tailbase"):
-            assert ds.position.sel(time=frame / 30, method="nearest").sel(
-                keypoints=kp, space="x").item() == raw.loc[frame, (scorer, kp, "x")]
-            assert ds.confidence.isel(time=frame).sel(keypoints=kp).item() == raw.loc[
-                frame, (scorer, kp, "likelihood")]
+            assert (
+                ds.position.sel(time=frame / 30, method="nearest")
+                .sel(keypoints=kp, space="x")
+                .item()
+                == raw.loc[frame, (scorer, kp, "x")]
+            )
+            assert (
+                ds.confidence.isel(time=frame).sel(keypoints=kp).item()
+                == raw.loc[frame, (scorer, kp, "likelihood")]
+            )
     assert ds.position.isel(time=0).sel(keypoints="snout").values.tolist()[0] == [
-        raw.iloc[0, 0], raw.iloc[0, 1]]
+        raw.iloc[0, 0],
+        raw.iloc[0, 1],
+    ]
 
 
 @pytest.mark.parametrize("suffix", [".h5", ".csv"])
@@ -83,7 +91,8 @@ def test_labelled_data_pranav(realdata, suffix):
         np.testing.assert_allclose(
             row.position.sel(keypoints="tailbase").values[0],
             [raw.loc[image, ("Pranav", "tailbase", c)] for c in ("x", "y")],
-            rtol=0, atol=1e-12,
+            rtol=0,
+            atol=1e-12,
         )
     # frame numbers are the digits of the image names
     expected = sorted(int(p.rsplit("img", 1)[1].split(".")[0]) for p in raw.index)
@@ -107,7 +116,8 @@ def test_labelled_data_mackenzie_sparse_with_nan(realdata, suffix):
     assert np.all(np.diff(ds.frame.values) > 0)
     assert np.isnan(ds.position.isel(time=0).sel(keypoints="Tongue")).all()
     assert ds.position.isel(time=0).sel(keypoints="Hand", space="x").item() == pytest.approx(
-        185.25173502386923, abs=1e-12)
+        185.25173502386923, abs=1e-12
+    )
 
 
 def test_mackenzie_h5_raw_values(realdata):
@@ -149,11 +159,15 @@ def test_multi_animal_labelled_csv_three_column_index_and_unique_bodyparts(tmp_p
     assert list(ds.keypoints.values) == ["pup_snout", "pup_tail", "nest"]  # union, file order
     np.testing.assert_array_equal(ds.frame.values, [12, 144])  # sorted by frame
     assert list(ds.image_path.values) == [
-        "labeled-data/PrL-19_11042020/img00012.png", "labeled-data/PrL-19_11042020/img00144.png"]
+        "labeled-data/PrL-19_11042020/img00012.png",
+        "labeled-data/PrL-19_11042020/img00144.png",
+    ]
     assert ds.attrs["image_index_levels"] == 3
     at144 = ds.sel(time=144)
     assert at144.position.sel(individuals="single", keypoints="nest").values.tolist() == [
-        892.5866667, 385.5924171]
+        892.5866667,
+        385.5924171,
+    ]
     assert at144.position.sel(individuals="pup2", keypoints="pup_tail").values.tolist() == [7, 8]
     # combinations that do not exist are NaN
     assert ds.position.sel(individuals="single", keypoints="pup_snout").isnull().all()
@@ -183,8 +197,12 @@ def test_multi_animal_h5_with_multiindex_rows(tmp_path):
 
 
 def test_columns_in_any_order_give_the_same_dataset(tmp_path):
-    ds = poses_from_numpy(np.arange(2 * 2 * 3 * 2, dtype=float).reshape(2, 2, 3, 2),
-                          np.full((2, 2, 3), 0.5), ["a", "b"], ["k1", "k2", "k3"])
+    ds = poses_from_numpy(
+        np.arange(2 * 2 * 3 * 2, dtype=float).reshape(2, 2, 3, 2),
+        np.full((2, 2, 3), 0.5),
+        ["a", "b"],
+        ["k1", "k2", "k3"],
+    )
     df = save_poses.to_dlc_style_df(ds)
     shuffled = df.iloc[:, np.random.default_rng(1).permutation(df.shape[1])]
     back = load_poses.from_dlc_style_df(shuffled)
@@ -195,8 +213,9 @@ def test_columns_in_any_order_give_the_same_dataset(tmp_path):
 
 
 def test_3d_without_likelihood_has_nan_confidence(tmp_path):
-    columns = pd.MultiIndex.from_product([["DLC_3D"], ["nose", "tail"], ["x", "y", "z"]],
-                                         names=["scorer", "bodyparts", "coords"])
+    columns = pd.MultiIndex.from_product(
+        [["DLC_3D"], ["nose", "tail"], ["x", "y", "z"]], names=["scorer", "bodyparts", "coords"]
+    )
     df = pd.DataFrame(np.arange(12.0).reshape(2, 6), columns=columns)
     path = tmp_path / "video_3D.h5"
     df.to_hdf(path, key="df_with_missing", format="table", mode="w")
@@ -223,8 +242,10 @@ def test_h5_key_fallbacks(tmp_path):
 
 def test_image_names_without_digits_keep_row_order(tmp_path):
     path = tmp_path / "CollectedData_x.csv"
-    path.write_text("scorer,s,s\nbodyparts,a,a\ncoords,x,y\nlabeled-data/v/first.png,1,2\n"
-                    "labeled-data/v/second.png,3,4\n")
+    path.write_text(
+        "scorer,s,s\nbodyparts,a,a\ncoords,x,y\nlabeled-data/v/first.png,1,2\n"
+        "labeled-data/v/second.png,3,4\n"
+    )
     ds = load_poses.from_dlc_file(path)
     assert "frame" not in ds.coords
     np.testing.assert_array_equal(ds.time.values, [0, 1])
@@ -242,8 +263,9 @@ def test_reader_returns_arrays_not_sharing_memory_with_input_df():
 # --------------------------------------------------------------------------- #
 # round trips
 # --------------------------------------------------------------------------- #
-SETTINGS = settings(max_examples=25, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @SETTINGS
@@ -265,8 +287,11 @@ def test_round_trip_single_animal_layout(tmp_path, ds, suffix):
     assert_same_poses(ds, back, individuals=False)
     assert list(back.individuals.values) == ["individual_0"]  # the layout has no names
     levels = 3 if suffix == ".csv" else None
-    raw = (pd.read_csv(path, header=[0, 1, 2], index_col=0) if levels
-           else pd.read_hdf(path, "df_with_missing"))
+    raw = (
+        pd.read_csv(path, header=[0, 1, 2], index_col=0)
+        if levels
+        else pd.read_hdf(path, "df_with_missing")
+    )
     assert raw.columns.names == ["scorer", "bodyparts", "coords"]
 
 
@@ -294,8 +319,12 @@ def test_written_files_read_by_plain_pandas(tmp_path, ds):
 
 
 def test_to_dlc_style_df_layouts():
-    ds = poses_from_numpy(np.zeros((4, 2, 3, 2)), individual_names=["m1", "m2"],
-                          keypoint_names=["a", "b", "c"], frame_array=[3, 5, 8, 9])
+    ds = poses_from_numpy(
+        np.zeros((4, 2, 3, 2)),
+        individual_names=["m1", "m2"],
+        keypoint_names=["a", "b", "c"],
+        frame_array=[3, 5, 8, 9],
+    )
     df = save_poses.to_dlc_style_df(ds, scorer="me")
     assert df.columns.names == ["scorer", "individuals", "bodyparts", "coords"]
     assert df.shape == (4, 2 * 3 * 3) and df.index.tolist() == [3, 5, 8, 9]
@@ -319,8 +348,9 @@ def test_writer_refuses_overwrite_and_splits_atomically(tmp_path):
     assert [p.name for p in written] == ["video_a_1.h5", "video_b.h5"]
     for file, name in zip(written, ["a/1", "b"], strict=True):
         back = load_poses.from_dlc_file(file)
-        np.testing.assert_array_equal(back.position.values[:, 0],
-                                      ds.position.sel(individuals=name).values)
+        np.testing.assert_array_equal(
+            back.position.values[:, 0], ds.position.sel(individuals=name).values
+        )
     before = written[1].read_bytes()
     written[0].unlink()
     with pytest.raises(OverwriteError):  # refused before anything is written
@@ -381,8 +411,10 @@ def test_csv_missing_header_row(realdata, tmp_path):
 
 @pytest.mark.parametrize("row", ["5,1.0,2.0,3.0,4.0\n", "5,1.0,2.0\n"])
 def test_csv_mismatched_column_counts(tmp_path, row):
-    text = ("scorer,s,s,s\nbodyparts,a,a,a\ncoords,x,y,likelihood\n"
-            "0,1.0,2.0,0.5\n1,,,\n" + row + "7,1.0,2.0,0.5\n")
+    text = (
+        "scorer,s,s,s\nbodyparts,a,a,a\ncoords,x,y,likelihood\n"
+        "0,1.0,2.0,0.5\n1,,,\n" + row + "7,1.0,2.0,0.5\n"
+    )
     path = tmp_path / "bad.csv"
     path.write_text(text)
     with pytest.raises(FileFormatError, match="bad.csv"):
@@ -412,8 +444,12 @@ def test_repeated_labels_from_several_scorers(tmp_path):
 
 def test_csv_reads_with_deeplabcut_convention(tmp_path):
     """DeepLabCut reads CSVs with read_csv(header=[0, 1, 2(, 3)], index_col=0)."""
-    ds = poses_from_numpy(np.arange(12.0).reshape(3, 1, 2, 2), np.full((3, 1, 2), 0.25),
-                          keypoint_names=["nose", "tail"], frame_array=[4, 5, 9])
+    ds = poses_from_numpy(
+        np.arange(12.0).reshape(3, 1, 2, 2),
+        np.full((3, 1, 2), 0.25),
+        keypoint_names=["nose", "tail"],
+        frame_array=[4, 5, 9],
+    )
     path = tmp_path / "single.csv"
     save_poses.to_dlc_file(ds, path, scorer="DLC_resnet50_x")
     df = pd.read_csv(path, header=[0, 1, 2], index_col=0)
@@ -438,14 +474,18 @@ def test_labelled_data_written_back_is_byte_identical(realdata, tmp_path, name):
     assert out.read_bytes() == original.read_bytes()
     h5 = tmp_path / "CollectedData.h5"
     save_poses.to_dlc_file(load_poses.from_dlc_file(realdata / (name + ".h5")), h5)
-    pd.testing.assert_frame_equal(pd.read_hdf(h5, "df_with_missing"),
-                                  pd.read_hdf(realdata / (name + ".h5"), "df_with_missing"),
-                                  check_index_type=False, check_column_type=False)
+    pd.testing.assert_frame_equal(
+        pd.read_hdf(h5, "df_with_missing"),
+        pd.read_hdf(realdata / (name + ".h5"), "df_with_missing"),
+        check_index_type=False,
+        check_column_type=False,
+    )
 
 
 def test_predictions_written_back_equal_the_original_table(realdata, tmp_path):
     original = pd.read_hdf(realdata / PREDICTIONS, "df_with_missing")
     out = tmp_path / "again.h5"
     save_poses.to_dlc_file(load_poses.from_dlc_file(realdata / PREDICTIONS), out)
-    pd.testing.assert_frame_equal(pd.read_hdf(out, "df_with_missing"), original,
-                                  check_index_type=False)
+    pd.testing.assert_frame_equal(
+        pd.read_hdf(out, "df_with_missing"), original, check_index_type=False
+    )

@@ -99,8 +99,10 @@ layers_strategy = st.dictionaries(
         ("vid_annotations.json", ""),
         ("vid_annotations_dlccorr.json", "dlccorr"),
         ("videos/iteration-0/vidDLC_resnet50_proj_250000.h5", "dlc_iteration-0_250000"),
-        ("videos/iteration-0/vidDLC_resnet50_proj_250000_lkmovavg_0.500.json",
-         "dlc_iteration-0_0.500"),
+        (
+            "videos/iteration-0/vidDLC_resnet50_proj_250000_lkmovavg_0.500.json",
+            "dlc_iteration-0_0.500",
+        ),
         ("labeled-data/vid/CollectedData_pn.h5", "CollectedData_pn"),
         ("a_annotations_b_annotations_c.json", "c"),
     ],
@@ -112,12 +114,18 @@ def test_canonical_layer_name_pinned_cases(path, expected):
 @needs_dustrack
 def test_canonical_layer_name_matches_dustrack(tmp_path):
     names = [
-        "vid_annotations_manual.json", "vid_annotations_iteration-2_lkmovavg_0.500.json",
-        "vid_annotations.json", "x/vid_annotations__weird_.json",
+        "vid_annotations_manual.json",
+        "vid_annotations_iteration-2_lkmovavg_0.500.json",
+        "vid_annotations.json",
+        "x/vid_annotations__weird_.json",
         "videos/iteration-0/vidDLC_resnet50_proj_250000.h5",
         "videos/iteration-3/vidDLC_resnet50_proj_250000_lkmovavg_0.500.json",
-        "labeled-data/vid/CollectedData_pn.h5", "p/q/plain.json", "p/a_annotationsX.json",
-        "p/a_annotations_b_annotations_c.json", "p/DLCvid.h5", "p/v.1_annotations_x.json",
+        "labeled-data/vid/CollectedData_pn.h5",
+        "p/q/plain.json",
+        "p/a_annotationsX.json",
+        "p/a_annotations_b_annotations_c.json",
+        "p/DLCvid.h5",
+        "p/v.1_annotations_x.json",
     ]
     code = (
         "import json\nfrom dustrack._file_management import VideoFileManager as V\n"
@@ -142,8 +150,10 @@ def test_layer_file_name_and_video_stem():
 def test_round_trip_is_byte_identical(layer, empty):
     layer = {**{label: {} for label in empty if label not in layer}, **layer}
     # the file as a user's DUSTrack might have it: labels and frames in any order
-    shuffled = {label: {str(f): list(v) for f, v in reversed(list(frames.items()))}
-                for label, frames in reversed(list(layer.items()))}
+    shuffled = {
+        label: {str(f): list(v) for f, v in reversed(list(frames.items()))}
+        for label, frames in reversed(list(layer.items()))
+    }
     expected = dustrack_text({k: {str(f): v for f, v in fr.items()} for k, fr in layer.items()})
     with tempfile.TemporaryDirectory() as folder:
         source = write_json(Path(folder) / "vid_annotations_manual.json", shuffled)
@@ -164,8 +174,10 @@ def test_round_trip_is_byte_identical(layer, empty):
 
 
 def test_reader_builds_the_documented_dataset(tmp_path):
-    write_json(tmp_path / "vid_annotations_manual.json",
-               {"10": {"3": [1.5, 2.25]}, "2": {"5": [120.3, 240.7], "0": [1, 2]}, "0": {}})
+    write_json(
+        tmp_path / "vid_annotations_manual.json",
+        {"10": {"3": [1.5, 2.25]}, "2": {"5": [120.3, 240.7], "0": [1, 2]}, "0": {}},
+    )
     ds = load_poses.from_dustrack_file(tmp_path / "vid_annotations_manual.json")
     assert list(ds["keypoints"].values) == ["0", "2", "10"]
     assert list(ds["individuals"].values) == ["individual_0"]
@@ -264,7 +276,7 @@ def test_nothing_is_written_when_validation_fails(tmp_path):
     "text, message",
     [
         ('{"0": {"1": [1.0, 2.0]}', r"malformed JSON at line 1"),
-        ('[1, 2]', r"top level is a JSON list"),
+        ("[1, 2]", r"top level is a JSON list"),
         ('{"3": [1.0, 2.0]}', r"label '3' maps to a list, not an object"),
         ('{"3": {"x7": [1.0, 2.0]}}', r"label '3': frame key 'x7' is not a non-negative integer"),
         ('{"3": {"-1": [1.0, 2.0]}}', r"label '3': frame key '-1'"),
@@ -311,13 +323,18 @@ def test_trackermap_reader(tmp_path):
 def video_folder(tmp_path):
     """A video with three layers and a trackermap."""
     write_video(tmp_path / "vid.avi", 12, fps=30.0)
-    write_json(tmp_path / "vid_annotations_manual.json",
-               {"0": {"2": [10.0, 11.0], "7": [12.0, 13.0]}, "10": {"7": [50.0, 51.0]}, "3": {}})
-    dense = {"0": {str(f): [float(f), 1.0] for f in range(12)},
-             "2": {str(f): [float(f), 2.0] for f in range(12)}}
+    write_json(
+        tmp_path / "vid_annotations_manual.json",
+        {"0": {"2": [10.0, 11.0], "7": [12.0, 13.0]}, "10": {"7": [50.0, 51.0]}, "3": {}},
+    )
+    dense = {
+        "0": {str(f): [float(f), 1.0] for f in range(12)},
+        "2": {str(f): [float(f), 2.0] for f in range(12)},
+    }
     write_json(tmp_path / "vid_annotations_dlccorr.json", dense)
-    write_json(tmp_path / "vid_annotations_iteration-2_lkmovavg_0.500.json",
-               {"0": {"11": [1.0, 1.0]}})
+    write_json(
+        tmp_path / "vid_annotations_iteration-2_lkmovavg_0.500.json", {"0": {"11": [1.0, 1.0]}}
+    )
     write_json(tmp_path / "other_annotations_pn.json", {"0": {"1": [1.0, 1.0]}})  # other video
     (tmp_path / "dlc_trackermap.txt").write_text(
         "point0 - muscle_boundary\nno separator here\npoint10 - bone\n"
@@ -338,13 +355,15 @@ def test_layer_discovery_naming_and_stacking(video_folder):
     assert ds.sizes["time"] == 12 and ds.attrs["fps"] == pytest.approx(30.0)
     assert list(ds["frame"].values) == list(range(12))
     assert ds["layer_file"].sel(layers="manual").item() == str(
-        video_folder / "vid_annotations_manual.json")
+        video_folder / "vid_annotations_manual.json"
+    )
     manual = ds.sel(layers="manual")
     assert manual["position"].sel(keypoints="10").values[7, 0].tolist() == [50.0, 51.0]
     assert np.isnan(manual["position"].sel(keypoints="2")).all()
     assert np.isnan(ds["position"].sel(layers="dlccorr", keypoints="10")).all()
     assert complete_frames(ds.sel(layers="dlccorr"), keypoints=["0", "2"]).tolist() == list(
-        range(12))
+        range(12)
+    )
 
     # the DUSTrack pipeline step: manual points win over the dense trace
     corrected = apply_manual_corrections(ds.sel(layers="dlccorr"), manual)
@@ -356,8 +375,9 @@ def test_layer_discovery_naming_and_stacking(video_folder):
     assert corrected.attrs["layer"] == "dlccorr"
 
     # the same layers, chosen, from the folder, and from an explicit mapping
-    chosen = load_poses.from_dustrack_layers(video_folder / "vid_annotations_manual.json",
-                                             layers=["manual", "dlccorr"])
+    chosen = load_poses.from_dustrack_layers(
+        video_folder / "vid_annotations_manual.json", layers=["manual", "dlccorr"]
+    )
     assert list(chosen["layers"].values) == ["manual", "dlccorr"]
     mapping = load_poses.from_dustrack_layers(
         {"mine": video_folder / "vid_annotations_manual.json"}
@@ -374,8 +394,7 @@ def test_layer_discovery_naming_and_stacking(video_folder):
 def test_one_layer_of_a_stack_round_trips(video_folder):
     with pytest.warns(UserWarning, match="no separator"):
         ds = load_poses.from_dustrack_layers(video_folder / "vid.avi")
-    out = save_poses.to_dustrack_file(ds, video_folder / "vid.avi", layer="manual",
-                                      overwrite=True)
+    out = save_poses.to_dustrack_file(ds, video_folder / "vid.avi", layer="manual", overwrite=True)
     assert out.read_text() == dustrack_text(
         {"0": {"2": [10.0, 11.0], "7": [12.0, 13.0]}, "2": {}, "3": {}, "10": {"7": [50.0, 51.0]}}
     )
@@ -390,26 +409,33 @@ def test_dlc_project_layers_keep_likelihood(realdata, tmp_path):
     (project / "config.yaml").write_text("Task: openfield\nscorer: pn\n")
     real = realdata / "deeplabcut" / "m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.h5"
     shutil.copy(real, iteration / real.name)
-    write_json(project / "videos" / "m3v1mp4_annotations_manual.json",
-               {"0": {"5": [1.0, 2.0], "2000": [3.0, 4.0]}, "1": {"5": [5.0, 6.0]}})
+    write_json(
+        project / "videos" / "m3v1mp4_annotations_manual.json",
+        {"0": {"5": [1.0, 2.0], "2000": [3.0, 4.0]}, "1": {"5": [5.0, 6.0]}},
+    )
     manual = load_poses.from_dustrack_file(project / "videos" / "m3v1mp4_annotations_manual.json")
     save_poses.to_dlc_labelled_data(manual, project, scorer="pn", n_frames=2330)
     (project / "dlc_trackermap.txt").write_text("point1 - ear\n")
 
     found = dustrack.list_layers(project / "videos" / "m3v1mp4_annotations_manual.json", dlc=True)
     assert list(found) == ["manual", "labeled_data", "dlc_iteration-0_30000"]
-    ds = load_poses.from_dustrack_layers(project / "videos" / "m3v1mp4_annotations_manual.json",
-                                         dlc=True)
+    ds = load_poses.from_dustrack_layers(
+        project / "videos" / "m3v1mp4_annotations_manual.json", dlc=True
+    )
     assert ds.sizes["time"] == 2330
     assert list(ds["keypoints"].values) == ["0", "1", "snout", "leftear", "rightear", "tailbase"]
     assert ds["keypoint_name"].values.tolist()[:3] == ["point0", "ear", "snout"]
     expected = pd.read_hdf(real)
     scorer = expected.columns.get_level_values(0)[0]
     dlc = ds.sel(layers="dlc_iteration-0_30000", individuals="individual_0")
-    np.testing.assert_array_equal(dlc["confidence"].sel(keypoints="leftear").values,
-                                  expected[(scorer, "leftear", "likelihood")].to_numpy())
-    np.testing.assert_array_equal(dlc["position"].sel(keypoints="tailbase", space="x").values,
-                                  expected[(scorer, "tailbase", "x")].to_numpy())
+    np.testing.assert_array_equal(
+        dlc["confidence"].sel(keypoints="leftear").values,
+        expected[(scorer, "leftear", "likelihood")].to_numpy(),
+    )
+    np.testing.assert_array_equal(
+        dlc["position"].sel(keypoints="tailbase", space="x").values,
+        expected[(scorer, "tailbase", "x")].to_numpy(),
+    )
     labelled = ds.sel(layers="labeled_data", individuals="individual_0")["position"]
     assert labelled.sel(keypoints="0").values[2000].tolist() == [3.0, 4.0]
     assert np.isfinite(labelled.values).all(-1).sum() == 3
@@ -428,8 +454,10 @@ def test_one_padding_rule_matches_dlc_frame_extraction(n_frames):
 
 def _manual_layer(tmp_path: Path, n_frames: int) -> Path:
     write_video(tmp_path / "vid.avi", n_frames)
-    return write_json(tmp_path / "vid_annotations_manual.json",
-                      {"10": {"7": [5.0, 6.0]}, "2": {"0": [1.0, 2.0], "7": [3.0, 4.0]}, "4": {}})
+    return write_json(
+        tmp_path / "vid_annotations_manual.json",
+        {"10": {"7": [5.0, 6.0]}, "2": {"0": [1.0, 2.0], "7": [3.0, 4.0]}, "4": {}},
+    )
 
 
 def test_dlc_export_read_back_by_pandas_and_our_dlc_reader(tmp_path):
@@ -444,8 +472,9 @@ def test_dlc_export_read_back_by_pandas_and_our_dlc_reader(tmp_path):
 
     expected_index = [("labeled-data", "vid", "img000.png"), ("labeled-data", "vid", "img007.png")]
     expected_columns = [("pn", bp, c) for bp in ("point2", "point4", "point10") for c in "xy"]
-    expected_values = np.array([[1, 2, np.nan, np.nan, np.nan, np.nan],
-                                [3, 4, np.nan, np.nan, 5, 6]])
+    expected_values = np.array(
+        [[1, 2, np.nan, np.nan, np.nan, np.nan], [3, 4, np.nan, np.nan, 5, 6]]
+    )
     frame = pd.read_hdf(h5, "df_with_missing")
     assert list(frame.index) == expected_index
     assert list(frame.columns) == expected_columns
@@ -460,8 +489,10 @@ def test_dlc_export_read_back_by_pandas_and_our_dlc_reader(tmp_path):
         back = load_poses.from_dlc_file(path)
         assert back["frame"].values.tolist() == [0, 7]
         assert back["keypoints"].values.tolist() == ["point2", "point4", "point10"]
-        assert back["image_path"].values.tolist() == ["labeled-data/vid/img000.png",
-                                                      "labeled-data/vid/img007.png"]
+        assert back["image_path"].values.tolist() == [
+            "labeled-data/vid/img000.png",
+            "labeled-data/vid/img007.png",
+        ]
         position = back["position"].isel(individuals=0)
         np.testing.assert_array_equal(position.values.reshape(2, -1), expected_values)
 
@@ -496,9 +527,13 @@ def test_dlc_export_refuses_bad_input_without_writing(tmp_path):
 @needs_dustrack
 def test_dustrack_loads_our_files_identically(tmp_path):
     rng = np.random.default_rng(5)
-    layer = {str(label): {str(f): [float(v) for v in rng.normal(200, 80, 2)]
-                          for f in sorted(rng.choice(300, size=rng.integers(0, 9), replace=False))}
-             for label in (0, 1, 2, 10, 11, 25)}
+    layer = {
+        str(label): {
+            str(f): [float(v) for v in rng.normal(200, 80, 2)]
+            for f in sorted(rng.choice(300, size=rng.integers(0, 9), replace=False))
+        }
+        for label in (0, 1, 2, 10, 11, 25)
+    }
     layer["3"] = {}
     source = write_json(tmp_path / "src_annotations_manual.json", layer)
     ds = load_poses.from_dustrack_file(source)
@@ -556,10 +591,16 @@ def test_stacked_layers_survive_netcdf_and_export_one_layer(video_folder, tmp_pa
         assert back[name].values.tolist() == ds[name].values.tolist()
     h5, _ = save_poses.to_dlc_labelled_data(ds, video_folder, scorer="pn", layer="manual")
     frame = pd.read_hdf(h5)
-    assert frame.index.tolist() == [("labeled-data", "vid", "img02.png"),
-                                    ("labeled-data", "vid", "img07.png")]
+    assert frame.index.tolist() == [
+        ("labeled-data", "vid", "img02.png"),
+        ("labeled-data", "vid", "img07.png"),
+    ]
     assert frame.columns.get_level_values("bodyparts").unique().tolist() == [
-        "point0", "point2", "point3", "point10"]
+        "point0",
+        "point2",
+        "point3",
+        "point10",
+    ]
 
 
 @pytest.mark.filterwarnings("ignore:.*has no ' - ' separator")

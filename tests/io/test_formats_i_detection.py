@@ -13,12 +13,18 @@ EXPECTED = {
     "deeplabcut/openfield-Pranav-2018-10-30/CollectedData_Pranav.csv": ("DeepLabCut", 116),
     "deeplabcut/Reaching-Mackenzie-2018-08-30/CollectedData_Mackenzie.h5": ("DeepLabCut", 55),
     "deeplabcut/Reaching-Mackenzie-2018-08-30/CollectedData_Mackenzie.csv": ("DeepLabCut", 55),
-    "lightningpose/eks_ibl-paw/3f859b5c-e73a-4044-b49e-34bb81e96715.left.rng=0.csv":
-        ("LightningPose", 1000),
-    "lightningpose/eks_mirror-mouse-separate/180607_004.train_frames=75.rng=0.top.csv":
-        ("LightningPose", 501),
-    "lightningpose/eks_mirror-mouse-separate/180607_004.train_frames=75.rng=0.bot.csv":
-        ("LightningPose", 501),
+    "lightningpose/eks_ibl-paw/3f859b5c-e73a-4044-b49e-34bb81e96715.left.rng=0.csv": (
+        "LightningPose",
+        1000,
+    ),
+    "lightningpose/eks_mirror-mouse-separate/180607_004.train_frames=75.rng=0.top.csv": (
+        "LightningPose",
+        501,
+    ),
+    "lightningpose/eks_mirror-mouse-separate/180607_004.train_frames=75.rng=0.bot.csv": (
+        "LightningPose",
+        501,
+    ),
     "lightningpose/mirror-mouse-example/CollectedData.csv": ("LightningPose", 90),
     "sleap/centered_pair_predictions.slp": ("SLEAP", 1100),
     "sleap/clip.2node.slp": ("SLEAP", 1500),
@@ -33,8 +39,10 @@ EXPECTED = {
 
 def test_every_real_file_of_these_formats_is_listed(realdata):
     found = {
-        str(p.relative_to(realdata)) for folder in ("deeplabcut", "lightningpose", "sleap")
-        for p in (realdata / folder).rglob("*") if p.is_file() and p.suffix != ".yaml"
+        str(p.relative_to(realdata))
+        for folder in ("deeplabcut", "lightningpose", "sleap")
+        for p in (realdata / folder).rglob("*")
+        if p.is_file() and p.suffix != ".yaml"
     }
     assert found == set(EXPECTED)
 

@@ -79,8 +79,11 @@ class _CreatesFile:
 
 
 def _malicious_npy(path, target):
-    payload = {"trajectories": np.zeros((3, 2, 2)), "frames_per_second": 30,
-               "note": _CreatesFile(target)}
+    payload = {
+        "trajectories": np.zeros((3, 2, 2)),
+        "frames_per_second": 30,
+        "note": _CreatesFile(target),
+    }
     np.save(path, np.array(payload, dtype=object), allow_pickle=True)
     return path
 
@@ -101,8 +104,10 @@ def test_malicious_pickle_is_refused_and_nothing_runs(tmp_path):
     assert not target.exists()
 
 
-@pytest.mark.parametrize("module,name", [("os", "system"), ("builtins", "eval"),
-                                         ("subprocess", "Popen"), ("numpy", "load")])
+@pytest.mark.parametrize(
+    "module,name",
+    [("os", "system"), ("builtins", "eval"), ("subprocess", "Popen"), ("numpy", "load")],
+)
 def test_unpickler_refuses_any_other_global(module, name):
     stream = f"c{module}\n{name}\n.".encode()  # protocol-0 GLOBAL opcode
     with pytest.raises(pickle.UnpicklingError, match="refused"):
@@ -118,8 +123,9 @@ def test_plain_numeric_npy_is_read_without_pickle(tmp_path):
 
 def test_dict_without_trajectories_is_a_clear_error(tmp_path):
     path = tmp_path / "x.npy"
-    np.save(path, np.array({"id_probabilities": np.ones((2, 1, 1))}, dtype=object),
-            allow_pickle=True)
+    np.save(
+        path, np.array({"id_probabilities": np.ones((2, 1, 1))}, dtype=object), allow_pickle=True
+    )
     with pytest.raises(FileFormatError, match="has no 'trajectories'"):
         load_poses.from_idtracker_file(path)
 
@@ -144,13 +150,24 @@ def _v6_dict(n_frames=5, n_animals=3, seed=0):
     trajectories[1, 0] = np.nan
     probabilities = rng.uniform(0, 1, (n_frames, n_animals, 1))
     return {
-        "trajectories": trajectories, "id_probabilities": probabilities, "version": "6.0.13",
-        "height": 1000, "width": 1200, "video_paths": ["/v/a.mp4"], "frames_per_second": 25.0,
-        "body_length": 30.5, "estimated_accuracy": 0.99,
-        "areas": {"mean": np.ones(n_animals), "median": np.ones(n_animals),
-                  "std": np.zeros(n_animals)},
-        "setup_points": {}, "identities_labels": [f"fish{i}" for i in range(n_animals)],
-        "identities_groups": {}, "length_unit": None,
+        "trajectories": trajectories,
+        "id_probabilities": probabilities,
+        "version": "6.0.13",
+        "height": 1000,
+        "width": 1200,
+        "video_paths": ["/v/a.mp4"],
+        "frames_per_second": 25.0,
+        "body_length": 30.5,
+        "estimated_accuracy": 0.99,
+        "areas": {
+            "mean": np.ones(n_animals),
+            "median": np.ones(n_animals),
+            "std": np.zeros(n_animals),
+        },
+        "setup_points": {},
+        "identities_labels": [f"fish{i}" for i in range(n_animals)],
+        "identities_groups": {},
+        "length_unit": None,
     }
 
 
@@ -179,8 +196,9 @@ def test_v6_h5(tmp_path):
     assert ds.attrs["source_software"] == "idtracker.ai"
     assert ds.individuals.values.tolist() == ["fish0", "fish1", "fish2"]
     np.testing.assert_array_equal(ds.position.values[:, :, 0], content["trajectories"])
-    np.testing.assert_array_equal(ds.confidence.values[:, :, 0],
-                                  content["id_probabilities"][:, :, 0])
+    np.testing.assert_array_equal(
+        ds.confidence.values[:, :, 0], content["id_probabilities"][:, :, 0]
+    )
     assert ds.attrs["fps"] == 25.0 and ds.attrs["version"] == "6.0.13"
     assert "length_unit" not in ds.attrs  # -1 means None
     assert '"mean": [1.0, 1.0, 1.0]' in ds.attrs["areas"]
@@ -196,8 +214,12 @@ def test_v6_npy_with_labels(tmp_path):
 
 
 def test_v5_per_frame_areas_become_a_variable(tmp_path):
-    content = {"trajectories": np.ones((4, 2, 2)), "areas": np.full((4, 2), 7.0),
-               "frames_per_second": 10, "version": "5.0.0"}
+    content = {
+        "trajectories": np.ones((4, 2, 2)),
+        "areas": np.full((4, 2), 7.0),
+        "frames_per_second": 10,
+        "version": "5.0.0",
+    }
     path = tmp_path / "with_gaps.npy"
     np.save(path, np.array(content, dtype=object), allow_pickle=True)
     ds = load_poses.from_idtracker_file(path)
@@ -214,15 +236,22 @@ def _write_csv_export(folder, content, time_column="time"):
     if time_column:
         header = f"{time_column}," + header
         values = np.column_stack([np.arange(n_frames) / fps, values])
-    np.savetxt(folder / "trajectories.csv", values, delimiter=",", header=header,
-               comments="", fmt="%.3f")
+    np.savetxt(
+        folder / "trajectories.csv", values, delimiter=",", header=header, comments="", fmt="%.3f"
+    )
     prob_header = ",".join(f"id_probabilities{i}" for i in range(1, n_animals + 1))
     probabilities = content["id_probabilities"][:, :, 0]
     if time_column:
         prob_header = f"{time_column}," + prob_header
         probabilities = np.column_stack([np.arange(n_frames) / fps, probabilities])
-    np.savetxt(folder / "id_probabilities.csv", probabilities, delimiter=",",
-               header=prob_header, comments="", fmt="%.3e")
+    np.savetxt(
+        folder / "id_probabilities.csv",
+        probabilities,
+        delimiter=",",
+        header=prob_header,
+        comments="",
+        fmt="%.3e",
+    )
     return folder / "trajectories.csv"
 
 
@@ -233,8 +262,9 @@ def test_csv_export(tmp_path, time_column):
     ds = load_poses.from_file(path)
     assert ds.attrs["source_software"] == "idtracker.ai"
     np.testing.assert_allclose(ds.position.values[:, :, 0], content["trajectories"], atol=5e-4)
-    np.testing.assert_allclose(ds.confidence.values[:, :, 0],
-                               content["id_probabilities"][:, :, 0], rtol=1e-3)
+    np.testing.assert_allclose(
+        ds.confidence.values[:, :, 0], content["id_probabilities"][:, :, 0], rtol=1e-3
+    )
     if time_column:
         assert ds.attrs["fps"] == 25.0
     else:
@@ -277,7 +307,8 @@ def test_v3_v4_session_layout(tmp_path):
     assert find_session_file(session).name == "trajectories.npy"
     _save_npy(session / "trajectories_wo_gaps" / "trajectories_wo_gaps.npy", _v6_dict(seed=2))
     assert find_session_file(session).relative_to(session).as_posix() == (
-        "trajectories_wo_gaps/trajectories_wo_gaps.npy")
+        "trajectories_wo_gaps/trajectories_wo_gaps.npy"
+    )
 
 
 def test_empty_folder_is_a_clear_error(tmp_path):
@@ -288,17 +319,22 @@ def test_empty_folder_is_a_clear_error(tmp_path):
 # --------------------------------------------------------------------------- #
 # property: any dict idtracker.ai could write loads with the right values
 # --------------------------------------------------------------------------- #
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
-    trajectories=hnp.arrays(np.float64, st.tuples(st.integers(1, 20), st.integers(1, 5),
-                                                  st.just(2)),
-                            elements=st.floats(-1e4, 1e4) | st.just(np.nan)),
+    trajectories=hnp.arrays(
+        np.float64,
+        st.tuples(st.integers(1, 20), st.integers(1, 5), st.just(2)),
+        elements=st.floats(-1e4, 1e4) | st.just(np.nan),
+    ),
     fps=st.sampled_from([None, 25, 29.97]),
 )
 def test_any_trajectories_dict_round_trips(tmp_path, trajectories, fps):
-    content = {"trajectories": trajectories,
-               "id_probabilities": np.full(trajectories.shape[:2] + (1,), 0.5)}
+    content = {
+        "trajectories": trajectories,
+        "id_probabilities": np.full(trajectories.shape[:2] + (1,), 0.5),
+    }
     if fps is not None:
         content["frames_per_second"] = fps
     path = tmp_path / "trajectories.npy"
@@ -320,8 +356,11 @@ def test_loaded_trajectories_survive_netcdf(realdata, tmp_path):
 
 @pytest.mark.parametrize("fps", [30, 29.97, 25, 7.5])
 def test_csv_fps_from_rounded_time_column(tmp_path, fps):
-    content = {"trajectories": np.ones((300, 1, 2)), "id_probabilities": np.ones((300, 1, 1)),
-               "frames_per_second": fps}
+    content = {
+        "trajectories": np.ones((300, 1, 2)),
+        "id_probabilities": np.ones((300, 1, 1)),
+        "frames_per_second": fps,
+    }
     path = _write_csv_export(tmp_path / "without_gaps_csv", content, "seconds")
     assert load_poses.from_idtracker_file(path).attrs["fps"] == fps
 

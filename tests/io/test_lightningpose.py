@@ -33,12 +33,18 @@ def test_ibl_paw_predictions(realdata):
     scorer = "heatmap_mhcrnn_tracker"
     for frame in (0, 499, 999):
         row = ds.isel(time=frame, individuals=0)
-        assert row.position.sel(keypoints="paw_r", space="y").item() == raw.loc[
-            frame, (scorer, "paw_r", "y")]
-        assert row.confidence.sel(keypoints="paw_l").item() == raw.loc[
-            frame, (scorer, "paw_l", "likelihood")]
+        assert (
+            row.position.sel(keypoints="paw_r", space="y").item()
+            == raw.loc[frame, (scorer, "paw_r", "y")]
+        )
+        assert (
+            row.confidence.sel(keypoints="paw_l").item()
+            == raw.loc[frame, (scorer, "paw_l", "likelihood")]
+        )
     assert ds.position.isel(time=0, individuals=0).sel(keypoints="paw_l").values.tolist() == [
-        37.33696746826172, 71.90367889404297]
+        37.33696746826172,
+        71.90367889404297,
+    ]
 
 
 @pytest.mark.parametrize("view", ["top", "bot"])
@@ -94,8 +100,9 @@ def test_multi_animal_file_is_refused(tmp_path):
         load_poses.from_lp_file(tmp_path / "multi.csv")
 
 
-SETTINGS = settings(max_examples=25, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @SETTINGS
@@ -106,7 +113,10 @@ def test_round_trip_lp_csv(tmp_path, ds):
     back = load_poses.from_lp_file(path, fps=ds.attrs.get("fps"))
     assert_same_poses(ds, back, individuals=False)
     assert pd.read_csv(path, header=[0, 1, 2], index_col=0).columns.names == [
-        "scorer", "bodyparts", "coords"]
+        "scorer",
+        "bodyparts",
+        "coords",
+    ]
 
 
 def test_several_individuals_give_one_file_each(tmp_path):
@@ -117,11 +127,13 @@ def test_several_individuals_give_one_file_each(tmp_path):
     np.testing.assert_array_equal(back.position.values[:, 0], ds.position.values[:, 1])
     with pytest.raises(OverwriteError):
         save_poses.to_lp_file(ds, tmp_path / "preds.csv")
-    written = save_poses.to_file(ds.isel(individuals=[0]), tmp_path / "via_registry.csv",
-                                 to="LightningPose")
+    written = save_poses.to_file(
+        ds.isel(individuals=[0]), tmp_path / "via_registry.csv", to="LightningPose"
+    )
     assert written == [tmp_path / "via_registry.csv"]
-    np.testing.assert_array_equal(load_poses.from_lp_file(written[0]).position.values,
-                                  ds.position.values[:, :1])
+    np.testing.assert_array_equal(
+        load_poses.from_lp_file(written[0]).position.values, ds.position.values[:, :1]
+    )
 
 
 def test_lp_writer_refuses_3d_and_other_suffixes(tmp_path):
@@ -132,8 +144,9 @@ def test_lp_writer_refuses_3d_and_other_suffixes(tmp_path):
         save_poses.to_lp_file(ds3.isel(space=[0, 1]), tmp_path / "x.h5")
 
 
-@pytest.mark.parametrize("name", [COLLECTED, IBL, MIRROR.format(view="top"),
-                                  MIRROR.format(view="bot")])
+@pytest.mark.parametrize(
+    "name", [COLLECTED, IBL, MIRROR.format(view="top"), MIRROR.format(view="bot")]
+)
 def test_files_written_back_are_byte_identical(realdata, tmp_path, name):
     original = realdata / name
     out = tmp_path / "written.csv"

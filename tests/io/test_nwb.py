@@ -48,8 +48,9 @@ def _safe(name):
 
 def _nwb_names_ok(ds):
     """NWB names cannot hold '/' or ':': the writer replaces them, so they must not collide."""
-    return all(len({_safe(n) for n in ds[d].values}) == ds.sizes[d]
-               for d in ("keypoints", "individuals"))
+    return all(
+        len({_safe(n) for n in ds[d].values}) == ds.sizes[d] for d in ("keypoints", "individuals")
+    )
 
 
 # --------------------------------------------------------------------------- #
@@ -83,10 +84,13 @@ def test_nodes_edges_0_1_1_mixed_2d_3d(realdata):
     right = _h5(path, f"{PE}/front_right_paw/data")
     np.testing.assert_array_equal(ds.position.sel(keypoints="front_left_paw").values[:, 0], left)
     np.testing.assert_array_equal(
-        ds.position.sel(keypoints="front_right_paw", space=["x", "y"]).values[:, 0], right)
+        ds.position.sel(keypoints="front_right_paw", space=["x", "y"]).values[:, 0], right
+    )
     assert np.isnan(ds.position.sel(keypoints="front_right_paw", space="z")).all()
-    np.testing.assert_array_equal(ds.confidence.sel(keypoints="front_left_paw").values[:, 0],
-                                  _h5(path, f"{PE}/front_left_paw/confidence"))
+    np.testing.assert_array_equal(
+        ds.confidence.sel(keypoints="front_left_paw").values[:, 0],
+        _h5(path, f"{PE}/front_left_paw/confidence"),
+    )
     assert json.loads(ds.attrs["skeleton_edges"]) == [["front_left_paw", "front_right_paw"]]
     assert ds.attrs["reference_frame"] == "(0,0,0) corresponds to ..."
     assert ds.attrs["confidence_definition"] == "Softmax output of the deep neural network."
@@ -102,8 +106,9 @@ def test_0_3_0_one_and_two_cameras(realdata, name):
     np.testing.assert_array_equal(ds.time.values, _h5(path, f"{PE}/front_left_paw/timestamps"))
     assert ds.time.values[-1] == pytest.approx(10.0)
     for keypoint in ("front_left_paw", "front_right_paw"):
-        np.testing.assert_array_equal(ds.position.sel(keypoints=keypoint).values[:, 0],
-                                      _h5(path, f"{PE}/{keypoint}/data"))
+        np.testing.assert_array_equal(
+            ds.position.sel(keypoints=keypoint).values[:, 0], _h5(path, f"{PE}/{keypoint}/data")
+        )
     assert ds.attrs["ndx_pose_version"] == "0.3.0"
     cameras = json.loads(ds.attrs["devices"])
     if "two" in name:
@@ -124,10 +129,13 @@ def test_dlc2nwb_file(realdata):
     assert ds.keypoints.values.tolist() == ["snout", "leftear", "rightear", "tailbase"]
     assert ds.time.values[0] == 0.0 and ds.time.values[-1] == 2329.0
     assert ds.attrs["fps"] == 1.0 and ds.attrs["ndx_pose_version"] == "0.1.0"
-    np.testing.assert_array_equal(ds.position.sel(keypoints="snout").values[:, 0],
-                                  _h5(path, f"{PE}/ind1_snout/data"))
-    np.testing.assert_array_equal(ds.confidence.sel(keypoints="tailbase").values[:, 0],
-                                  _h5(path, f"{PE}/ind1_tailbase/confidence"))
+    np.testing.assert_array_equal(
+        ds.position.sel(keypoints="snout").values[:, 0], _h5(path, f"{PE}/ind1_snout/data")
+    )
+    np.testing.assert_array_equal(
+        ds.confidence.sel(keypoints="tailbase").values[:, 0],
+        _h5(path, f"{PE}/ind1_tailbase/confidence"),
+    )
     assert ds.attrs["nwb_identifier"] == "DLC_resnet50_openfieldAug20shuffle1"
     assert ds.attrs["reference_frame"].endswith("bottom left corner of the video.")
 
@@ -141,8 +149,10 @@ def test_sleap_io_written_file(realdata):
     assert ds.keypoints.values.tolist() == ["A", "B"]
     assert ds.time.values.tolist() == [0.0, 1.0, 2.0] and ds.attrs["fps"] == 1.0
     module = "processing/SLEAP_VIDEO_000_minimal"
-    np.testing.assert_array_equal(ds.position.sel(individuals="1", keypoints="A").values,
-                                  _h5(path, f"{module}/track=1/A/data"))
+    np.testing.assert_array_equal(
+        ds.position.sel(individuals="1", keypoints="A").values,
+        _h5(path, f"{module}/track=1/A/data"),
+    )
     two_a = ds.position.sel(individuals="2", keypoints="A").values
     np.testing.assert_array_equal(two_a[:2], _h5(path, f"{module}/track=2/A/data"))
     assert np.isnan(two_a[2]).all()  # shorter series, aligned by timestamp
@@ -184,8 +194,12 @@ def test_open_nwbfile_object(realdata):
 def test_sleap_io_predictions_interoperate(realdata, tmp_path):
     sio = pytest.importorskip("sleap_io")
     labels = sio.load_slp(str(realdata / "sleap/clip.predictions.slp"))
-    subset = sio.Labels(labeled_frames=labels.labeled_frames[:25], videos=labels.videos,
-                        skeletons=labels.skeletons, tracks=labels.tracks)
+    subset = sio.Labels(
+        labeled_frames=labels.labeled_frames[:25],
+        videos=labels.videos,
+        skeletons=labels.skeletons,
+        tracks=labels.tracks,
+    )
     sio.save_nwb(subset, str(tmp_path / "p.nwb"), nwb_format="predictions")
     ds = load_poses.from_nwb_file(tmp_path / "p.nwb")
     assert ds.individuals.values.tolist() == [t.name for t in subset.tracks]
@@ -207,8 +221,11 @@ def _check_round_trip(ds, back, keep_fps):
         assert back.attrs["fps"] == ds.attrs["fps"]
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(ds=poses_datasets(max_time=8, with_fps=True))
 def test_round_trip_per_individual_then_merged(tmp_path, ds):
     assume(_nwb_names_ok(ds))
@@ -226,9 +243,14 @@ def test_round_trip_per_individual_then_merged(tmp_path, ds):
 
 
 def test_to_nwb_file_structure():
-    ds = poses_from_numpy(np.arange(24.0).reshape(3, 2, 2, 2), np.full((3, 2, 2), 0.5),
-                          individual_names=["mouse a", "mouse/b"], keypoint_names=["nose", "tail"],
-                          fps=30, source_software="DeepLabCut")
+    ds = poses_from_numpy(
+        np.arange(24.0).reshape(3, 2, 2, 2),
+        np.full((3, 2, 2), 0.5),
+        individual_names=["mouse a", "mouse/b"],
+        keypoint_names=["nose", "tail"],
+        fps=30,
+        source_software="DeepLabCut",
+    )
     ds.attrs["skeleton_edges"] = json.dumps([["nose", "tail"]])
     files = save_poses.to_nwb_file(ds, {"subject": {"species": "Mus musculus"}})
     assert [f.subject.subject_id for f in files] == ["mouse a", "mouse/b"]
@@ -244,11 +266,19 @@ def test_to_nwb_file_structure():
 
 
 def test_edges_and_metadata_survive(tmp_path):
-    ds = poses_from_numpy(np.random.default_rng(0).random((4, 1, 3, 2)),
-                          keypoint_names=["c", "a", "b"], individual_names=["m"], fps=10,
-                          source_software="SLEAP")
-    ds.attrs.update(skeleton_edges=json.dumps([["c", "b"], ["a", "b"]]), scorer="net-1",
-                    unit="mm", reference_frame="origin at arena centre")
+    ds = poses_from_numpy(
+        np.random.default_rng(0).random((4, 1, 3, 2)),
+        keypoint_names=["c", "a", "b"],
+        individual_names=["m"],
+        fps=10,
+        source_software="SLEAP",
+    )
+    ds.attrs.update(
+        skeleton_edges=json.dumps([["c", "b"], ["a", "b"]]),
+        scorer="net-1",
+        unit="mm",
+        reference_frame="origin at arena centre",
+    )
     [path] = save_poses.to_file(ds, tmp_path / "one.nwb")
     back = load_poses.from_file(path)
     assert back.keypoints.values.tolist() == ["c", "a", "b"]  # Skeleton order, not sorted
@@ -293,29 +323,41 @@ def test_names_nwb_cannot_hold(tmp_path):
 # --------------------------------------------------------------------------- #
 @st.composite
 def manual_labels(draw):
-    ds = draw(poses_datasets(max_time=6, max_individuals=3, max_keypoints=3, sparse=True,
-                             with_fps=True))
-    visible = draw(st.lists(st.booleans(), min_size=ds.confidence.size,
-                            max_size=ds.confidence.size))
+    ds = draw(
+        poses_datasets(max_time=6, max_individuals=3, max_keypoints=3, sparse=True, with_fps=True)
+    )
+    visible = draw(
+        st.lists(st.booleans(), min_size=ds.confidence.size, max_size=ds.confidence.size)
+    )
     labelled = ds.position.notnull().all("space").values
-    ds["visibility"] = (("time", "individuals", "keypoints"),
-                        labelled & np.array(visible).reshape(labelled.shape))
+    ds["visibility"] = (
+        ("time", "individuals", "keypoints"),
+        labelled & np.array(visible).reshape(labelled.shape),
+    )
     return ds
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(ds=manual_labels())
 def test_training_round_trip(tmp_path, ds):
     assume(_nwb_names_ok(ds))
     path = Path(tempfile.mkdtemp(dir=tmp_path)) / "t.nwb"
-    save_poses.to_nwb_path(ds, path, which="training",
-                           config={"video_path": "video.mp4", "annotator": "me"})
+    save_poses.to_nwb_path(
+        ds, path, which="training", config={"video_path": "video.mp4", "annotator": "me"}
+    )
     back = load_poses.from_nwb_file(path, which="training")
     validate_poses(back)
-    present = [str(n) for n in ds.individuals.values
-               if (ds.position.sel(individuals=n).notnull().any()
-                   or ds.visibility.sel(individuals=n).any())]
+    present = [
+        str(n)
+        for n in ds.individuals.values
+        if (
+            ds.position.sel(individuals=n).notnull().any() or ds.visibility.sel(individuals=n).any()
+        )
+    ]
     assert back.individuals.values.tolist() == [_safe(n) for n in present]
     assert back.frame.values.tolist() == ds.frame.values.tolist()
     np.testing.assert_array_equal(back.time.values, ds.time.values)
@@ -323,8 +365,9 @@ def test_training_round_trip(tmp_path, ds):
     if not present:  # nothing labelled: no instance says whether the points were 2D or 3D
         assert back.sizes["individuals"] == 0
         return
-    expected = ds.isel(individuals=[list(map(str, ds.individuals.values)).index(n)
-                                    for n in present])
+    expected = ds.isel(
+        individuals=[list(map(str, ds.individuals.values)).index(n) for n in present]
+    )
     np.testing.assert_array_equal(back.position.values, expected.position.values)
     np.testing.assert_array_equal(back.visibility.values, expected.visibility.values)
     assert set(back.annotator.values.tolist()) == {"me"}
@@ -344,15 +387,20 @@ def test_training_without_video_keeps_frames(tmp_path):
         frame = file["processing/behavior/PoseTraining/training_frames/frame_1000"]
         assert int(frame.attrs["source_video_frame_index"]) == 1000
         assert file[frame.name + "/skeleton_instances/b/node_locations"][()].tolist() == [
-            [10.0, 11.0]]
+            [10.0, 11.0]
+        ]
 
 
 def test_sleap_io_training_file(realdata, tmp_path):
     sio = pytest.importorskip("sleap_io")
     labels = sio.load_slp(str(realdata / "sleap/clip.2node.slp"))
     frames = [labels.labeled_frames[i] for i in (0, 5, 40, 200)]
-    subset = sio.Labels(labeled_frames=frames, videos=labels.videos,
-                        skeletons=labels.skeletons, tracks=labels.tracks)
+    subset = sio.Labels(
+        labeled_frames=frames,
+        videos=labels.videos,
+        skeletons=labels.skeletons,
+        tracks=labels.tracks,
+    )
     sio.save_nwb(subset, str(tmp_path / "t.nwb"), nwb_format="annotations")
     ds = load_poses.from_nwb_file(tmp_path / "t.nwb", which="training")
     assert ds.frame.values.tolist() == [f.frame_idx for f in frames]
@@ -361,8 +409,8 @@ def test_sleap_io_training_file(realdata, tmp_path):
     for row, frame in enumerate(frames):
         for j, instance in enumerate(frame.instances):
             np.testing.assert_array_equal(
-                ds.position.isel(time=row).sel(individuals=f"instance_{j}").values,
-                instance.numpy())
+                ds.position.isel(time=row).sel(individuals=f"instance_{j}").values, instance.numpy()
+            )
     with pytest.raises(FileFormatError, match="holds no ndx-pose PoseEstimation.*'training'"):
         load_poses.from_nwb_file(tmp_path / "t.nwb")
 
@@ -400,8 +448,10 @@ def test_heavy_modules_stay_unimported_until_used():
     import subprocess
     import sys
 
-    code = ("import sys\nfrom movement_like.io import load_poses, save_poses, load_bboxes\n"
-            "print(sorted(m for m in ('pynwb', 'hdmf', 'ndx_pose') if m in sys.modules))")
+    code = (
+        "import sys\nfrom movement_like.io import load_poses, save_poses, load_bboxes\n"
+        "print(sorted(m for m in ('pynwb', 'hdmf', 'ndx_pose') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -429,8 +479,12 @@ def test_multicamera_0_4_reads_world_series(tmp_path):
 
     nwbfile = NWBFile("d", "id", FIXED_START, subject=Subject(subject_id="rat1"))
     module = nwbfile.create_processing_module("behavior", "b")
-    skeleton = Skeleton(name="rat", nodes=["nose", "tail"], edges=np.array([[0, 1]], "uint8"),
-                        subject=nwbfile.subject)
+    skeleton = Skeleton(
+        name="rat",
+        nodes=["nose", "tail"],
+        edges=np.array([[0, 1]], "uint8"),
+        subject=nwbfile.subject,
+    )
     module.add(Skeletons(skeletons=[skeleton]))
     times = np.arange(5) / 50.0
     world = {n: np.random.default_rng(i).random((5, 3)) for i, n in enumerate(("tail", "nose"))}
@@ -438,16 +492,32 @@ def test_multicamera_0_4_reads_world_series(tmp_path):
     for name in ("cam1", "cam2"):
         camera = CalibratedCamera(name=name, intrinsic_matrix=np.eye(3, dtype="float32"))
         nwbfile.add_device(camera)
-        views.append(PoseEstimation(
-            name=f"view_{name}", device=camera, skeleton=skeleton,
-            pose_estimation_series=[PoseEstimationSeries(
-                name=n, data=np.zeros((5, 2)), reference_frame="px", timestamps=times)
-                for n in ("nose", "tail")]))
-    module.add(MultiCameraPoseEstimation(
-        pose_estimation_series=[PoseEstimationSeries(name=n, data=v, unit="mm",
-                                                     reference_frame="world", timestamps=times)
-                                for n, v in world.items()],
-        pose_estimations=views, skeleton=skeleton, source_software="Anipose"))
+        views.append(
+            PoseEstimation(
+                name=f"view_{name}",
+                device=camera,
+                skeleton=skeleton,
+                pose_estimation_series=[
+                    PoseEstimationSeries(
+                        name=n, data=np.zeros((5, 2)), reference_frame="px", timestamps=times
+                    )
+                    for n in ("nose", "tail")
+                ],
+            )
+        )
+    module.add(
+        MultiCameraPoseEstimation(
+            pose_estimation_series=[
+                PoseEstimationSeries(
+                    name=n, data=v, unit="mm", reference_frame="world", timestamps=times
+                )
+                for n, v in world.items()
+            ],
+            pose_estimations=views,
+            skeleton=skeleton,
+            source_software="Anipose",
+        )
+    )
     with NWBHDF5IO(str(tmp_path / "mc.nwb"), "w") as io:
         io.write(nwbfile)
     for backend in ("auto", "h5py"):
@@ -455,8 +525,7 @@ def test_multicamera_0_4_reads_world_series(tmp_path):
         assert dict(ds.sizes) == {"time": 5, "individuals": 1, "keypoints": 2, "space": 3}
         assert ds.individuals.values.tolist() == ["rat1"]
         assert ds.keypoints.values.tolist() == ["nose", "tail"]  # Skeleton order
-        np.testing.assert_array_equal(ds.position.sel(keypoints="tail").values[:, 0],
-                                      world["tail"])
+        np.testing.assert_array_equal(ds.position.sel(keypoints="tail").values[:, 0], world["tail"])
         assert ds.attrs["unit"] == "mm" and ds.attrs["fps"] == 50.0
 
 
@@ -468,16 +537,21 @@ def test_loaded_datasets_survive_netcdf(realdata, tmp_path, which):
         ds = load_poses.from_nwb_file(realdata / SLEAP_IO)
     else:
         labels = poses_from_numpy(np.ones((2, 2, 1, 2)), frame_array=[3, 9])
-        [path] = save_poses.to_nwb_path(labels, tmp_path / "t.nwb", which="training",
-                                        config={"annotator": "x"})
+        [path] = save_poses.to_nwb_path(
+            labels, tmp_path / "t.nwb", which="training", config={"annotator": "x"}
+        )
         ds = load_poses.from_nwb_file(path, which="training")
     save_netcdf(ds, tmp_path / "state.nc")
     xr.testing.assert_identical(load_netcdf(tmp_path / "state.nc"), ds)
 
 
 def test_repeated_and_missing_timestamps(tmp_path):
-    ds = poses_from_numpy(np.arange(12.0).reshape(3, 1, 2, 2), fps=10, keypoint_names=["a", "b"],
-                          individual_names=["m"])
+    ds = poses_from_numpy(
+        np.arange(12.0).reshape(3, 1, 2, 2),
+        fps=10,
+        keypoint_names=["a", "b"],
+        individual_names=["m"],
+    )
     [path] = save_poses.to_nwb_path(ds, tmp_path / "r.nwb")
     with h5py.File(path, "r+") as file:
         file[f"{PE}/a/timestamps"][...] = [0.0, 0.1, 0.1]
@@ -493,8 +567,13 @@ def test_repeated_and_missing_timestamps(tmp_path):
 
 def test_in_memory_round_trip_without_files():
     rng = np.random.default_rng(1)
-    ds = poses_from_numpy(rng.random((5, 2, 3, 2), dtype=np.float32), rng.random((5, 2, 3)),
-                          individual_names=["a", "b"], keypoint_names=["k1", "k2", "k3"], fps=30)
+    ds = poses_from_numpy(
+        rng.random((5, 2, 3, 2), dtype=np.float32),
+        rng.random((5, 2, 3)),
+        individual_names=["a", "b"],
+        keypoint_names=["k1", "k2", "k3"],
+        fps=30,
+    )
     back = load_poses.from_nwb_file(save_poses.to_nwb_file(ds))
     _check_round_trip(ds, back, keep_fps=True)
     assert json.loads(back.attrs["source_file"]) == ["NWBFile a", "NWBFile b"]

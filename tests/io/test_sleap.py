@@ -44,7 +44,9 @@ def test_small_robot_sleap_written(realdata):
     for f in range(3):
         for k in range(3):
             assert ds.position.isel(time=f, individuals=0, keypoints=k).values.tolist() == [
-                tracks[0, 0, k, f], tracks[0, 1, k, f]]
+                tracks[0, 0, k, f],
+                tracks[0, 1, k, f],
+            ]
     np.testing.assert_array_equal(ds.confidence.values[:, 0, :], scores[0].T)
     assert ds.confidence.isel(time=0).isnull().all() and ds.confidence.isel(time=2).isnull().all()
     assert not ds.confidence.isel(time=1).isnull().any()
@@ -78,8 +80,9 @@ def test_matlab_standard_and_slp_agree(realdata):
     slp = load_poses.from_sleap_file(realdata / CENTERED_SLP)
     for other in (standard, slp):
         np.testing.assert_array_equal(other.position.values, matlab.position.values)
-        np.testing.assert_allclose(other.confidence.values, matlab.confidence.values,
-                                   rtol=1e-6, equal_nan=True)
+        np.testing.assert_allclose(
+            other.confidence.values, matlab.confidence.values, rtol=1e-6, equal_nan=True
+        )
         assert list(other.individuals.values) == list(matlab.individuals.values)
         assert list(other.keypoints.values) == list(matlab.keypoints.values)
 
@@ -89,7 +92,11 @@ def test_analysis_csv(realdata):
     assert dict(ds.sizes) == {"time": 1, "individuals": 1, "keypoints": 2, "space": 2}
     assert list(ds.keypoints.values) == ["A", "B"]
     assert ds.position.values.ravel().tolist() == [
-        205.9300539013689, 187.88964024221963, 278.63521449272383, 203.3658657346604]
+        205.9300539013689,
+        187.88964024221963,
+        278.63521449272383,
+        203.3658657346604,
+    ]
     assert ds.confidence.isnull().all()
 
 
@@ -114,13 +121,14 @@ def _slp_instance_points(path, frame_idx):
     with h5py.File(path, "r") as file:
         frames = file["frames"][()]
         instances = file["instances"][()]
-        tracks = [json.loads(t)[1] for t in file["tracks_json"][()]] if file[
-            "tracks_json"].size else []
+        tracks = (
+            [json.loads(t)[1] for t in file["tracks_json"][()]] if file["tracks_json"].size else []
+        )
         row = frames[frames["frame_idx"] == frame_idx][0]
         out = []
-        for inst in instances[row["instance_id_start"]:row["instance_id_end"]]:
+        for inst in instances[row["instance_id_start"] : row["instance_id_end"]]:
             table = file["pred_points"] if inst["instance_type"] == 1 else file["points"]
-            pts = table[inst["point_id_start"]:inst["point_id_end"]]
+            pts = table[inst["point_id_start"] : inst["point_id_end"]]
             xy = np.stack([pts["x"], pts["y"]], axis=1)
             xy[~pts["visible"]] = np.nan
             track = tracks[inst["track"]] if inst["track"] >= 0 else None
@@ -137,10 +145,10 @@ def test_clip_predictions_slp(realdata):
     assert json.loads(ds.attrs["skeleton_edges"]) == [["thorax", "head"]]
     for frame in (0, 700, 1499):
         for track, xy, scores in _slp_instance_points(path, frame):
-            np.testing.assert_array_equal(ds.position.sel(time=frame, individuals=track).values,
-                                          xy)
-            np.testing.assert_array_equal(ds.confidence.sel(time=frame, individuals=track)
-                                          .values, scores)
+            np.testing.assert_array_equal(ds.position.sel(time=frame, individuals=track).values, xy)
+            np.testing.assert_array_equal(
+                ds.confidence.sel(time=frame, individuals=track).values, scores
+            )
 
 
 def test_clip_user_labels_slp(realdata):
@@ -163,7 +171,9 @@ def test_minimal_instance_keeps_both_untracked_instances(realdata):
         assert track is None
         np.testing.assert_array_equal(ds.position.isel(time=0, individuals=i).values, xy)
     assert ds.position.isel(time=0, individuals=1, keypoints=0).values.tolist() == [
-        205.9300539013689, 187.88964024221963]
+        205.9300539013689,
+        187.88964024221963,
+    ]
 
 
 @pytest.fixture
@@ -173,18 +183,29 @@ def two_video_slp(tmp_path):
     track = sio.Track("t1")
     videos = [sio.Video(filename=f"v{i}.mp4", open_backend=False) for i in range(2)]
     predicted = sio.PredictedInstance.from_numpy(
-        np.array([[1.0, 2], [3, 4]]), skeleton=skeleton, track=track,
-        point_scores=np.array([0.5, 0.6]), score=0.9)
-    user = sio.Instance.from_numpy(np.array([[10.0, 20], [30, 40]]), skeleton=skeleton,
-                                   track=track)
+        np.array([[1.0, 2], [3, 4]]),
+        skeleton=skeleton,
+        track=track,
+        point_scores=np.array([0.5, 0.6]),
+        score=0.9,
+    )
+    user = sio.Instance.from_numpy(np.array([[10.0, 20], [30, 40]]), skeleton=skeleton, track=track)
     untracked_user = sio.Instance.from_numpy(np.array([[5.0, 6], [7, 8]]), skeleton=skeleton)
     untracked_pred = sio.PredictedInstance.from_numpy(
-        np.array([[9.0, 9], [9, 9]]), skeleton=skeleton, point_scores=np.array([0.1, 0.2]),
-        score=0.3)
+        np.array([[9.0, 9], [9, 9]]),
+        skeleton=skeleton,
+        point_scores=np.array([0.1, 0.2]),
+        score=0.3,
+    )
     labels = sio.Labels(
-        [sio.LabeledFrame(videos[0], 2, [predicted, user, untracked_user, untracked_pred]),
-         sio.LabeledFrame(videos[1], 5, [predicted])],
-        skeletons=[skeleton], tracks=[track], videos=videos)
+        [
+            sio.LabeledFrame(videos[0], 2, [predicted, user, untracked_user, untracked_pred]),
+            sio.LabeledFrame(videos[1], 5, [predicted]),
+        ],
+        skeletons=[skeleton],
+        tracks=[track],
+        videos=videos,
+    )
     path = tmp_path / "two_videos.slp"
     sio.save_slp(labels, str(path))
     return path
@@ -219,8 +240,9 @@ def test_missing_sleap_io_names_the_extra(realdata, monkeypatch):
 # --------------------------------------------------------------------------- #
 # writer and round trips
 # --------------------------------------------------------------------------- #
-SETTINGS = settings(max_examples=25, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @SETTINGS
@@ -246,8 +268,13 @@ def test_written_analysis_file_has_sleap_layout_and_reads_in_sleap_io(tmp_path):
     rng = np.random.default_rng(0)
     position = rng.uniform(0, 100, (5, 2, 3, 2))
     position[1, 0] = np.nan
-    ds = poses_from_numpy(position, rng.uniform(0, 1, (5, 2, 3)), ["f", "m"], ["h", "t", "a"],
-                          frame_array=[0, 1, 2, 3, 4])
+    ds = poses_from_numpy(
+        position,
+        rng.uniform(0, 1, (5, 2, 3)),
+        ["f", "m"],
+        ["h", "t", "a"],
+        frame_array=[0, 1, 2, 3, 4],
+    )
     ds.attrs["skeleton_edges"] = json.dumps([["h", "t"], ["t", "a"]])
     path = tmp_path / "w.analysis.h5"
     save_poses.to_file(ds, path)  # the suffix picks SLEAP
@@ -270,11 +297,13 @@ def test_written_analysis_file_has_sleap_layout_and_reads_in_sleap_io(tmp_path):
 
 def test_writer_refuses_3d_and_negative_frames(tmp_path):
     with pytest.raises(InvalidDatasetError, match="2D"):
-        save_poses.to_sleap_analysis_file(poses_from_numpy(np.ones((2, 1, 1, 3))),
-                                          tmp_path / "a.h5")
+        save_poses.to_sleap_analysis_file(
+            poses_from_numpy(np.ones((2, 1, 1, 3))), tmp_path / "a.h5"
+        )
     with pytest.raises(InvalidDatasetError, match="frame 0"):
         save_poses.to_sleap_analysis_file(
-            poses_from_numpy(np.ones((2, 1, 1, 2)), frame_array=[-1, 0]), tmp_path / "b.h5")
+            poses_from_numpy(np.ones((2, 1, 1, 2)), frame_array=[-1, 0]), tmp_path / "b.h5"
+        )
 
 
 # --------------------------------------------------------------------------- #

@@ -55,16 +55,19 @@ def test_sherlock_real_file(realdata):
     first = json.loads(table.region_shape_attributes[0])
     assert json.loads(table.region_attributes[0])["track"] == 320
     assert ds.position.sel(time=11384, individuals="id_320").values.tolist() == [
-        first["x"] + first["width"] / 2, first["y"] + first["height"] / 2
+        first["x"] + first["width"] / 2,
+        first["y"] + first["height"] / 2,
     ]
     assert ds.shape.sel(time=11384, individuals="id_320").values.tolist() == [
-        first["width"], first["height"]
+        first["width"],
+        first["height"],
     ]
     last = json.loads(table.region_shape_attributes.iloc[-1])
     track = json.loads(table.region_attributes.iloc[-1])["track"]
     frame = int(table.filename.iloc[-1][-12:-4])
     assert ds.shape.sel(time=frame, individuals=f"id_{track}").values.tolist() == [
-        last["width"], last["height"]
+        last["width"],
+        last["height"],
     ]
 
 
@@ -97,28 +100,43 @@ def image_boxes(draw):
     dtype = draw(st.sampled_from([np.float64, np.float32]))
     size = st.floats(0, 500, allow_nan=False, width=32 if dtype == np.float32 else 64)
     corner = st.floats(0, 4000, allow_nan=False, width=32 if dtype == np.float32 else 64)
-    shape = np.array(draw(st.lists(size, min_size=n_time * n_ind * 2, max_size=n_time * n_ind * 2)),
-                     dtype=dtype).reshape(n_time, n_ind, 2)
-    top_left = np.array(draw(st.lists(corner, min_size=shape.size, max_size=shape.size)),
-                        dtype=dtype).reshape(shape.shape)
+    shape = np.array(
+        draw(st.lists(size, min_size=n_time * n_ind * 2, max_size=n_time * n_ind * 2)), dtype=dtype
+    ).reshape(n_time, n_ind, 2)
+    top_left = np.array(
+        draw(st.lists(corner, min_size=shape.size, max_size=shape.size)), dtype=dtype
+    ).reshape(shape.shape)
     position = (top_left + shape / 2).astype(dtype)
-    missing = np.array(draw(st.lists(st.booleans(), min_size=n_time * n_ind,
-                                     max_size=n_time * n_ind))).reshape(n_time, n_ind)
+    missing = np.array(
+        draw(st.lists(st.booleans(), min_size=n_time * n_ind, max_size=n_time * n_ind))
+    ).reshape(n_time, n_ind)
     position[missing] = np.nan
     shape[missing] = np.nan
-    confidence = np.array(draw(st.lists(st.one_of(st.just(np.nan), st.floats(0, 1)),
-                                        min_size=n_time * n_ind, max_size=n_time * n_ind)),
-                          dtype=dtype).reshape(n_time, n_ind)
+    confidence = np.array(
+        draw(
+            st.lists(
+                st.one_of(st.just(np.nan), st.floats(0, 1)),
+                min_size=n_time * n_ind,
+                max_size=n_time * n_ind,
+            )
+        ),
+        dtype=dtype,
+    ).reshape(n_time, n_ind)
     confidence[missing] = np.nan
     ids = draw(st.lists(st.integers(0, 10_000), min_size=n_ind, max_size=n_ind, unique=True))
     return bboxes_from_numpy(
-        position, shape, confidence, individual_names=[f"id_{i}" for i in sorted(ids)],
-        frame_array=draw(sparse_frames(n_time)), source_software="test",
+        position,
+        shape,
+        confidence,
+        individual_names=[f"id_{i}" for i in sorted(ids)],
+        frame_array=draw(sparse_frames(n_time)),
+        source_software="test",
     )
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ds=image_boxes())
 def test_round_trip_is_exact(ds, tmp_path):
     path = save_bboxes.to_via_tracks_file(ds, tmp_path / "boxes.csv", overwrite=True)
@@ -134,8 +152,9 @@ def test_round_trip_is_exact(ds, tmp_path):
 
 
 def test_string_track_names_round_trip(tmp_path):
-    ds = bboxes_from_numpy(np.ones((2, 2, 2)), np.ones((2, 2, 2)),
-                           individual_names=["crab A", "id_7"])
+    ds = bboxes_from_numpy(
+        np.ones((2, 2, 2)), np.ones((2, 2, 2)), individual_names=["crab A", "id_7"]
+    )
     path = save_bboxes.to_file(ds, tmp_path / "b.csv", to="VIA")
     back = load_bboxes.from_file(path, source_software="VIA-tracks")
     assert sorted(back.individuals.values.tolist()) == ["crab A", "id_7"]
@@ -154,8 +173,10 @@ def test_writer_refuses_overwrite_and_needs_frames(tmp_path):
 def test_writer_output_is_via_layout(tmp_path):
     ds = bboxes_from_numpy(
         np.array([[[10.0, 20.0], [np.nan, np.nan]], [[11.0, 21.0], [30.0, 40.0]]]),
-        np.full((2, 2, 2), 4.0), np.array([[0.5, np.nan], [np.nan, 0.25]]),
-        individual_names=["id_1", "id_2"], frame_array=[7, 1000],
+        np.full((2, 2, 2), 4.0),
+        np.array([[0.5, np.nan], [np.nan, 0.25]]),
+        individual_names=["id_1", "id_2"],
+        frame_array=[7, 1000],
     )
     path = save_bboxes.to_via_tracks_file(ds, tmp_path / "v.csv")
     table = pd.read_csv(path)
@@ -163,7 +184,12 @@ def test_writer_output_is_via_layout(tmp_path):
     assert table.filename.tolist() == ["00007.png", "01000.png", "01000.png"]
     assert table.region_count.tolist() == [1, 2, 2] and table.region_id.tolist() == [0, 0, 1]
     assert json.loads(table.region_shape_attributes[0]) == {
-        "name": "rect", "x": 8, "y": 18, "width": 4, "height": 4}
+        "name": "rect",
+        "x": 8,
+        "y": 18,
+        "width": 4,
+        "height": 4,
+    }
     assert json.loads(table.region_attributes[0]) == {"track": 1, "confidence": 0.5}
     assert json.loads(table.region_attributes[1]) == {"track": 1}
 
@@ -172,8 +198,10 @@ def test_writer_output_is_via_layout(tmp_path):
 # frame numbers
 # --------------------------------------------------------------------------- #
 def test_frame_is_last_digit_run_not_leading_zero_regex(tmp_path):
-    path = _write(tmp_path / "f.csv", [_row("img1000.png", 1), _row("frame_12.png", 1),
-                                       _row("cam2/shot3_0100.jpg", "2.0")])
+    path = _write(
+        tmp_path / "f.csv",
+        [_row("img1000.png", 1), _row("frame_12.png", 1), _row("cam2/shot3_0100.jpg", "2.0")],
+    )
     ds = load_bboxes.from_via_tracks_file(path, use_frame_numbers_from_file=True)
     assert ds.frame.values.tolist() == [12, 100, 1000]
     assert ds.individuals.values.tolist() == ["id_1", "id_2"]
@@ -181,8 +209,9 @@ def test_frame_is_last_digit_run_not_leading_zero_regex(tmp_path):
 
 def test_frame_from_file_attributes(tmp_path):
     rows = [_row("a.png", 3, fattr={"frame": 5}), _row("b.png", 3, fattr={"frame": "9"})]
-    ds = load_bboxes.from_via_tracks_file(_write(tmp_path / "a.csv", rows),
-                                          use_frame_numbers_from_file=True)
+    ds = load_bboxes.from_via_tracks_file(
+        _write(tmp_path / "a.csv", rows), use_frame_numbers_from_file=True
+    )
     assert ds.frame.values.tolist() == [5, 9]
     assert ds.attrs["frame_source"] == "file_attributes"
 
@@ -191,8 +220,9 @@ def test_regexp_collision_is_an_error(tmp_path):
     rows = [_row("v12_f0003.png", 1), _row("v12_f0004.png", 1)]
     with pytest.raises(FileFormatError, match="both give frame 12"):
         load_bboxes.from_via_tracks_file(_write(tmp_path / "b.csv", rows), frame_regexp=r"v(\d+)_")
-    ds = load_bboxes.from_via_tracks_file(_write(tmp_path / "c.csv", rows),
-                                          frame_regexp=r"_f(\d+)\.")
+    ds = load_bboxes.from_via_tracks_file(
+        _write(tmp_path / "c.csv", rows), frame_regexp=r"_f(\d+)\."
+    )
     assert ds.frame.values.tolist() == [3, 4]
 
 
@@ -207,8 +237,10 @@ def test_images_without_regions_keep_their_frame(tmp_path):
 # bad input
 # --------------------------------------------------------------------------- #
 def test_non_rect_shape_is_a_clear_error(tmp_path):
-    rows = [_row("0001.png", 1), _row("0002.png", 1, shape={"name": "circle", "cx": 1, "cy": 2,
-                                                             "r": 3})]
+    rows = [
+        _row("0001.png", 1),
+        _row("0002.png", 1, shape={"name": "circle", "cx": 1, "cy": 2, "r": 3}),
+    ]
     with pytest.raises(FileFormatError, match=r"row 3: region shape 'circle' is not a 'rect'"):
         load_bboxes.from_via_tracks_file(_write(tmp_path / "c.csv", rows))
 
@@ -226,8 +258,20 @@ def test_unparseable_frame_is_a_clear_error(tmp_path):
     ("rows", "message"),
     [
         ([_row("1.png", 1), _row("1.png", 1)], "second box in frame 1"),
-        ([["1.png", 0, "{}", 1, 0, json.dumps({"name": "rect", "x": 1, "y": 1, "width": 2,
-                                                  "height": 2}), "{}"]], "no 'track' id"),
+        (
+            [
+                [
+                    "1.png",
+                    0,
+                    "{}",
+                    1,
+                    0,
+                    json.dumps({"name": "rect", "x": 1, "y": 1, "width": 2, "height": 2}),
+                    "{}",
+                ]
+            ],
+            "no 'track' id",
+        ),
         ([_row("1.png", 2.5)], "not a whole number"),
         ([_row("1.png", 1, shape={"name": "rect", "x": 1, "y": 1})], "numeric x, y, width"),
         ([["1.png", 0, "{not json", 1, 0, "{}", "{}"]], "not valid JSON"),
@@ -255,10 +299,12 @@ def test_loaded_boxes_survive_netcdf(realdata, tmp_path):
 
 
 def test_empty_frames_can_be_left_out_for_movement(tmp_path):
-    ds = bboxes_from_numpy(np.array([[[5.0, 5.0]], [[np.nan, np.nan]], [[6.0, 6.0]]]),
-                           np.ones((3, 1, 2)), individual_names=["id_1"])
-    kept = load_bboxes.from_via_tracks_file(
-        save_bboxes.to_via_tracks_file(ds, tmp_path / "a.csv"))
+    ds = bboxes_from_numpy(
+        np.array([[[5.0, 5.0]], [[np.nan, np.nan]], [[6.0, 6.0]]]),
+        np.ones((3, 1, 2)),
+        individual_names=["id_1"],
+    )
+    kept = load_bboxes.from_via_tracks_file(save_bboxes.to_via_tracks_file(ds, tmp_path / "a.csv"))
     assert kept.frame.values.tolist() == [0, 1, 2]
     path = save_bboxes.to_via_tracks_file(ds, tmp_path / "b.csv", keep_empty_frames=False)
     assert "{}" not in path.read_text()
@@ -274,8 +320,9 @@ def test_rows_with_missing_or_extra_cells(tmp_path):
     with pytest.raises(FileFormatError, match="rows have 5 cells instead of 7"):
         load_bboxes.from_via_tracks_file(short)
     long = tmp_path / "long.csv"
-    long.write_text(",".join(HEADER) + '\n0001.png,0,"{}",0,0,"{}","{}"\n'
-                    '0002.png,0,{},0,0,{},{},x\n')
+    long.write_text(
+        ",".join(HEADER) + '\n0001.png,0,"{}",0,0,"{}","{}"\n0002.png,0,{},0,0,{},{},x\n'
+    )
     with pytest.raises(FileFormatError, match="not a well-formed VIA CSV"):
         load_bboxes.from_via_tracks_file(long)
 
@@ -291,8 +338,9 @@ def _keeps_its_name(name):
     return match is None or name == f"id_{int(match.group(1))}"
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ds=bboxes_datasets(max_time=6))
 def test_any_boxes_round_trip_within_one_ulp(ds, tmp_path):
     assume(all(_keeps_its_name(str(n)) for n in ds.individuals.values))
@@ -306,8 +354,7 @@ def test_any_boxes_round_trip_within_one_ulp(ds, tmp_path):
     expected = ds.where(ds.position.notnull().all("space") & ds.shape.notnull().all("space"))
     expected = expected.sel(individuals=back.individuals.values)
     np.testing.assert_array_equal(back.shape.values, expected.shape.values.astype(float))
-    np.testing.assert_array_equal(back.confidence.values,
-                                  expected.confidence.values.astype(float))
+    np.testing.assert_array_equal(back.confidence.values, expected.confidence.values.astype(float))
     error = np.abs(back.position.values - expected.position.values)
     scale = np.maximum(np.abs(expected.position.values), expected.shape.values)
     assert np.array_equal(np.isnan(error), np.isnan(expected.position.values))

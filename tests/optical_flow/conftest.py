@@ -13,8 +13,14 @@ def curved(tmp_path_factory):
     """A 150-frame 320x240 lossless video of 5 points on curved sub-pixel paths."""
     folder = tmp_path_factory.mktemp("curved")
     video = make_synthetic_video(
-        folder / "curved.mkv", n_frames=150, size=(320, 240), n_points=5,
-        amplitude=10.0, period=70.0, deformation=3.0, seed=11,
+        folder / "curved.mkv",
+        n_frames=150,
+        size=(320, 240),
+        n_points=5,
+        amplitude=10.0,
+        period=70.0,
+        deformation=3.0,
+        seed=11,
     )
     return video
 

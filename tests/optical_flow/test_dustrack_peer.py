@@ -64,8 +64,11 @@ def test_same_numbers_as_dustrack(tmp_path):
     def layer(position, name):
         values = position.values[:, 0]
         data = {
-            str(k): {str(f): [float(x), float(y)] for f, (x, y) in enumerate(values[:, k])
-                     if np.isfinite(x)}
+            str(k): {
+                str(f): [float(x), float(y)]
+                for f, (x, y) in enumerate(values[:, k])
+                if np.isfinite(x)
+            }
             for k in range(values.shape[1])
         }
         path = tmp_path / f"clip_annotations_{name}.json"
@@ -74,9 +77,18 @@ def test_same_numbers_as_dustrack(tmp_path):
 
     out = tmp_path / "peer.json"
     subprocess.run(
-        [PEER, "-c", SCRIPT, str(layer(dense, "dense")), str(layer(sparse, "sparse")),
-         str(video.path), str(out)],
-        check=True, cwd=tmp_path, capture_output=True,
+        [
+            PEER,
+            "-c",
+            SCRIPT,
+            str(layer(dense, "dense")),
+            str(layer(sparse, "sparse")),
+            str(video.path),
+            str(out),
+        ],
+        check=True,
+        cwd=tmp_path,
+        capture_output=True,
     )
     peer = json.loads(out.read_text())
 

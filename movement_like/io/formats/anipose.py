@@ -30,8 +30,15 @@ from movement_like.errors import FileFormatError, InvalidDatasetError
 from movement_like.io.atomic import atomic_path
 from movement_like.io.registry import FileHead
 
-__all__ = ["sniff", "read", "write", "from_anipose_file", "from_anipose_style_df",
-           "to_anipose_style_df", "to_anipose_file"]
+__all__ = [
+    "sniff",
+    "read",
+    "write",
+    "from_anipose_file",
+    "from_anipose_style_df",
+    "to_anipose_style_df",
+    "to_anipose_file",
+]
 
 SOURCE_SOFTWARE = "Anipose"
 DEFAULT_INDIVIDUAL = "individual_0"
@@ -44,8 +51,11 @@ _EXTRA_VARIABLES = {"error": "reprojection_error", "ncams": "n_cameras"}
 def _keypoints_of(columns: list[str]) -> list[str]:
     """Keypoints in column order: prefixes of the ``_x`` columns that also have ``_y``, ``_z``."""
     names = set(columns)
-    return [c[:-2] for c in columns
-            if c.endswith("_x") and f"{c[:-2]}_y" in names and f"{c[:-2]}_z" in names]
+    return [
+        c[:-2]
+        for c in columns
+        if c.endswith("_x") and f"{c[:-2]}_y" in names and f"{c[:-2]}_z" in names
+    ]
 
 
 def from_anipose_style_df(
@@ -77,7 +87,8 @@ def from_anipose_style_df(
     keypoints = _keypoints_of(columns)
     if not keypoints:
         raise FileFormatError(
-            where, "has no keypoint columns '<bodypart>_x', '_y', '_z'",
+            where,
+            "has no keypoint columns '<bodypart>_x', '_y', '_z'",
             "Anipose triangulation CSVs (pose-3d/*.csv) have them",
         )
     n = len(df)
@@ -103,9 +114,15 @@ def from_anipose_style_df(
         frames = fnum.astype(np.int64)
         if n > 1 and np.any(np.diff(frames) <= 0):
             raise FileFormatError(where, "'fnum' must be strictly increasing")
-    ds = poses_from_numpy(position, confidence, individual_names=[individual_name],
-                          keypoint_names=keypoints, fps=fps, source_software=SOURCE_SOFTWARE,
-                          frame_array=frames)
+    ds = poses_from_numpy(
+        position,
+        confidence,
+        individual_names=[individual_name],
+        keypoint_names=keypoints,
+        fps=fps,
+        source_software=SOURCE_SOFTWARE,
+        frame_array=frames,
+    )
     for suffix, variable in _EXTRA_VARIABLES.items():
         if any(f"{k}_{suffix}" in df for k in keypoints):
             values = np.stack([column(f"{k}_{suffix}") for k in keypoints], axis=1)[:, None]
@@ -196,7 +213,8 @@ def to_anipose_style_df(ds: xr.Dataset, individual: str | None = None) -> pd.Dat
         if ds.sizes["individuals"] != 1:
             raise InvalidDatasetError(
                 f"Anipose files hold one individual; pass individual= (one of "
-                f"{[str(i) for i in ds['individuals'].values]})")
+                f"{[str(i) for i in ds['individuals'].values]})"
+            )
         individual = str(ds["individuals"].values[0])
     one = ds.sel(individuals=individual)
     # float64 throughout: a float32 written as text would come back as a different float64
@@ -270,7 +288,6 @@ def to_anipose_file(
     return target
 
 
-def write(ds: xr.Dataset, path: str | os.PathLike, overwrite: bool = False,
-          **kwargs: Any) -> Path:
+def write(ds: xr.Dataset, path: str | os.PathLike, overwrite: bool = False, **kwargs: Any) -> Path:
     """Registry entry point: :func:`to_anipose_file`."""
     return to_anipose_file(ds, path, overwrite=overwrite, **kwargs)

@@ -97,8 +97,11 @@ def _level_positions(level_names: Sequence[str], where: str | os.PathLike | None
             "(and usually 'scorer', optionally 'individuals')",
             "check that this is a DeepLabCut file",
         )
-    return {name: names.index(name) for name in ("scorer", "individuals", "bodyparts", "coords")
-            if name in names}
+    return {
+        name: names.index(name)
+        for name in ("scorer", "individuals", "bodyparts", "coords")
+        if name in names
+    }
 
 
 def _is_keypoint_column(labels: tuple[str, ...], pos: dict) -> bool:
@@ -132,8 +135,10 @@ def _header_rows(path: Path, lines: list[str]) -> tuple[list[list[str]], int]:
         )
     coords_row = header[-1]
     n_index = 1
-    while n_index < len(coords_row) and coords_row[n_index] == "" and all(
-        r[n_index] == "" for r in header
+    while (
+        n_index < len(coords_row)
+        and coords_row[n_index] == ""
+        and all(r[n_index] == "" for r in header)
     ):
         n_index += 1
     if n_index == len(coords_row):
@@ -201,7 +206,8 @@ def _read_csv_table(path: Path) -> _Table:
         body = pd.DataFrame({i: pd.Series(dtype=np.float64) for i in range(n_cols)})
     except (pd.errors.ParserError, ValueError) as exc:
         raise FileFormatError(
-            path, f"the data rows do not parse as a DeepLabCut table: {exc}",
+            path,
+            f"the data rows do not parse as a DeepLabCut table: {exc}",
             "rows must have as many cells as the header, with numbers or empty cells",
         ) from exc
     if body.shape[1] != n_cols:
@@ -215,24 +221,30 @@ def _read_csv_table(path: Path) -> _Table:
     if len(body) and body.iloc[:, -1].isna().any():
         if not _cells_per_row_match(path, n_header, n_cols, len(body)):
             raise FileFormatError(
-                path, f"some data rows have fewer cells than the header ({n_cols} columns)",
+                path,
+                f"some data rows have fewer cells than the header ({n_cols} columns)",
                 "the file is malformed (mismatched column counts)",
             )
     keypoint_positions = [n_index + j for j, k in enumerate(is_kp) if k]
     keypoint_body = body.iloc[:, keypoint_positions]
-    not_numbers = [j for j, dtype in zip(keypoint_positions, keypoint_body.dtypes, strict=True)
-                   if dtype.kind not in "fiu"]
+    not_numbers = [
+        j
+        for j, dtype in zip(keypoint_positions, keypoint_body.dtypes, strict=True)
+        if dtype.kind not in "fiu"
+    ]
     if not_numbers:
         bad = columns_all[not_numbers[0] - n_index]
         raise FileFormatError(
-            path, f"the column {bad} holds text where numbers are expected",
+            path,
+            f"the column {bad} holds text where numbers are expected",
             "keypoint cells must be numbers or empty",
         )
     values = keypoint_body.to_numpy(dtype=np.float64, na_value=np.nan)
     if n_index == 1:
         first = body.iloc[:, 0]
         index: Sequence[Any] | np.ndarray = (
-            first.to_numpy(dtype=np.int64) if first.dtype.kind in "iu"
+            first.to_numpy(dtype=np.int64)
+            if first.dtype.kind in "iu"
             else _int_index_or_strings(first.to_numpy())
         )
     else:
@@ -248,13 +260,17 @@ def _int_index_or_strings(raw: np.ndarray) -> np.ndarray:
         numbers = pd.to_numeric(pd.Series(raw), errors="raise").to_numpy()
         if numbers.dtype.kind in "iu":
             return numbers.astype(np.int64)
-        if numbers.dtype.kind == "f" and np.all(np.isfinite(numbers)) and np.all(
-                numbers == np.round(numbers)):
+        if (
+            numbers.dtype.kind == "f"
+            and np.all(np.isfinite(numbers))
+            and np.all(numbers == np.round(numbers))
+        ):
             return numbers.astype(np.int64)  # "12.0" written by a float index
     except (ValueError, TypeError):
         pass
-    return np.array(["" if (isinstance(v, float) and np.isnan(v)) else str(v) for v in raw],
-                    dtype=object)
+    return np.array(
+        ["" if (isinstance(v, float) and np.isnan(v)) else str(v) for v in raw], dtype=object
+    )
 
 
 # --------------------------------------------------------------------------- #
@@ -296,7 +312,8 @@ def _read_h5_df(path: Path, key: str | None) -> pd.DataFrame:
         store = pd.HDFStore(path, mode="r")
     except Exception as exc:  # tables raises several types for damaged files
         raise FileFormatError(
-            path, f"cannot be opened as an HDF5 file ({type(exc).__name__}: {exc})",
+            path,
+            f"cannot be opened as an HDF5 file ({type(exc).__name__}: {exc})",
             "the file may be truncated or damaged; re-export it from DeepLabCut",
         ) from exc
     try:
@@ -308,12 +325,15 @@ def _read_h5_df(path: Path, key: str | None) -> pd.DataFrame:
         if key is None:
             if not keys:
                 raise FileFormatError(
-                    path, "holds no pandas table, so it is not a DeepLabCut .h5 file",
+                    path,
+                    "holds no pandas table, so it is not a DeepLabCut .h5 file",
                     "DeepLabCut files are written by pandas (key 'df_with_missing')",
                 )
             raise FileFormatError(
-                path, f"holds several pandas tables {keys} and none is called "
-                f"{', '.join(PREFERRED_H5_KEYS)}", "pass key=... to choose one",
+                path,
+                f"holds several pandas tables {keys} and none is called "
+                f"{', '.join(PREFERRED_H5_KEYS)}",
+                "pass key=... to choose one",
             )
         if key not in keys:
             raise FileFormatError(path, f"has no table {key!r}; it holds {keys}")
@@ -321,7 +341,8 @@ def _read_h5_df(path: Path, key: str | None) -> pd.DataFrame:
             df = store[key]
         except Exception as exc:
             raise FileFormatError(
-                path, f"the table {key!r} cannot be read ({type(exc).__name__}: {exc})",
+                path,
+                f"the table {key!r} cannot be read ({type(exc).__name__}: {exc})",
                 "the file may be truncated or damaged",
             ) from exc
     finally:
@@ -336,7 +357,8 @@ def _df_to_table(df: pd.DataFrame, where: str | os.PathLike | None) -> _Table:
         raise InvalidDatasetError(f"expected a pandas DataFrame, got {type(df).__name__}")
     if not isinstance(df.columns, pd.MultiIndex):
         raise FileFormatError(
-            where, "the columns are not a MultiIndex (scorer, [individuals,] bodyparts, coords)",
+            where,
+            "the columns are not a MultiIndex (scorer, [individuals,] bodyparts, coords)",
             "read DeepLabCut CSVs with header=[0, 1, 2] (or [0, 1, 2, 3]) and index_col=0",
         )
     level_names = tuple(str(n) for n in df.columns.names)
@@ -356,8 +378,11 @@ def _df_to_table(df: pd.DataFrame, where: str | os.PathLike | None) -> _Table:
     else:
         levels = 1
         raw = df.index.to_numpy()
-        index = raw.astype(np.int64) if raw.dtype.kind in "iu" else _int_index_or_strings(
-            raw.astype(object))
+        index = (
+            raw.astype(np.int64)
+            if raw.dtype.kind in "iu"
+            else _int_index_or_strings(raw.astype(object))
+        )
     return _Table(level_names, columns, values, index, levels)
 
 
@@ -414,7 +439,8 @@ def _dataset_from_table(
     columns = table.columns
     if not columns:
         raise FileFormatError(
-            where, "has no keypoint columns (coords x, y[, z][, likelihood])",
+            where,
+            "has no keypoint columns (coords x, y[, z][, likelihood])",
             "check that this is a DeepLabCut/LightningPose file",
         )
     has_individuals = "individuals" in pos
@@ -584,7 +610,10 @@ def is_dlc_style_csv(head: FileHead) -> bool:
     """Whether a text file starts with DeepLabCut's CSV header rows."""
     cells = header_first_cells(head)
     return cells[:3] == ["scorer", "bodyparts", "coords"] or cells[:4] == [
-        "scorer", "individuals", "bodyparts", "coords"
+        "scorer",
+        "individuals",
+        "bodyparts",
+        "coords",
     ]
 
 
@@ -718,8 +747,9 @@ def to_dlc_style_df(
             [[scorer_name], keypoints, coords], names=list(SINGLE_ANIMAL_LEVELS)
         )
         return {
-            name: pd.DataFrame(block[:, i].reshape(n_time, -1), index=index.copy(),
-                               columns=columns.copy())
+            name: pd.DataFrame(
+                block[:, i].reshape(n_time, -1), index=index.copy(), columns=columns.copy()
+            )
             for i, name in enumerate(individuals)
         }
     columns = pd.MultiIndex.from_product(
@@ -767,7 +797,8 @@ def _write_df(df: pd.DataFrame, path: Path, overwrite: bool) -> Path:
 def _check_suffix(path: Path, allowed: Sequence[str], what: str) -> None:
     if path.suffix.lower() not in allowed:
         raise FileFormatError(
-            path, f"{what} files must end in {' or '.join(allowed)}",
+            path,
+            f"{what} files must end in {' or '.join(allowed)}",
             f"change the suffix to one of {', '.join(allowed)}",
         )
 
@@ -822,14 +853,19 @@ def to_dlc_file(
     if split_individuals == "auto":
         split_individuals = ds.sizes.get("individuals", 0) == 1
     elif not isinstance(split_individuals, bool):
-        raise ValueError(f"split_individuals must be True, False or 'auto', got "
-                         f"{split_individuals!r}")
+        raise ValueError(
+            f"split_individuals must be True, False or 'auto', got {split_individuals!r}"
+        )
     labelled = image_index in ("path", "levels") or (
-        image_index == "auto" and IMAGE_COORD in ds.coords)
+        image_index == "auto" and IMAGE_COORD in ds.coords
+    )
     if likelihood is None and labelled and "confidence" in ds:
         likelihood = bool(np.any(np.isfinite(ds["confidence"].values)))
-    options: dict[str, Any] = {"scorer": scorer, "image_index": image_index,
-                               "likelihood": likelihood}
+    options: dict[str, Any] = {
+        "scorer": scorer,
+        "image_index": image_index,
+        "likelihood": likelihood,
+    }
     if not split_individuals:
         df = to_dlc_style_df(ds, split_individuals=False, **options)
         assert isinstance(df, pd.DataFrame)
@@ -845,7 +881,8 @@ def to_dlc_file(
     return [_write_df(frames[name], file, overwrite) for name, file in targets.items()]
 
 
-def write(ds: xr.Dataset, path: str | os.PathLike, overwrite: bool = False,
-          **kwargs: Any) -> list[Path]:
+def write(
+    ds: xr.Dataset, path: str | os.PathLike, overwrite: bool = False, **kwargs: Any
+) -> list[Path]:
     """Registry entry point: :func:`to_dlc_file`."""
     return to_dlc_file(ds, path, overwrite=overwrite, **kwargs)

@@ -166,7 +166,8 @@ def _video_info(video: Path) -> tuple[int, float | None]:
     try:
         if not capture.isOpened():
             raise FileFormatError(
-                video, "OpenCV cannot open this video",
+                video,
+                "OpenCV cannot open this video",
                 "check the file, or pass n_frames= and fps= instead of the video",
             )
         n_frames = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
@@ -265,7 +266,8 @@ def _reject_duplicate_keys(path: Path):
         for key, value in pairs:
             if key in result:
                 raise FileFormatError(
-                    path, f"the key {key!r} appears twice in one JSON object",
+                    path,
+                    f"the key {key!r} appears twice in one JSON object",
                     "keep one entry per label and per frame",
                 )
             result[key] = value
@@ -311,7 +313,8 @@ def read_layer_arrays(path: str | os.PathLike) -> dict[str, LabelPoints]:
     raw = _parse_json(path, text, check_duplicates=False)
     if not isinstance(raw, dict):
         raise FileFormatError(
-            path, f"the top level is a JSON {type(raw).__name__}, not an object",
+            path,
+            f"the top level is a JSON {type(raw).__name__}, not an object",
             "a DUSTrack layer is {label: {frame: [x, y]}}",
         )
     n_values = 0
@@ -319,8 +322,9 @@ def read_layer_arrays(path: str | os.PathLike) -> dict[str, LabelPoints]:
     for label, frames in raw.items():
         if not isinstance(frames, dict):
             raise FileFormatError(
-                path, f"label {label!r} maps to a {_json_type(frames)}, not an object",
-                "each label maps frame numbers to [x, y], e.g. {\"12\": [10.5, 20.0]}",
+                path,
+                f"label {label!r} maps to a {_json_type(frames)}, not an object",
+                'each label maps frame numbers to [x, y], e.g. {"12": [10.5, 20.0]}',
             )
         layer[label] = _label_points(path, label, frames)
         n_values += len(frames)
@@ -350,7 +354,8 @@ def _parse_json(path: Path, text: str, check_duplicates: bool) -> Any:
         return json.loads(text, parse_constant=_NonFinite, object_pairs_hook=hook)
     except json.JSONDecodeError as exc:
         raise FileFormatError(
-            path, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            path,
+            f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
             "a DUSTrack layer is {label: {frame: [x, y]}}",
         ) from exc
 
@@ -379,15 +384,17 @@ def _label_points(path: Path, label: str, frames: dict[str, Any]) -> LabelPoints
             if (counts > 1).any():
                 same = [k for k in keys if int(k) == unique[counts > 1][0]]
                 raise FileFormatError(
-                    path, f"label {label!r}: the frame keys {same} are the same frame",
+                    path,
+                    f"label {label!r}: the frame keys {same} are the same frame",
                     "keep one entry per frame",
                 )
             return numbers, xy
     for frame_key, value in frames.items():
         if not _DIGITS.fullmatch(frame_key):
             raise FileFormatError(
-                path, f"label {label!r}: frame key {frame_key!r} is not a non-negative integer",
-                "frame keys are 0-based frame numbers such as \"12\"",
+                path,
+                f"label {label!r}: frame key {frame_key!r} is not a non-negative integer",
+                'frame keys are 0-based frame numbers such as "12"',
             )
         _point(path, label, frame_key, value)
     raise AssertionError("unreachable: the slow path must find what the fast path refused")
@@ -396,29 +403,45 @@ def _label_points(path: Path, label: str, frames: dict[str, Any]) -> LabelPoints
 def _json_type(value: Any) -> str:
     if isinstance(value, _NonFinite):
         return value.token
-    return {list: "list", str: "string", bool: "boolean", type(None): "null",
-            int: "number", float: "number"}.get(type(value), type(value).__name__)
+    return {
+        list: "list",
+        str: "string",
+        bool: "boolean",
+        type(None): "null",
+        int: "number",
+        float: "number",
+    }.get(type(value), type(value).__name__)
 
 
 def _point(path: Path, label: str, frame: str, value: Any) -> tuple[float, float]:
     where = f"label {label!r}, frame {frame}"
     if not isinstance(value, list) or len(value) != 2:
         shown = f"a list of {len(value)}" if isinstance(value, list) else f"a {_json_type(value)}"
-        raise FileFormatError(path, f"{where}: expected [x, y], found {shown}",
-                              "each annotation is two numbers [x, y]")
+        raise FileFormatError(
+            path,
+            f"{where}: expected [x, y], found {shown}",
+            "each annotation is two numbers [x, y]",
+        )
     for number in value:
         if isinstance(number, _NonFinite):
             raise FileFormatError(
-                path, f"{where}: the value {number.token} is not a position (and not valid JSON)",
+                path,
+                f"{where}: the value {number.token} is not a position (and not valid JSON)",
                 "remove the frame from the label instead of writing NaN",
             )
         if isinstance(number, bool) or not isinstance(number, (int, float)):
-            raise FileFormatError(path, f"{where}: {_json_type(number)} {number!r} is not a number",
-                                  "each annotation is two numbers [x, y]")
+            raise FileFormatError(
+                path,
+                f"{where}: {_json_type(number)} {number!r} is not a number",
+                "each annotation is two numbers [x, y]",
+            )
     x, y = float(value[0]), float(value[1])
     if not (math.isfinite(x) and math.isfinite(y)):  # e.g. 1e999
-        raise FileFormatError(path, f"{where}: [{value[0]}, {value[1]}] is not finite",
-                              "positions are finite pixel coordinates")
+        raise FileFormatError(
+            path,
+            f"{where}: [{value[0]}, {value[1]}] is not finite",
+            "positions are finite pixel coordinates",
+        )
     return x, y
 
 
@@ -534,14 +557,18 @@ def _layer_dataset(
         label = next(lab for lab, (frames, _) in data.items() if last in frames)
         where = f"the video {video_path}" if from_video else "n_frames"
         raise FileFormatError(
-            path, f"label {label!r}, frame {last}: beyond the {n_frames} frames of {where}",
+            path,
+            f"label {label!r}, frame {last}: beyond the {n_frames} frames of {where}",
             "check that the layer belongs to this video, or pass n_frames=",
         )
     labels, position = _layer_arrays(data, n_frames)
     if labels:
         ds = poses_from_numpy(
-            position, individual_names=["individual_0"], keypoint_names=labels,
-            fps=fps, source_software=SOURCE_SOFTWARE,
+            position,
+            individual_names=["individual_0"],
+            keypoint_names=labels,
+            fps=fps,
+            source_software=SOURCE_SOFTWARE,
         )
     else:
         ds = _empty_layer(n_frames, fps)
@@ -562,8 +589,11 @@ def _layer_dataset(
 def _empty_layer(n_frames: int, fps: float | None) -> xr.Dataset:
     """Build a layer without labels: zero keypoints."""
     template = poses_from_numpy(
-        np.full((n_frames, 1, 1, 2), np.nan), individual_names=["individual_0"],
-        keypoint_names=["0"], fps=fps, source_software=SOURCE_SOFTWARE,
+        np.full((n_frames, 1, 1, 2), np.nan),
+        individual_names=["individual_0"],
+        keypoint_names=["0"],
+        fps=fps,
+        source_software=SOURCE_SOFTWARE,
     )
     return template.isel(keypoints=slice(0, 0))
 
@@ -802,7 +832,8 @@ def _dlc_project_of(folder: Path, dlc_project: str | os.PathLike | None) -> Path
 
 def _json_layers(folder: Path, stem: str) -> list[Path]:
     found = [
-        p for p in folder.glob(f"{glob_escape(stem)}{ANNOTATIONS_INFIX}*.json")
+        p
+        for p in folder.glob(f"{glob_escape(stem)}{ANNOTATIONS_INFIX}*.json")
         if video_stem_of(p) == stem
     ]
     return sorted(found)
@@ -835,7 +866,8 @@ def _add_layer(found: dict[str, Path], name: str, path: Path) -> None:
     name = name or "noname"
     if name in found:
         raise FileFormatError(
-            path, f"gives the layer name {name!r}, like {found[name]}",
+            path,
+            f"gives the layer name {name!r}, like {found[name]}",
             "pass the files explicitly as {name: path} to from_dustrack_layers",
         )
     found[name] = path
@@ -856,7 +888,9 @@ def _video_and_stem(source: Path) -> tuple[Path | None, Path, str]:
         stems = [p.stem for p in videos]
     if len(stems) != 1:
         raise FileFormatError(
-            source, f"holds layers of {len(stems)} videos {stems}" if stems
+            source,
+            f"holds layers of {len(stems)} videos {stems}"
+            if stems
             else "holds no DUSTrack layer (*_annotations*.json) and no video",
             "pass the video (or one of its layer files) instead of the folder",
         )
@@ -904,7 +938,8 @@ def _layers_of(
         project = _dlc_project_of(folder, dlc_project)
         if project is None:
             raise FileFormatError(
-                folder, "no DLC project found (no config.yaml or labeled-data here or above)",
+                folder,
+                "no DLC project found (no config.yaml or labeled-data here or above)",
                 "pass dlc_project=",
             )
         for name, path in _dlc_layers(project, stem).items():
@@ -921,7 +956,8 @@ def _read_any_layer(path: Path, fps: float | None) -> xr.Dataset:
     ds = dlc.read(path, fps=fps)
     if "frame" not in ds.coords:
         raise FileFormatError(
-            path, "its rows carry no frame numbers (image names without digits?)",
+            path,
+            "its rows carry no frame numbers (image names without digits?)",
             "only frame-indexed DeepLabCut files can be a layer of a video",
         )
     return ds.assign_coords(keypoints=[_label_of_bodypart(str(k)) for k in ds["keypoints"].values])
@@ -1047,7 +1083,8 @@ def _stack_layers(
     elif last >= n_frames:
         name = next(n for n, f in frames.items() if f.size and f.max() == last)
         raise FileFormatError(
-            files[name], f"frame {last} is beyond the {n_frames} frames of the video",
+            files[name],
+            f"frame {last} is beyond the {n_frames} frames of the video",
             "check that the layer belongs to this video, or pass n_frames=",
         )
     seen = list(dict.fromkeys(str(k) for ds in loaded.values() for k in ds["keypoints"].values))
@@ -1067,13 +1104,19 @@ def _stack_layers(
         pos = ds["position"].transpose("time", "individuals", "keypoints", "space").values
         conf = ds["confidence"].transpose("time", "individuals", "keypoints").values
         rows = frames[name]
-        position[index, rows[:, None, None], np.array(ind)[None, :, None],
-                 np.array(kps)[None, None, :]] = pos
-        confidence[index, rows[:, None, None], np.array(ind)[None, :, None],
-                   np.array(kps)[None, None, :]] = conf
+        position[
+            index, rows[:, None, None], np.array(ind)[None, :, None], np.array(kps)[None, None, :]
+        ] = pos
+        confidence[
+            index, rows[:, None, None], np.array(ind)[None, :, None], np.array(kps)[None, None, :]
+        ] = conf
     template = poses_from_numpy(
-        position[0], confidence[0], individual_names=individuals or None,
-        keypoint_names=keypoints or None, fps=fps, source_software=SOURCE_SOFTWARE,
+        position[0],
+        confidence[0],
+        individual_names=individuals or None,
+        keypoint_names=keypoints or None,
+        fps=fps,
+        source_software=SOURCE_SOFTWARE,
     )
     names = list(loaded)
     out = xr.Dataset(
@@ -1081,8 +1124,11 @@ def _stack_layers(
             "position": (("layers",) + template["position"].dims, position),
             "confidence": (("layers",) + template["confidence"].dims, confidence),
         },
-        coords={**template.coords, "layers": names,
-                "layer_file": ("layers", [str(files[n]) for n in names])},
+        coords={
+            **template.coords,
+            "layers": names,
+            "layer_file": ("layers", [str(files[n]) for n in names]),
+        },
         attrs=dict(template.attrs),
     )
     return out
@@ -1206,8 +1252,9 @@ def labelled_data_frame(
         raise InvalidDatasetError(f"frame {frames[rows[-1]]} is beyond n_frames={n_frames}")
     order = sorted(range(len(labels)), key=lambda i: _label_sort_key(labels[i]))
     sparse = ds[["position", "confidence"]].isel(time=rows, keypoints=order)
-    sparse = sparse.where(xr.DataArray(complete[rows][:, :, order],
-                                       dims=("time", "individuals", "keypoints")))
+    sparse = sparse.where(
+        xr.DataArray(complete[rows][:, :, order], dims=("time", "individuals", "keypoints"))
+    )
     images = [f"labeled-data/{stem}/img{frames[t]:0{digits}d}.png" for t in rows]
     sparse = sparse.assign_coords(
         {
@@ -1217,8 +1264,9 @@ def labelled_data_frame(
     )
     sparse.attrs = {k: v for k, v in ds.attrs.items() if k != "scorer"}
     single = sparse.sizes["individuals"] == 1
-    table = dlc.to_dlc_style_df(sparse, split_individuals=single, scorer=scorer,
-                                image_index="levels")
+    table = dlc.to_dlc_style_df(
+        sparse, split_individuals=single, scorer=scorer, image_index="levels"
+    )
     if isinstance(table, dict):
         (table,) = table.values()
     return table.drop(columns="likelihood", level="coords").astype(np.float64)

@@ -153,8 +153,15 @@ def _safe_unpickle(path: Path, handle: Any, damaged: str) -> Any:
             "idtracker.ai files hold only arrays and plain values; this file was not "
             "written by idtracker.ai or was tampered with. Nothing in it was executed",
         ) from exc
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError,
-            TypeError, ValueError) as exc:
+    except (
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        IndexError,
+        TypeError,
+        ValueError,
+    ) as exc:
         raise FileFormatError(path, f"{damaged} ({exc})") from exc
     return content
 
@@ -275,7 +282,8 @@ def find_session_file(folder: str | os.PathLike) -> Path:
             if found:
                 return found[0]
     raise FileFormatError(
-        folder, "holds no idtracker.ai trajectories file",
+        folder,
+        "holds no idtracker.ai trajectories file",
         "expected e.g. trajectories/without_gaps.npy, trajectories/trajectories.h5 or "
         "trajectories/trajectories_wo_gaps.npy; or pass the file itself",
     )
@@ -347,8 +355,9 @@ def _read_csv(path: Path) -> dict[str, Any]:
         columns, values = columns[1:], values[:, 1:]
     if _csv_header(",".join(columns)) is None:
         raise FileFormatError(
-            path, f"the header must be x1,y1,x2,y2,… (optionally after 'seconds' or 'time'); "
-            f"found {columns[:6]}"
+            path,
+            f"the header must be x1,y1,x2,y2,… (optionally after 'seconds' or 'time'); "
+            f"found {columns[:6]}",
         )
     content["trajectories"] = values.reshape(values.shape[0], -1, 2)
     probabilities = path.with_name(path.name.replace("trajectories", "id_probabilities"))
@@ -406,16 +415,15 @@ def _fps_of(content: Mapping[str, Any], fps: float | None) -> float | None:
             frames = np.arange(len(times)) + round(float(times[0]) * estimate)
             for decimals in range(4):  # the simplest rate that reproduces every printed time
                 candidate = round(estimate, decimals)
-                if candidate > 0 and np.allclose(np.round(frames / candidate, 3), times,
-                                                 rtol=0, atol=1e-9):
+                if candidate > 0 and np.allclose(
+                    np.round(frames / candidate, 3), times, rtol=0, atol=1e-9
+                ):
                     return float(candidate)
             return round(estimate, 3)
     return None
 
 
-def _dataset_from_content(
-    content: Mapping[str, Any], path: Path, fps: float | None
-) -> xr.Dataset:
+def _dataset_from_content(content: Mapping[str, Any], path: Path, fps: float | None) -> xr.Dataset:
     if "trajectories" not in content:
         raise FileFormatError(
             path,
@@ -425,8 +433,9 @@ def _dataset_from_content(
     trajectories = np.asarray(content["trajectories"])
     if trajectories.dtype.kind not in "fiu" or trajectories.ndim != 3 or trajectories.shape[2] != 2:
         raise FileFormatError(
-            path, f"'trajectories' must be a float array (frames, animals, 2), found shape "
-            f"{trajectories.shape} and dtype {trajectories.dtype}"
+            path,
+            f"'trajectories' must be a float array (frames, animals, 2), found shape "
+            f"{trajectories.shape} and dtype {trajectories.dtype}",
         )
     n_frames, n_animals, _ = trajectories.shape
     confidence = None

@@ -72,13 +72,15 @@ def from_lp_file(path: str | os.PathLike, fps: float | None = None) -> xr.Datase
     """
     path = Path(path).expanduser()
     if path.suffix.lower() != ".csv":
-        raise FileFormatError(path, "LightningPose files are .csv files",
-                              "for .h5 files use from_dlc_file")
+        raise FileFormatError(
+            path, "LightningPose files are .csv files", "for .h5 files use from_dlc_file"
+        )
     ds = dlc.from_dlc_file(path, fps=fps, source_software=SOURCE_SOFTWARE)
     if ds.sizes["individuals"] != 1:
         raise FileFormatError(
-            path, f"LightningPose files hold one individual, this one holds "
-            f"{ds.sizes['individuals']}", "load it with from_dlc_file instead",
+            path,
+            f"LightningPose files hold one individual, this one holds {ds.sizes['individuals']}",
+            "load it with from_dlc_file instead",
         )
     return ds
 
@@ -117,14 +119,16 @@ def to_lp_file(
     """
     target = Path(path).expanduser()
     if target.suffix.lower() != ".csv":
-        raise FileFormatError(target, "LightningPose files must end in .csv",
-                              "change the suffix to .csv")
+        raise FileFormatError(
+            target, "LightningPose files must end in .csv", "change the suffix to .csv"
+        )
     if "space" in ds.coords and ds.sizes.get("space") != 2:
         raise InvalidDatasetError("LightningPose files hold 2D poses; this dataset is 3D")
     return dlc.to_dlc_file(ds, target, split_individuals=True, overwrite=overwrite, scorer=scorer)
 
 
-def write(ds: xr.Dataset, path: str | os.PathLike, overwrite: bool = False,
-          **kwargs: Any) -> list[Path]:
+def write(
+    ds: xr.Dataset, path: str | os.PathLike, overwrite: bool = False, **kwargs: Any
+) -> list[Path]:
     """Registry entry point: :func:`to_lp_file`."""
     return to_lp_file(ds, path, overwrite=overwrite, **kwargs)

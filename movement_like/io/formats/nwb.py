@@ -188,8 +188,11 @@ def _float_array(value: Any) -> np.ndarray:
 # reading with pynwb
 # --------------------------------------------------------------------------- #
 def _series_from_pynwb(series: Any) -> _Series:
-    data = _scaled(_float_array(series.data[:]), getattr(series, "conversion", None),
-                   getattr(series, "offset", None))
+    data = _scaled(
+        _float_array(series.data[:]),
+        getattr(series, "conversion", None),
+        getattr(series, "offset", None),
+    )
     if data.ndim == 1:
         data = data[:, None]
     confidence = getattr(series, "confidence", None)
@@ -228,7 +231,8 @@ def _estimation_from_pynwb(module: str, container: Any) -> _Estimation:
         "source_software_version": _text(version),
         "original_videos": _texts(getattr(container, "original_videos", None)),
         "labeled_videos": _texts(getattr(container, "labeled_videos", None)),
-        "dimensions": None if getattr(container, "dimensions", None) is None
+        "dimensions": None
+        if getattr(container, "dimensions", None) is None
         else np.asarray(container.dimensions[:]).tolist(),
         "devices": None if device is None else [device.name],
     }
@@ -250,20 +254,29 @@ def _training_from_pynwb(training: Any) -> list[_TrainingFrame]:
                     name=instance.name,
                     id=None if instance.id is None else int(instance.id),
                     locations=_float_array(instance.node_locations[:]),
-                    visibility=None if visibility is None
+                    visibility=None
+                    if visibility is None
                     else np.asarray(visibility[:], dtype=bool),
                     nodes=nodes or [],
                 )
             )
         video = {}
         if frame.source_video is not None:
-            video = {"name": frame.source_video.name, "rate": frame.source_video.rate,
-                     "starting_time": frame.source_video.starting_time,
-                     "external_file": _texts(frame.source_video.external_file)}
+            video = {
+                "name": frame.source_video.name,
+                "rate": frame.source_video.rate,
+                "starting_time": frame.source_video.starting_time,
+                "external_file": _texts(frame.source_video.external_file),
+            }
         index = frame.source_video_frame_index
         frames.append(
-            _TrainingFrame(frame.name, None if index is None else int(index),
-                           _text(frame.annotator), instances, video)
+            _TrainingFrame(
+                frame.name,
+                None if index is None else int(index),
+                _text(frame.annotator),
+                instances,
+                video,
+            )
         )
     return frames
 
@@ -300,7 +313,8 @@ def _read_with_pynwb(path: Path) -> _Contents:
                 with NWBHDF5IO(str(path), "r", load_namespaces=load_namespaces) as io:
                     nwbfile = io.read()
                     contents = _contents_from_nwbfile(
-                        nwbfile, str(path),
+                        nwbfile,
+                        str(path),
                         "pynwb" if load_namespaces else "pynwb (load_namespaces=False)",
                     )
             return contents
@@ -337,8 +351,9 @@ def _h5_dataset(group: Any, key: str) -> Any:
 
 def _h5_series(group: Any) -> _Series:
     data_set = group["data"]
-    data = _scaled(_float_array(data_set[()]), data_set.attrs.get("conversion"),
-                   data_set.attrs.get("offset"))
+    data = _scaled(
+        _float_array(data_set[()]), data_set.attrs.get("conversion"), data_set.attrs.get("offset")
+    )
     if data.ndim == 1:
         data = data[:, None]
     starting = group.get("starting_time")
@@ -358,7 +373,8 @@ def _h5_series(group: Any) -> _Series:
         description=_text(group.attrs.get("description")),
         unit=_text(data_set.attrs.get("unit")),
         reference_frame=_text(_h5_dataset(group, "reference_frame")),
-        confidence_definition=None if confidence is None
+        confidence_definition=None
+        if confidence is None
         else _text(confidence.attrs.get("definition")),
     )
 
@@ -385,7 +401,8 @@ def _h5_estimation(module: str, group: Any) -> _Estimation:
         "description": _text(_h5_dataset(group, "description")),
         "scorer": _text(_h5_dataset(group, "scorer")),
         "source_software": None if software is None else _text(software[()]),
-        "source_software_version": None if software is None
+        "source_software_version": None
+        if software is None
         else _text(software.attrs.get("version")),
         "original_videos": _texts(_h5_dataset(group, "original_videos")),
         "labeled_videos": _texts(_h5_dataset(group, "labeled_videos")),
@@ -411,7 +428,8 @@ def _h5_training(group: Any) -> list[_TrainingFrame]:
                             name=instance.name.rsplit("/", 1)[-1],
                             id=None if identity is None else int(identity),
                             locations=_float_array(instance["node_locations"][()]),
-                            visibility=None if visibility is None
+                            visibility=None
+                            if visibility is None
                             else np.asarray(visibility, dtype=bool),
                             nodes=nodes or [],
                         )
@@ -429,8 +447,11 @@ def _h5_training(group: Any) -> list[_TrainingFrame]:
             index = frame.attrs.get("source_video_frame_index")
             frames.append(
                 _TrainingFrame(
-                    frame.name.rsplit("/", 1)[-1], None if index is None else int(index),
-                    _text(frame.attrs.get("annotator")), instances, video,
+                    frame.name.rsplit("/", 1)[-1],
+                    None if index is None else int(index),
+                    _text(frame.attrs.get("annotator")),
+                    instances,
+                    video,
                 )
             )
     return frames
@@ -440,8 +461,9 @@ def _read_with_h5py(path: Path) -> _Contents:
     import h5py
 
     with h5py.File(path, "r") as file:
-        contents = _Contents(source=str(path), reader="h5py",
-                             identifier=_text(_h5_dataset(file, "identifier")))
+        contents = _Contents(
+            source=str(path), reader="h5py", identifier=_text(_h5_dataset(file, "identifier"))
+        )
         if "general/subject/subject_id" in file:
             contents.subject_id = _text(file["general/subject/subject_id"][()])
         for module_name, module in (file.get("processing") or {}).items():
@@ -453,7 +475,8 @@ def _read_with_h5py(path: Path) -> _Contents:
                     contents.training.extend(_h5_training(container))
                     contents.training_skeletons += [
                         _h5_skeleton(skeleton)
-                        for holder in module.values() if _h5_type(holder) == "Skeletons"
+                        for holder in module.values()
+                        if _h5_type(holder) == "Skeletons"
                         for skeleton in _h5_linked(holder, "Skeleton")
                     ]
         contents.versions = _versions_in(file)
@@ -520,8 +543,9 @@ def _read_contents(source: Any, backend: str) -> _Contents:
             contents = _read_with_h5py(path)
         except (KeyError, ValueError, OSError) as exc:
             raise FileFormatError(
-                path, f"cannot be read as NWB with ndx-pose: {exc}"
-                + (f" (pynwb: {failure})" if failure else "")
+                path,
+                f"cannot be read as NWB with ndx-pose: {exc}"
+                + (f" (pynwb: {failure})" if failure else ""),
             ) from exc
         if failure:
             contents.reader = f"h5py (pynwb refused the file: {failure[:300]})"
@@ -537,7 +561,8 @@ def _select(
     contents: _Contents, module_key: str | None, estimation_key: str | None
 ) -> list[_Estimation]:
     chosen = [
-        e for e in contents.estimations
+        e
+        for e in contents.estimations
         if (module_key is None or e.module == module_key)
         and (estimation_key is None or e.name == estimation_key)
     ]
@@ -552,7 +577,8 @@ def _select(
             )
         hint = "; it holds PoseTraining labels: pass which='training'" if contents.training else ""
         raise FileFormatError(
-            contents.source, "holds no ndx-pose PoseEstimation" + hint,
+            contents.source,
+            "holds no ndx-pose PoseEstimation" + hint,
             "is it an NWB file with pose estimates (ndx-pose)?" if not hint else None,
         )
     return chosen
@@ -569,8 +595,7 @@ def _dlc2nwb_names(estimation: _Estimation) -> tuple[str, dict[str, str]] | None
     if len(individuals) != 1:
         return None
     keypoints = {
-        s.name: m.group("keypoint")
-        for s, m in zip(estimation.series, matches, strict=True) if m
+        s.name: m.group("keypoint") for s, m in zip(estimation.series, matches, strict=True) if m
     }
     if len(set(keypoints.values())) != len(keypoints):
         return None
@@ -578,11 +603,10 @@ def _dlc2nwb_names(estimation: _Estimation) -> tuple[str, dict[str, str]] | None
 
 
 def _individual_names(contents: _Contents, chosen: list[_Estimation]) -> list[str]:
-    tracks = [e.name[len("track="):] if e.name.startswith("track=") else None for e in chosen]
+    tracks = [e.name[len("track=") :] if e.name.startswith("track=") else None for e in chosen]
     if len(chosen) == 1:
         dlc = _dlc2nwb_names(chosen[0])
-        name = (contents.subject_id or tracks[0] or (dlc[0] if dlc else None)
-                or contents.identifier)
+        name = contents.subject_id or tracks[0] or (dlc[0] if dlc else None) or contents.identifier
         return [name or "individual_0"]
     names = [t if t is not None else e.name for t, e in zip(tracks, chosen, strict=True)]
     if len(set(names)) != len(names):
@@ -644,8 +668,9 @@ def _estimation_dataset(
         keypoint_maps.append(mapping)
         keypoints += [k for k in mapping.values() if k not in keypoints]
     all_series = [s for _, e, _ in parts for s in e.series]
-    times = (np.unique(np.concatenate([s.timestamps for s in all_series]))
-             if all_series else np.empty(0))
+    times = (
+        np.unique(np.concatenate([s.timestamps for s in all_series])) if all_series else np.empty(0)
+    )
     n_space = max([s.data.shape[1] for s in all_series if s.data.size] + [2])
     if n_space not in (2, 3):
         raise FileFormatError(
@@ -662,13 +687,15 @@ def _estimation_dataset(
             k = keypoints.index(mapping[series.name])
             if series.data.shape[0] != series.timestamps.size:
                 raise FileFormatError(
-                    contents.source, f"series {estimation.key}/{series.name} has "
-                    f"{series.data.shape[0]} values but {series.timestamps.size} timestamps"
+                    contents.source,
+                    f"series {estimation.key}/{series.name} has "
+                    f"{series.data.shape[0]} values but {series.timestamps.size} timestamps",
                 )
             if not np.all(np.isfinite(series.timestamps)):
                 raise FileFormatError(
-                    contents.source, f"series {estimation.key}/{series.name} has timestamps "
-                    "that are NaN or infinite"
+                    contents.source,
+                    f"series {estimation.key}/{series.name} has timestamps "
+                    "that are NaN or infinite",
                 )
             if np.unique(series.timestamps).size != series.timestamps.size:
                 warnings.warn(
@@ -682,11 +709,12 @@ def _estimation_dataset(
                 confidence[rows, i, k] = series.confidence
     rates = {s.rate for s in all_series}
     ds = poses_from_numpy(
-        position, confidence,
-        individual_names=individuals, keypoint_names=keypoints,
+        position,
+        confidence,
+        individual_names=individuals,
+        keypoint_names=keypoints,
         fps=fps if fps is not None else _infer_fps(times, rates),
-        source_software=_single_text(
-            [e.meta.get("source_software") for _, e, _ in parts], "NWB"),
+        source_software=_single_text([e.meta.get("source_software") for _, e, _ in parts], "NWB"),
         time_array=times,
     )
     edges = []
@@ -695,8 +723,10 @@ def _estimation_dataset(
             continue
         for a, b in estimation.edges.tolist():
             if a < len(estimation.nodes) and b < len(estimation.nodes):
-                pair = [mapping.get(estimation.nodes[a], estimation.nodes[a]),
-                        mapping.get(estimation.nodes[b], estimation.nodes[b])]
+                pair = [
+                    mapping.get(estimation.nodes[a], estimation.nodes[a]),
+                    mapping.get(estimation.nodes[b], estimation.nodes[b]),
+                ]
                 if pair not in edges:
                     edges.append(pair)
     files = []
@@ -716,8 +746,15 @@ def _estimation_dataset(
     }
     for key in ("nwb_version", "ndx_pose_version"):
         attrs[key] = _unique_attr(c.versions.get(key) for _, _, c in parts)
-    for key in ("source_software_version", "scorer", "description", "original_videos",
-                "labeled_videos", "dimensions", "devices"):
+    for key in (
+        "source_software_version",
+        "scorer",
+        "description",
+        "original_videos",
+        "labeled_videos",
+        "dimensions",
+        "devices",
+    ):
         attrs[key] = _unique_attr(e.meta.get(key) for _, e, _ in parts)
     ds.attrs.update(netcdf_safe_attrs(attrs))
     return ds
@@ -736,13 +773,17 @@ def _training_dataset(contents_list: list[_Contents], fps: float | None) -> xr.D
     if not frames:
         source = contents_list[0].source
         raise FileFormatError(
-            source, "holds no PoseTraining frames (ndx-pose TrainingFrame)",
+            source,
+            "holds no PoseTraining frames (ndx-pose TrainingFrame)",
             "pass which='estimation' to read the pose estimates",
         )
     known = [f.frame is not None for _, f in frames]
     use_index = all(known)
-    order = (sorted(range(len(frames)), key=lambda i: frames[i][1].frame)  # type: ignore[arg-type, return-value]
-             if use_index else list(range(len(frames))))
+    order = (
+        sorted(range(len(frames)), key=lambda i: frames[i][1].frame)  # type: ignore[arg-type, return-value]
+        if use_index
+        else list(range(len(frames)))
+    )
     if use_index:
         indices = [frames[i][1].frame for i in order]
         duplicates = sorted({f for f in indices if indices.count(f) > 1})  # type: ignore[type-var]
@@ -774,15 +815,22 @@ def _training_dataset(contents_list: list[_Contents], fps: float | None) -> xr.D
     keypoints: list[str] = []
     for inst in all_instances:
         keypoints += [n for n in inst.nodes if n not in keypoints]
-    skeletons = [(nodes, edges) for c in contents_list for nodes, edges in c.training_skeletons
-                 if nodes is not None]
+    skeletons = [
+        (nodes, edges)
+        for c in contents_list
+        for nodes, edges in c.training_skeletons
+        if nodes is not None
+    ]
     if not keypoints and skeletons:  # no instance at all: the Skeleton still names the nodes
         keypoints = list(skeletons[0][0])
     edges = []
     for nodes, pairs in skeletons:
         if pairs is not None and set(nodes) <= set(keypoints):
-            edges += [[nodes[a], nodes[b]] for a, b in pairs.tolist()
-                      if max(a, b) < len(nodes) and [nodes[a], nodes[b]] not in edges]
+            edges += [
+                [nodes[a], nodes[b]]
+                for a, b in pairs.tolist()
+                if max(a, b) < len(nodes) and [nodes[a], nodes[b]] not in edges
+            ]
     n_space = max([inst.locations.shape[1] for inst in all_instances] + [2])
     dtypes = [inst.locations.dtype for inst in all_instances]
     dtype = np.result_type(*dtypes) if dtypes else np.float64
@@ -794,8 +842,11 @@ def _training_dataset(contents_list: list[_Contents], fps: float | None) -> xr.D
             nodes = inst.nodes or keypoints[: inst.locations.shape[0]]
             cols = [keypoints.index(n) for n in nodes[: inst.locations.shape[0]]]
             position[row, j, cols, : inst.locations.shape[1]] = inst.locations[: len(cols)]
-            visible = (inst.visibility[: len(cols)] if inst.visibility is not None
-                       else np.all(np.isfinite(inst.locations[: len(cols)]), axis=1))
+            visible = (
+                inst.visibility[: len(cols)]
+                if inst.visibility is not None
+                else np.all(np.isfinite(inst.locations[: len(cols)]), axis=1)
+            )
             visibility[row, j, cols] = visible
     videos = [frames[i][1].video for i in order]
     rates = {v.get("rate") for v in videos}
@@ -806,8 +857,13 @@ def _training_dataset(contents_list: list[_Contents], fps: float | None) -> xr.D
     if use_index and fps is not None and starts != {0.0} and len(starts) == 1:
         time_array = starts.pop() + np.asarray(indices, dtype=np.float64) / fps
     ds = poses_from_numpy(
-        position, None, individual_names=names, keypoint_names=keypoints, fps=fps,
-        source_software="NWB", frame_array=indices if use_index else None,
+        position,
+        None,
+        individual_names=names,
+        keypoint_names=keypoints,
+        fps=fps,
+        source_software="NWB",
+        frame_array=indices if use_index else None,
         time_array=time_array,
     )
     if not use_index:
@@ -821,16 +877,21 @@ def _training_dataset(contents_list: list[_Contents], fps: float | None) -> xr.D
     external = _unique_attr(
         tuple(v["external_file"]) if v.get("external_file") else None for v in videos
     )
-    ds.attrs.update(netcdf_safe_attrs({
-        "source_file": files[0] if len(files) == 1 else files,
-        "nwb_data": "training",
-        "nwb_reader": _unique_attr(c.reader for c in contents_list),
-        "frame_index_source": "source_video_frame_index" if use_index else
-        "order of the TrainingFrames (the file has no source_video_frame_index)",
-        "source_video": list(external) if isinstance(external, tuple) else external,
-        "training_frame_names": [frames[i][1].name for i in order],
-        "skeleton_edges": edges or None,
-    }))
+    ds.attrs.update(
+        netcdf_safe_attrs(
+            {
+                "source_file": files[0] if len(files) == 1 else files,
+                "nwb_data": "training",
+                "nwb_reader": _unique_attr(c.reader for c in contents_list),
+                "frame_index_source": "source_video_frame_index"
+                if use_index
+                else "order of the TrainingFrames (the file has no source_video_frame_index)",
+                "source_video": list(external) if isinstance(external, tuple) else external,
+                "training_frame_names": [frames[i][1].name for i in order],
+                "skeleton_edges": edges or None,
+            }
+        )
+    )
     return ds
 
 
@@ -1077,7 +1138,9 @@ def _estimation_files(ds: xr.Dataset, cfg: NWBSaveConfig) -> list[Any]:
             name=cfg.processing_module, description="processed behavioral data"
         )
         skeleton = Skeleton(
-            name=f"skeleton_{_safe_object_name(individual)}", nodes=keypoints, edges=edges,
+            name=f"skeleton_{_safe_object_name(individual)}",
+            nodes=keypoints,
+            edges=edges,
             subject=nwbfile.subject,
         )
         module.add(Skeletons(skeletons=[skeleton]))
@@ -1141,7 +1204,8 @@ def _training_file(ds: xr.Dataset, cfg: NWBSaveConfig) -> Any:
     names = [_safe_object_name(n) for n in individuals]
     if len(set(names)) != len(names):
         raise InvalidDatasetError(
-            "individual names must stay unique once '/' and ':' are replaced by '_'")
+            "individual names must stay unique once '/' and ':' are replaced by '_'"
+        )
     nwbfile = _new_nwbfile(cfg, cfg.identifier or "training", None)
     module = nwbfile.create_processing_module(
         name=cfg.processing_module, description="processed behavioral data"
@@ -1153,8 +1217,11 @@ def _training_file(ds: xr.Dataset, cfg: NWBSaveConfig) -> Any:
     video_path = cfg.video_path or _attr_text(ds, "source_video")
     if video_path:
         video = ImageSeries(
-            name="source_video", external_file=[video_path], starting_frame=[0],
-            format="external", rate=float(rate) if rate else 1.0,
+            name="source_video",
+            external_file=[video_path],
+            starting_frame=[0],
+            format="external",
+            rate=float(rate) if rate else 1.0,
             num_samples=int(frames.max()) + 1 if frames.size else 0,
             description="video of the labelled frames",
         )
@@ -1168,8 +1235,11 @@ def _training_file(ds: xr.Dataset, cfg: NWBSaveConfig) -> Any:
                 continue
             instances.append(
                 SkeletonInstance(
-                    name=name, id=id_type(j), node_locations=position[t, j],
-                    node_visibility=visibility[t, j], skeleton=skeleton,
+                    name=name,
+                    id=id_type(j),
+                    node_locations=position[t, j],
+                    node_visibility=visibility[t, j],
+                    skeleton=skeleton,
                 )
             )
         kwargs: dict[str, Any] = {
@@ -1286,8 +1356,7 @@ def to_nwb_path(
 
     nwbfiles = to_nwb_file(ds, config=config, which=which)
     path = Path(folder_or_path).expanduser()
-    names = ([str(n) for n in ds["individuals"].values] if which == "estimation"
-             else ["training"])
+    names = [str(n) for n in ds["individuals"].values] if which == "estimation" else ["training"]
     if path.suffix.lower() != ".nwb":
         path.mkdir(exist_ok=True)
     targets = _targets(path, names)
@@ -1324,4 +1393,3 @@ def write(
 ) -> list[Path]:
     """Registry writer: :func:`to_nwb_path`."""
     return to_nwb_path(ds, path, overwrite=overwrite, **kwargs)
-

@@ -56,11 +56,17 @@ __all__ = [
 SOURCE_SOFTWARE = "SLEAP"
 _CANONICAL = ("frame", "track", "node", "xy")
 #: Axis order on disk of SLEAP's own (MATLAB, transposed) layout.
-_MATLAB_DIMS = {4: ("track", "xy", "node", "frame"), 3: ("track", "node", "frame"),
-                2: ("track", "frame")}
+_MATLAB_DIMS = {
+    4: ("track", "xy", "node", "frame"),
+    3: ("track", "node", "frame"),
+    2: ("track", "frame"),
+}
 #: Axis order of legacy sleap-io files written with ``transpose=False``.
-_UNTRANSPOSED_DIMS = {4: ("frame", "node", "xy", "track"), 3: ("frame", "node", "track"),
-                      2: ("frame", "track")}
+_UNTRANSPOSED_DIMS = {
+    4: ("frame", "node", "xy", "track"),
+    3: ("frame", "node", "track"),
+    2: ("frame", "track"),
+}
 
 
 # --------------------------------------------------------------------------- #
@@ -113,11 +119,13 @@ def _dims_on_disk(dataset: Any, root_attrs: Any, where: Path) -> tuple[str, ...]
         try:
             dims = tuple(json.loads(raw)) if isinstance(raw, str) else tuple(_decode(raw))
         except json.JSONDecodeError as exc:
-            raise FileFormatError(where, f"'{dataset.name}' has an unreadable dims "
-                                  f"attribute {raw!r}") from exc
+            raise FileFormatError(
+                where, f"'{dataset.name}' has an unreadable dims attribute {raw!r}"
+            ) from exc
         if len(dims) != ndim or not set(dims) <= set(_CANONICAL):
-            raise FileFormatError(where, f"'{dataset.name}' has dims {list(dims)} that do not "
-                                  f"match its {ndim} axes")
+            raise FileFormatError(
+                where, f"'{dataset.name}' has dims {list(dims)} that do not match its {ndim} axes"
+            )
         return dims
     transpose = root_attrs.get("transpose", True)
     if isinstance(transpose, (bool, np.bool_)) and not transpose:
@@ -163,26 +171,30 @@ def from_sleap_analysis_h5(path: str | os.PathLike, fps: float | None = None) ->
         file = h5py.File(path, "r")
     except OSError as exc:
         raise FileFormatError(
-            path, f"cannot be opened as an HDF5 file ({exc})",
+            path,
+            f"cannot be opened as an HDF5 file ({exc})",
             "the file may be truncated or damaged; export it again from SLEAP",
         ) from exc
     with file:
         missing = [k for k in ("tracks", "node_names") if k not in file]
         if missing:
             raise FileFormatError(
-                path, f"is not a SLEAP analysis file: the dataset(s) {missing} are missing",
+                path,
+                f"is not a SLEAP analysis file: the dataset(s) {missing} are missing",
                 "export with SLEAP's 'Export Analysis HDF5' or sleap-io's save_analysis_h5",
             )
         root = dict(file.attrs)
         try:
             tracks = _to_canonical(file["tracks"], root, path)
         except (OSError, ValueError, KeyError) as exc:
-            raise FileFormatError(path, f"'tracks' cannot be read ({exc})",
-                                  "the file may be truncated") from exc
+            raise FileFormatError(
+                path, f"'tracks' cannot be read ({exc})", "the file may be truncated"
+            ) from exc
         node_names = _decode(file["node_names"][()])
         if tracks.ndim != 4 or tracks.shape[3] != 2 or tracks.shape[2] != len(node_names):
             raise FileFormatError(
-                path, f"'tracks' has shape {tracks.shape} after reordering to (frames, tracks, "
+                path,
+                f"'tracks' has shape {tracks.shape} after reordering to (frames, tracks, "
                 f"nodes, xy), which does not match {len(node_names)} nodes and 2 coordinates",
                 "the dims of 'tracks' are not SLEAP's",
             )
@@ -193,15 +205,18 @@ def from_sleap_analysis_h5(path: str | os.PathLike, fps: float | None = None) ->
                 scores = None
         track_names = (
             _decode(file["track_names"][()])
-            if "track_names" in file and file["track_names"].size else []
+            if "track_names" in file and file["track_names"].size
+            else []
         )
         edges = []
         if "edge_names" in file and file["edge_names"].size:
             pairs = _decode(file["edge_names"][()])
-            edges = [pairs[i:i + 2] for i in range(0, len(pairs), 2)]
+            edges = [pairs[i : i + 2] for i in range(0, len(pairs), 2)]
         elif "edge_inds" in file and file["edge_inds"].size:
-            edges = [[node_names[int(a)], node_names[int(b)]]
-                     for a, b in np.asarray(file["edge_inds"][()]).reshape(-1, 2)]
+            edges = [
+                [node_names[int(a)], node_names[int(b)]]
+                for a, b in np.asarray(file["edge_inds"][()]).reshape(-1, 2)
+            ]
         extra: dict[str, Any] = {}
         for key in ("video_path", "labels_path"):
             if key in file:
@@ -215,8 +230,12 @@ def from_sleap_analysis_h5(path: str | os.PathLike, fps: float | None = None) ->
     if edges:
         extra["skeleton_edges"] = edges
     ds = poses_from_numpy(
-        tracks.astype(np.float64, copy=False), scores, individual_names=names,
-        keypoint_names=node_names, fps=fps, source_software=SOURCE_SOFTWARE,
+        tracks.astype(np.float64, copy=False),
+        scores,
+        individual_names=names,
+        keypoint_names=node_names,
+        fps=fps,
+        source_software=SOURCE_SOFTWARE,
     )
     return _finish(ds, path, extra)
 
@@ -250,7 +269,8 @@ def from_sleap_analysis_csv(path: str | os.PathLike, fps: float | None = None) -
     columns = [str(c) for c in df.columns]
     if columns[:2] != ["track", "frame_idx"]:
         raise FileFormatError(
-            path, f"the header starts with {columns[:3]}, not 'track, frame_idx, ...'",
+            path,
+            f"the header starts with {columns[:3]}, not 'track, frame_idx, ...'",
             "this is not a SLEAP analysis CSV",
         )
     nodes = [c[: -len(".x")] for c in columns if c.endswith(".x")]
@@ -259,12 +279,22 @@ def from_sleap_analysis_csv(path: str | os.PathLike, fps: float | None = None) -
         raise FileFormatError(path, f"node columns are incomplete (missing {missing or 'all'})")
     try:
         frame_idx = df["frame_idx"].to_numpy(dtype=np.int64)
-        xy = np.stack([df[[f"{n}.x" for n in nodes]].to_numpy(np.float64),
-                       df[[f"{n}.y" for n in nodes]].to_numpy(np.float64)], axis=-1)
-        scores = np.stack([
-            df[f"{n}.score"].to_numpy(np.float64) if f"{n}.score" in df else
-            np.full(len(df), np.nan) for n in nodes
-        ], axis=-1)
+        xy = np.stack(
+            [
+                df[[f"{n}.x" for n in nodes]].to_numpy(np.float64),
+                df[[f"{n}.y" for n in nodes]].to_numpy(np.float64),
+            ],
+            axis=-1,
+        )
+        scores = np.stack(
+            [
+                df[f"{n}.score"].to_numpy(np.float64)
+                if f"{n}.score" in df
+                else np.full(len(df), np.nan)
+                for n in nodes
+            ],
+            axis=-1,
+        )
     except (ValueError, TypeError) as exc:
         raise FileFormatError(path, f"non-numeric values in frame or node columns ({exc})") from exc
     track_of_row = [None if pd.isna(t) or t == "" else str(t) for t in df["track"]]
@@ -275,9 +305,15 @@ def from_sleap_analysis_csv(path: str | os.PathLike, fps: float | None = None) -
     rows = frame_idx - (frames[0] if frames.size else 0)
     position[rows, slot] = xy
     confidence[rows, slot] = scores
-    ds = poses_from_numpy(position, confidence, individual_names=individuals,
-                          keypoint_names=nodes, fps=fps, source_software=SOURCE_SOFTWARE,
-                          frame_array=frames)
+    ds = poses_from_numpy(
+        position,
+        confidence,
+        individual_names=individuals,
+        keypoint_names=nodes,
+        fps=fps,
+        source_software=SOURCE_SOFTWARE,
+        frame_array=frames,
+    )
     return _finish(ds, path, {})
 
 
@@ -316,14 +352,13 @@ def _import_sleap_io() -> Any:
     try:
         import sleap_io
     except ImportError as exc:
-        raise MissingDependencyError("sleap-io", extra="sleap",
-                                     purpose="read SLEAP .slp files") from exc
+        raise MissingDependencyError(
+            "sleap-io", extra="sleap", purpose="read SLEAP .slp files"
+        ) from exc
     return sleap_io
 
 
-def from_slp_file(
-    path: str | os.PathLike, fps: float | None = None, video: int = 0
-) -> xr.Dataset:
+def from_slp_file(path: str | os.PathLike, fps: float | None = None, video: int = 0) -> xr.Dataset:
     """Load a SLEAP ``.slp`` labels or predictions file (through ``sleap-io``).
 
     Parameters
@@ -361,14 +396,19 @@ def from_slp_file(
     try:
         labels = sio.load_slp(os.fspath(path))
     except Exception as exc:  # sleap-io raises many types for bad files
-        raise FileFormatError(path, f"sleap-io cannot read this .slp file "
-                              f"({type(exc).__name__}: {exc})",
-                              "the file may be truncated or not a SLEAP file") from exc
+        raise FileFormatError(
+            path,
+            f"sleap-io cannot read this .slp file ({type(exc).__name__}: {exc})",
+            "the file may be truncated or not a SLEAP file",
+        ) from exc
     if not labels.videos:
         raise FileFormatError(path, "holds no video, so there are no frames to load")
     if not 0 <= int(video) < len(labels.videos):
-        raise FileFormatError(path, f"has {len(labels.videos)} video(s); video={video} "
-                              "does not exist", f"choose 0 … {len(labels.videos) - 1}")
+        raise FileFormatError(
+            path,
+            f"has {len(labels.videos)} video(s); video={video} does not exist",
+            f"choose 0 … {len(labels.videos) - 1}",
+        )
     chosen = labels.videos[int(video)]
     if not labels.skeletons:
         raise FileFormatError(path, "holds no skeleton")
@@ -379,10 +419,14 @@ def from_slp_file(
         if lf.video is not chosen:
             continue
         for instance in _preferred_instances(lf.instances):
-            if instance.skeleton is not skeleton and list(instance.skeleton.node_names) != \
-                    node_names:
-                raise FileFormatError(path, "instances use several skeletons; only files with "
-                                      "one skeleton are supported")
+            if (
+                instance.skeleton is not skeleton
+                and list(instance.skeleton.node_names) != node_names
+            ):
+                raise FileFormatError(
+                    path,
+                    "instances use several skeletons; only files with one skeleton are supported",
+                )
             points = instance.numpy()
             if type(instance).__name__ == "PredictedInstance":
                 scores = np.asarray(instance.points["score"], dtype=np.float64)
@@ -405,9 +449,15 @@ def from_slp_file(
         at = frame_idx - frames[0]
         position[at, slot] = np.stack([r[2] for r in rows])
         confidence[at, slot] = np.stack([r[3] for r in rows])
-    ds = poses_from_numpy(position, confidence, individual_names=individuals,
-                          keypoint_names=node_names, fps=fps, source_software=SOURCE_SOFTWARE,
-                          frame_array=frames)
+    ds = poses_from_numpy(
+        position,
+        confidence,
+        individual_names=individuals,
+        keypoint_names=node_names,
+        fps=fps,
+        source_software=SOURCE_SOFTWARE,
+        frame_array=frames,
+    )
     edges = [[str(e.source.name), str(e.destination.name)] for e in skeleton.edges]
     extra: dict[str, Any] = {"video_path": str(chosen.filename), "video_index": int(video)}
     if edges:
@@ -448,7 +498,8 @@ def _is_slp(head: FileHead) -> bool:
 def _is_analysis_h5(head: FileHead) -> bool:
     keys = head.h5_keys
     return keys.get("node_names") == "dataset" and (
-        "tracks" in keys or "track_occupancy" in keys or "track_names" in keys)
+        "tracks" in keys or "track_occupancy" in keys or "track_names" in keys
+    )
 
 
 def _is_analysis_csv(head: FileHead) -> bool:
@@ -494,13 +545,17 @@ def from_sleap_file(
             return from_slp_file(path, fps=fps, video=video)
         return from_sleap_analysis_h5(path, fps=fps)
     if path.suffix.lower() == ".slp":
-        raise FileFormatError(path, "is not an HDF5 file, so not a readable .slp",
-                              "the file may be truncated or damaged")
+        raise FileFormatError(
+            path,
+            "is not an HDF5 file, so not a readable .slp",
+            "the file may be truncated or damaged",
+        )
     if _is_analysis_csv(head):
         return from_sleap_analysis_csv(path, fps=fps)
     if path.suffix.lower() in (".h5", ".hdf5"):
-        raise FileFormatError(path, "cannot be opened as an HDF5 file",
-                              "the file may be truncated or damaged")
+        raise FileFormatError(
+            path, "cannot be opened as an HDF5 file", "the file may be truncated or damaged"
+        )
     raise FileFormatError(path, "is neither a SLEAP .slp, analysis .h5 nor analysis .csv")
 
 
@@ -556,8 +611,9 @@ def to_sleap_analysis_file(
     require_contract_dims(ds, "a SLEAP analysis file")
     frames = frame_numbers(ds, "writing a SLEAP analysis file")
     if frames.size and frames.min() < 0:
-        raise InvalidDatasetError("SLEAP analysis files start at frame 0; this dataset has "
-                                  f"frame {int(frames.min())}")
+        raise InvalidDatasetError(
+            f"SLEAP analysis files start at frame 0; this dataset has frame {int(frames.min())}"
+        )
     n_frames = int(frames.max()) + 1 if frames.size else 0
     position = ds["position"].transpose("time", "individuals", "keypoints", "space").values
     confidence = ds["confidence"].transpose("time", "individuals", "keypoints").values
@@ -589,12 +645,18 @@ def to_sleap_analysis_file(
             dset.attrs["dims"] = json.dumps(dims)
         file.create_dataset("track_names", data=_fixed_bytes(individuals))
         file.create_dataset("node_names", data=_fixed_bytes(keypoints))
-        edge_names = np.array([[a.encode(), b.encode()] for a, b in edges], dtype="S") \
-            if edges else np.zeros((0, 2), dtype="S1")
+        edge_names = (
+            np.array([[a.encode(), b.encode()] for a, b in edges], dtype="S")
+            if edges
+            else np.zeros((0, 2), dtype="S1")
+        )
         file.create_dataset("edge_names", data=edge_names)
-        file.create_dataset("edge_inds", data=np.array(
-            [[keypoints.index(a), keypoints.index(b)] for a, b in edges], dtype=np.int32
-        ).reshape(-1, 2))
+        file.create_dataset(
+            "edge_inds",
+            data=np.array(
+                [[keypoints.index(a), keypoints.index(b)] for a, b in edges], dtype=np.int32
+            ).reshape(-1, 2),
+        )
         source = str(ds.attrs.get("source_file", ""))
         labels_path = str(ds.attrs.get("labels_path", source if source.endswith(".slp") else ""))
         file.create_dataset("labels_path", data=labels_path)
@@ -616,7 +678,6 @@ def _edges_from_attrs(ds: xr.Dataset, keypoints: Sequence[str]) -> list[tuple[st
     return [(a, b) for a, b in edges if a in keypoints and b in keypoints]
 
 
-def write(ds: xr.Dataset, path: str | os.PathLike, overwrite: bool = False,
-          **kwargs: Any) -> Path:
+def write(ds: xr.Dataset, path: str | os.PathLike, overwrite: bool = False, **kwargs: Any) -> Path:
     """Registry entry point: :func:`to_sleap_analysis_file`."""
     return to_sleap_analysis_file(ds, path, overwrite=overwrite, **kwargs)

@@ -132,7 +132,8 @@ def _track_key(path: Path, row_number: int, track: Any) -> int | str:
             return text
     if not math.isfinite(number) or number != int(number):
         raise FileFormatError(
-            path, f"row {row_number}: track id {track!r} is not a whole number",
+            path,
+            f"row {row_number}: track id {track!r} is not a whole number",
             "track ids must be integers (or strings holding integers or names)",
         )
     return int(number)
@@ -168,14 +169,15 @@ def _frame_from_filename(
             f"row {row_number}: cannot read a frame number from the file name {filename!r} "
             f"with {how}",
             "pass frame_regexp=r'...(\\d+)...' with one group capturing the frame number, "
-            "or store the frame as file_attributes {\"frame\": n}",
+            'or store the frame as file_attributes {"frame": n}',
         )
     try:
         return int(text)
     except ValueError as exc:
         raise FileFormatError(
-            path, f"row {row_number}: frame_regexp captured {text!r} from {filename!r}, "
-            "which is not an integer"
+            path,
+            f"row {row_number}: frame_regexp captured {text!r} from {filename!r}, "
+            "which is not an integer",
         ) from exc
 
 
@@ -192,27 +194,38 @@ def _read_columns(path: Path) -> list[list[str]]:
             "export the annotations from VIA 2.x as CSV",
         )
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
-                            header=None, skiprows=1, encoding="utf-8", skip_blank_lines=True)
+        table = pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            header=None,
+            skiprows=1,
+            encoding="utf-8",
+            skip_blank_lines=True,
+        )
     except pd.errors.EmptyDataError:
         return [[] for _ in HEADER]
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise FileFormatError(
-            path, f"is not a well-formed VIA CSV ({exc})".replace("\n", " "),
+            path,
+            f"is not a well-formed VIA CSV ({exc})".replace("\n", " "),
             "JSON cells must be quoted with inner quotes doubled",
         ) from exc
     if table.shape[1] != len(HEADER):
         raise FileFormatError(
-            path, f"rows have {table.shape[1]} cells instead of {len(HEADER)}",
+            path,
+            f"rows have {table.shape[1]} cells instead of {len(HEADER)}",
             "JSON cells must be quoted with inner quotes doubled",
         )
     columns = [table[c].tolist() for c in table.columns]
     for column in (5, 6):  # VIA writes "{}" for an empty region: "" is a short row
         if "" in columns[column]:
             raise FileFormatError(
-                path, f"row {columns[column].index('') + 2} has empty region columns "
+                path,
+                f"row {columns[column].index('') + 2} has empty region columns "
                 "(fewer than 7 cells?)",
-                "VIA writes \"{}\" for images without regions",
+                'VIA writes "{}" for images without regions',
             )
     return columns
 
@@ -224,8 +237,9 @@ def _boxes_fast(
     box_shapes = [shapes[i] for i in boxed]
     if any(shape.get("name") != "rect" for shape in box_shapes):
         raise ValueError("not a rect")
-    geometry = np.array([(s["x"], s["y"], s["width"], s["height"]) for s in box_shapes],
-                        dtype=np.float64).reshape(-1, 4)
+    geometry = np.array(
+        [(s["x"], s["y"], s["width"], s["height"]) for s in box_shapes], dtype=np.float64
+    ).reshape(-1, 4)
     raw_tracks = [attributes[i]["track"] for i in boxed]
     scores = np.array([attributes[i].get("confidence") for i in boxed], dtype=np.float64)
     return geometry, raw_tracks, scores.reshape(-1)
@@ -240,7 +254,8 @@ def _boxes_checked(
         number, shape, rattr = i + 2, shapes[i], attributes[i]
         if shape.get("name") != "rect":
             raise FileFormatError(
-                path, f"row {number}: region shape {shape.get('name')!r} is not a 'rect'",
+                path,
+                f"row {number}: region shape {shape.get('name')!r} is not a 'rect'",
                 "VIA tracks hold rectangles only; remove or convert the other shapes",
             )
         try:
@@ -251,8 +266,9 @@ def _boxes_checked(
             ) from exc
         if "track" not in rattr:
             raise FileFormatError(
-                path, f"row {number}: region_attributes has no 'track' id: {rattr}",
-                "every box of a VIA tracks file needs region_attributes {\"track\": id}",
+                path,
+                f"row {number}: region_attributes has no 'track' id: {rattr}",
+                'every box of a VIA tracks file needs region_attributes {"track": id}',
             )
         raw_tracks.append(rattr["track"])
         confidence = rattr.get("confidence")
@@ -335,13 +351,14 @@ def from_via_tracks_file(
         frame_of_key[key] = frame
         if frame_of_file.setdefault(filename, frame) != frame:
             raise FileFormatError(
-                path, f"row {number}: {filename!r} is frame {frame} here but "
-                f"{frame_of_file[filename]} in an earlier row"
+                path,
+                f"row {number}: {filename!r} is frame {frame} here but "
+                f"{frame_of_file[filename]} in an earlier row",
             )
         if file_of_frame.setdefault(frame, filename) != filename:
             raise FileFormatError(
-                path, f"row {number}: {filename!r} and {file_of_frame[frame]!r} both give "
-                f"frame {frame}",
+                path,
+                f"row {number}: {filename!r} and {file_of_frame[frame]!r} both give frame {frame}",
                 "pass frame_regexp=... to read the right part of the file name",
             )
     shapes = _json_column(path, columns, 5)
@@ -352,8 +369,9 @@ def from_via_tracks_file(
     except (KeyError, TypeError, ValueError):  # something to explain: go row by row
         geometry, raw_tracks, scores = _boxes_checked(path, boxed, shapes, region_attributes)
     # each distinct raw id (typed: 1, "1" and 1.0 are told apart) is normalised once
-    raw_keys = [(type(raw), raw if isinstance(raw, (int, float, str)) else repr(raw))
-                for raw in raw_tracks]
+    raw_keys = [
+        (type(raw), raw if isinstance(raw, (int, float, str)) else repr(raw)) for raw in raw_tracks
+    ]
     first_box = {key: n for n, key in reversed(list(enumerate(raw_keys)))}
     track_of_value = {
         key: _track_key(path, boxed[n] + 2, raw_tracks[n]) for key, n in first_box.items()
@@ -373,8 +391,9 @@ def from_via_tracks_file(
         again = int(np.setdiff1d(np.arange(cells.size), first)[0])
         before = int(np.flatnonzero(cells == cells[again])[0])
         raise FileFormatError(
-            path, f"row {numbers[again]}: track {box_tracks[again]!r} has a second box in frame "
-            f"{box_frames[again]} (first in row {numbers[before]})"
+            path,
+            f"row {numbers[again]}: track {box_tracks[again]!r} has a second box in frame "
+            f"{box_frames[again]} (first in row {numbers[before]})",
         )
     box = values
     position = np.full((frames.size, len(tracks), 2), np.nan)
@@ -484,11 +503,15 @@ def to_via_tracks_file(
     writer.writerow(HEADER)
     given_names = ds["filename"].values if "filename" in ds.coords else None
     for i, frame in enumerate(frames.tolist()):
-        filename = (str(given_names[i]) if given_names is not None
-                    else f"{filename_prefix}{frame:0{width}d}{filename_suffix}")
+        filename = (
+            str(given_names[i])
+            if given_names is not None
+            else f"{filename_prefix}{frame:0{width}d}{filename_suffix}"
+        )
         fattr = json.dumps({"frame": frame})
         present = [
-            j for j in range(len(names))
+            j
+            for j in range(len(names))
             if np.all(np.isfinite(position[i, j])) and np.all(np.isfinite(size[i, j]))
         ]
         if not present:
@@ -497,13 +520,27 @@ def to_via_tracks_file(
             continue
         for region_id, j in enumerate(present):
             (cx, cy), (w, h) = position[i, j].tolist(), size[i, j].tolist()
-            shape = {"name": "rect", "x": _number(cx - w / 2), "y": _number(cy - h / 2),
-                     "width": _number(w), "height": _number(h)}
+            shape = {
+                "name": "rect",
+                "x": _number(cx - w / 2),
+                "y": _number(cy - h / 2),
+                "width": _number(w),
+                "height": _number(h),
+            }
             attributes: dict[str, Any] = {"track": tracks[j]}
             if np.isfinite(confidence[i, j]):
                 attributes["confidence"] = float(confidence[i, j])
-            writer.writerow([filename, 0, fattr, len(present), region_id,
-                             json.dumps(shape), json.dumps(attributes)])
+            writer.writerow(
+                [
+                    filename,
+                    0,
+                    fattr,
+                    len(present),
+                    region_id,
+                    json.dumps(shape),
+                    json.dumps(attributes),
+                ]
+            )
     with atomic_path(path, overwrite) as tmp:
         tmp.write_text(out.getvalue(), encoding="utf-8")
     return Path(path)
