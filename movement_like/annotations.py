@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from movement_like.dataset import append_log, log_operation
 from movement_like.errors import InvalidDatasetError, MovementLikeError
+from movement_like.provenance import append_log, log_operation
 
 __all__ = [
     "AnnotationConflictError",

@@ -96,7 +96,7 @@ def _state(
 
     import xarray as xr
 
-    from movement_like.dataset import read_log
+    from movement_like.provenance import read_log
 
     confidence = (
         ds["confidence"]

@@ -20,8 +20,9 @@ import numpy as np
 import xarray as xr
 from scipy import signal
 
-from movement_like.dataset import log_operation
-from movement_like.utils import is_whole_number, map_along_time, require_dims
+from movement_like.provenance import log_operation
+from movement_like.utils.along_time import map_along_time
+from movement_like.utils.checks import is_whole_number, require_dims
 
 __all__ = [
     "filter_by_confidence",

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import xarray as xr
 
-from movement_like.utils import nan_runs
+from movement_like.utils.reports import nan_runs
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes

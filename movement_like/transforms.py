@@ -13,8 +13,8 @@ from typing import Any, Literal, cast
 import numpy as np
 import xarray as xr
 
-from movement_like.dataset import log_operation
-from movement_like.utils import require_2d, require_dims
+from movement_like.provenance import log_operation
+from movement_like.utils.checks import require_2d, require_dims
 
 __all__ = [
     "scale",

@@ -9,9 +9,9 @@ from typing import Any, Literal
 import numpy as np
 import xarray as xr
 
-from movement_like.dataset import log_operation
 from movement_like.kinematics._vectors import _named
-from movement_like.utils import require_dims
+from movement_like.provenance import log_operation
+from movement_like.utils.checks import require_dims
 
 
 # --------------------------------------------------------------------------- #

@@ -7,10 +7,10 @@ from collections.abc import Hashable, Mapping, Sequence
 import numpy as np
 import xarray as xr
 
-from movement_like.dataset import log_operation
 from movement_like.kinematics._vectors import _named, _norm, _require_time_points
 from movement_like.kinematics.motion import _derivative
-from movement_like.utils import require_dims
+from movement_like.provenance import log_operation
+from movement_like.utils.checks import require_dims
 
 
 # --------------------------------------------------------------------------- #

@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from movement_like.dataset import log_operation
 from movement_like.kinematics._vectors import (
     _along,
     _named,
@@ -17,7 +16,9 @@ from movement_like.kinematics._vectors import (
     _require_time_points,
     _shift,
 )
-from movement_like.utils import is_whole_number, map_along_time, require_dims, time_values
+from movement_like.provenance import log_operation
+from movement_like.utils.along_time import map_along_time, time_values
+from movement_like.utils.checks import is_whole_number, require_dims
 
 
 # --------------------------------------------------------------------------- #

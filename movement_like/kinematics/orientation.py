@@ -8,7 +8,6 @@ from typing import Literal, cast
 import numpy as np
 import xarray as xr
 
-from movement_like.dataset import log_operation
 from movement_like.kinematics._vectors import (
     _along,
     _named,
@@ -17,7 +16,9 @@ from movement_like.kinematics._vectors import (
     _signed_angle,
     _xy,
 )
-from movement_like.utils import map_along_time, require_2d, require_dims
+from movement_like.provenance import log_operation
+from movement_like.utils.along_time import map_along_time
+from movement_like.utils.checks import require_2d, require_dims
 
 
 # --------------------------------------------------------------------------- #

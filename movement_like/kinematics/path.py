@@ -7,7 +7,6 @@ from typing import Any, Literal, cast
 import numpy as np
 import xarray as xr
 
-from movement_like.dataset import log_operation
 from movement_like.kinematics._vectors import (
     NAN_POLICIES,
     _named,
@@ -17,7 +16,8 @@ from movement_like.kinematics._vectors import (
     _signed_angle,
     _xy,
 )
-from movement_like.utils import require_2d, require_dims
+from movement_like.provenance import log_operation
+from movement_like.utils.checks import require_2d, require_dims
 
 # --------------------------------------------------------------------------- #
 # path measures

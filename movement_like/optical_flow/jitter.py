@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from movement_like.dataset import log_operation
 from movement_like.optical_flow._points import (
     check_video_length,
     frame_range,
@@ -30,6 +29,7 @@ from movement_like.optical_flow._points import (
 )
 from movement_like.optical_flow.rstc import BlendedChunk, Segments, run_segments
 from movement_like.optical_flow.video import open_video
+from movement_like.provenance import log_operation
 
 __all__ = ["reduce_jitter", "window_frames"]
 

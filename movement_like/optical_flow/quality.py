@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from movement_like.dataset import log_operation
 from movement_like.optical_flow._points import check_video_length, point_table, select_points
 from movement_like.optical_flow.lk import ChunkResult, TrackRows, run_tracks
 from movement_like.optical_flow.video import open_video
+from movement_like.provenance import log_operation
 
 __all__ = ["flow_residual", "detect_blips", "BLIP_DEFAULTS"]
 

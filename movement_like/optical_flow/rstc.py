@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from movement_like.dataset import log_operation
 from movement_like.optical_flow._points import (
     check_video_length,
     frame_range,
@@ -29,7 +28,8 @@ from movement_like.optical_flow._points import (
 )
 from movement_like.optical_flow.lk import ChunkResult, TrackRows, _ramp, run_tracks
 from movement_like.optical_flow.video import open_video
-from movement_like.utils import nan_runs
+from movement_like.provenance import log_operation
+from movement_like.utils.reports import nan_runs
 
 __all__ = [
     "RSTC_EPSILON",
