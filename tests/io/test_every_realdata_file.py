@@ -14,6 +14,9 @@ from movement_like.io import detect_format, load_dataset
 #: Files that accompany data files but hold no tracks.
 METADATA = {"MANIFEST.md", "config.yaml", "sherlock_attributes.json"}
 
+#: Folders of media behind the track files (videos are inputs to optical flow, not tracks).
+MEDIA_FOLDERS = {"videos"}
+
 #: What auto-detection must say for each folder of real files.
 EXPECTED_FORMAT = {
     "deeplabcut": "DeepLabCut",
@@ -26,7 +29,13 @@ EXPECTED_FORMAT = {
 
 
 def test_every_real_file_loads_without_hints(realdata):
-    files = sorted(p for p in realdata.rglob("*") if p.is_file() and p.name not in METADATA)
+    files = sorted(
+        p
+        for p in realdata.rglob("*")
+        if p.is_file()
+        and p.name not in METADATA
+        and p.relative_to(realdata).parts[0] not in MEDIA_FOLDERS
+    )
     assert len(files) >= 26, files
     failures = []
     for path in files:
@@ -53,3 +62,11 @@ def test_metadata_files_are_not_mistaken_for_tracks(realdata, name):
     (path,) = list(realdata.rglob(name))
     with pytest.raises(Exception, match=name.replace(".", r"\.")):
         detect_format(path)
+
+
+def test_videos_are_media_not_tracks(realdata):
+    videos = sorted((realdata / "videos").iterdir())
+    assert {p.suffix for p in videos} == {".mp4"} and len(videos) >= 4
+    for path in videos:
+        with pytest.raises(Exception, match="not a pose or bbox file format"):
+            detect_format(path)
