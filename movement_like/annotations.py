@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from movement_like.errors import InvalidDatasetError, MovementLikeError
+from movement_like.errors import AnnotationConflictError, InvalidDatasetError
 from movement_like.provenance import append_log, log_operation
 
 __all__ = [
@@ -53,25 +53,6 @@ __all__ = [
 
 Data = TypeVar("Data", xr.Dataset, xr.DataArray)
 FOI_ATTR = "frames_of_interest"
-
-
-class AnnotationConflictError(MovementLikeError, ValueError):
-    """Two label sets disagree on some points and the policy is ``"raise"``.
-
-    Attributes
-    ----------
-    conflicts
-        The table of conflicting points (see :func:`merge_annotations`).
-    """
-
-    def __init__(self, conflicts: pd.DataFrame):
-        self.conflicts = conflicts
-        shown = conflicts.head(5).to_string(index=False)
-        more = f"\n… and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
-        super().__init__(
-            f"{len(conflicts)} point(s) differ between the two annotation sets "
-            "(pass on_conflict='keep_base' or 'keep_new' to resolve them):\n" + shown + more
-        )
 
 
 class MergeResult(NamedTuple):

@@ -3,16 +3,47 @@
 Every error raised on purpose by ``movement_like`` derives from
 :class:`MovementLikeError`, so ``except MovementLikeError`` catches all of them,
 while each one also derives from the built-in type a Python user would expect
-(``ValueError`` for bad values, ``FileExistsError`` for refused overwrites, ...).
+(``ValueError`` for bad values, ``TypeError`` for wrong types,
+``FileExistsError`` for refused overwrites, ...), so code written against the
+built-ins, or against ``movement``, keeps working.
+
+Every error class lives in this module; the modules that raise them import
+them from here.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
+from typing import Any
+
+__all__ = [
+    "MovementLikeError",
+    "InvalidArgumentError",
+    "ArgumentTypeError",
+    "InvalidDatasetError",
+    "FileFormatError",
+    "UnsafeFileError",
+    "RefusedPickleError",
+    "OverwriteError",
+    "MissingDependencyError",
+    "AnnotationConflictError",
+    "VideoNotFoundError",
+    "SampleDataError",
+    "RegistryError",
+]
 
 
 class MovementLikeError(Exception):
     """Base class of every error raised on purpose by movement_like."""
+
+
+class InvalidArgumentError(MovementLikeError, ValueError):
+    """An argument has a value the function cannot work with (the message says which)."""
+
+
+class ArgumentTypeError(MovementLikeError, TypeError):
+    """An argument has the wrong type (the message says what to pass instead)."""
 
 
 class InvalidDatasetError(MovementLikeError, ValueError):
@@ -23,6 +54,15 @@ class FileFormatError(MovementLikeError, ValueError):
     """A file cannot be read: unknown format, truncated, or malformed.
 
     The message always names the file, the problem and, where possible, the fix.
+
+    Parameters
+    ----------
+    path
+        The file (None when the problem is not tied to one file).
+    problem
+        What is wrong, in a sentence.
+    fix
+        What the user can do about it, if anything.
     """
 
     def __init__(self, path: str | os.PathLike | None, problem: str, fix: str | None = None):
@@ -40,18 +80,87 @@ class UnsafeFileError(FileFormatError):
     """A file asks for something a safe loader refuses (e.g. arbitrary pickled code)."""
 
 
-class OverwriteError(MovementLikeError, FileExistsError):
-    """A writer refused to replace an existing file (pass ``overwrite=True``)."""
+class RefusedPickleError(UnsafeFileError, pickle.UnpicklingError):
+    """A pickle asked for something the safe unpickler does not build.
 
-    def __init__(self, path: str | os.PathLike):
+    Raised while unpickling, before the refused object is imported or called;
+    the reader that knows the file turns it into an :class:`UnsafeFileError`
+    naming that file.
+
+    Parameters
+    ----------
+    problem
+        What was refused.
+    """
+
+    def __init__(self, problem: str):
+        super().__init__(None, problem)
+
+
+class OverwriteError(MovementLikeError, FileExistsError):
+    """A writer refused to replace an existing file (pass ``overwrite=True``).
+
+    Parameters
+    ----------
+    path
+        The existing file.
+    flag
+        How the caller says "replace it": ``"overwrite=True"`` from Python,
+        ``"--overwrite"`` from the command line.
+    """
+
+    def __init__(self, path: str | os.PathLike, flag: str = "overwrite=True"):
         self.path = os.fspath(path)
-        super().__init__(f"{self.path}: file exists; pass overwrite=True to replace it")
+        super().__init__(f"{self.path}: file exists; pass {flag} to replace it")
 
 
 class MissingDependencyError(MovementLikeError, ImportError):
-    """An optional dependency needed by this function is not installed."""
+    """An optional dependency needed by this function is not installed.
+
+    Parameters
+    ----------
+    package
+        The missing package, as pip names it.
+    extra
+        The ``movement_like`` extra that installs it, if any.
+    purpose
+        What it is needed for, to complete "needed to ...".
+    """
 
     def __init__(self, package: str, extra: str | None = None, purpose: str = ""):
         how = f'pip install "movement_like[{extra}]"' if extra else f"pip install {package}"
         what = f" to {purpose}" if purpose else ""
         super().__init__(f"the package '{package}' is needed{what}; install it with: {how}")
+
+
+class AnnotationConflictError(MovementLikeError, ValueError):
+    """Two label sets disagree on some points and the policy is ``"raise"``.
+
+    Parameters
+    ----------
+    conflicts
+        The table of conflicting points (see
+        :func:`movement_like.annotations.merge_annotations`); kept as the
+        attribute ``conflicts``.
+    """
+
+    def __init__(self, conflicts: Any):
+        self.conflicts = conflicts
+        shown = conflicts.head(5).to_string(index=False)
+        more = f"\n… and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
+        super().__init__(
+            f"{len(conflicts)} point(s) differ between the two annotation sets "
+            "(pass on_conflict='keep_base' or 'keep_new' to resolve them):\n" + shown + more
+        )
+
+
+class VideoNotFoundError(FileFormatError, FileNotFoundError):
+    """The video file or image folder does not exist."""
+
+
+class SampleDataError(MovementLikeError, RuntimeError):
+    """A sample file is unknown, missing, corrupted or could not be downloaded."""
+
+
+class RegistryError(MovementLikeError, ValueError):
+    """The sample-data registry file is malformed (the message names the line)."""

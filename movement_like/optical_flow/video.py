@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from movement_like.errors import FileFormatError
+from movement_like.errors import FileFormatError, VideoNotFoundError
 
 __all__ = [
     "IMAGE_SUFFIXES",
@@ -38,10 +38,6 @@ __all__ = [
 
 #: Image files a folder "video" may hold (read in natural name order).
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
-
-
-class VideoNotFoundError(FileFormatError, FileNotFoundError):
-    """The video file or image folder does not exist."""
 
 
 def to_gray(frame: np.ndarray) -> np.ndarray:

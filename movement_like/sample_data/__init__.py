@@ -22,7 +22,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from movement_like.errors import MovementLikeError
+from movement_like.errors import SampleDataError
 from movement_like.sample_data.registry import (
     SampleFile,
     bundled_dir,
@@ -38,10 +38,6 @@ __all__ = [
     "cache_dir",
     "SampleDataError",
 ]
-
-
-class SampleDataError(MovementLikeError, RuntimeError):
-    """A sample file is unknown, missing, corrupted or could not be downloaded."""
 
 
 def cache_dir() -> Path:

@@ -19,6 +19,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from movement_like.errors import RegistryError
+
 __all__ = [
     "REGISTRY_NAME",
     "SampleFile",
@@ -38,10 +40,6 @@ OPTION_KEYS = ("dataset", "role", "layer", "url")
 ROLES_BY_FORMAT = {"video": "video", "via-tracks": "bboxes", "dustrack": "layers"}
 #: The roles a file may have in its dataset.
 ROLES = ("poses", "bboxes", "layers", "video")
-
-
-class RegistryError(ValueError):
-    """The registry file is malformed (the message names the line)."""
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ import numpy as np
 import xarray as xr
 
 from movement_like.dataset import netcdf_safe_attrs, poses_from_numpy
-from movement_like.errors import FileFormatError, UnsafeFileError
+from movement_like.errors import FileFormatError, RefusedPickleError, UnsafeFileError
 
 __all__ = [
     "SafeUnpickler",
@@ -78,10 +78,6 @@ def _numpy_reconstructors() -> dict[tuple[str, str], Any]:
     return allowed
 
 
-class RefusedPickleError(pickle.UnpicklingError):
-    """A pickle asked for something :class:`SafeUnpickler` does not build."""
-
-
 class SafeUnpickler(pickle.Unpickler):
     """An unpickler that builds only numpy arrays, dtypes, scalars and plain values.
 
@@ -89,7 +85,7 @@ class SafeUnpickler(pickle.Unpickler):
     class lookup; ``set``, ``frozenset``, ``complex`` and numpy's own array
     rebuilders are admitted by name. Any other global (``os.system``,
     ``builtins.eval``, ``io.open``, a user class …) raises
-    :class:`pickle.UnpicklingError` *before* it is imported or called.
+    :class:`~movement_like.errors.RefusedPickleError` *before* it is imported or called.
     """
 
     _SAFE_BUILTINS = {"set": set, "frozenset": frozenset, "complex": complex}
