@@ -36,3 +36,10 @@ def realdata() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return REALDATA
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked ``needs_peer`` skip without their peer, and fail without it in CI."""
+    from tests.peers import check_peer
+
+    check_peer(item)

@@ -3,8 +3,10 @@
 ``movement`` 0.17 needs Python 3.12 and ``dustrack`` pins numpy < 2, so neither can
 live in our test environment: each runs through its own interpreter, named by
 ``MOVEMENT_PYTHON`` / ``DUSTRACK_PYTHON``, else found in ``../peers/<name>/bin/python``
-beside the checkout (where CONTRIBUTING.md says to create them). Tests that need
-one are skipped when it is absent, with a reason that says how to provide it.
+beside the checkout (where CONTRIBUTING.md says to create them; ``.ci/run`` builds
+them and sets the variables). A test that needs one is marked with
+:func:`needs_peer`: it is skipped with a reason when the peer is absent, except in CI
+(``CI`` set), where the peers are always built, so their absence fails the test.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+PEERS = ("movement", "dustrack")
+
 
 def peer_python(name: str) -> str | None:
     """The interpreter of peer ``name`` ("movement" or "dustrack"), or None."""
@@ -26,8 +30,22 @@ def peer_python(name: str) -> str | None:
 
 
 def needs_peer(name: str) -> pytest.MarkDecorator:
-    """Skip unless the interpreter of peer ``name`` is available."""
-    return pytest.mark.skipif(
-        peer_python(name) is None,
-        reason=f"no {name} interpreter: set {name.upper()}_PYTHON to a Python that has {name}",
-    )
+    """Mark a test that runs peer ``name`` (see the module docstring for what happens)."""
+    if name not in PEERS:
+        raise ValueError(f"unknown peer {name!r}; known: {PEERS}")
+    return pytest.mark.peer(name)
+
+
+def check_peer(item: pytest.Item) -> None:
+    """Skip, or in CI fail, a test marked :func:`needs_peer` whose peer is absent."""
+    for mark in item.iter_markers("peer"):
+        (name,) = mark.args
+        if peer_python(name) is not None:
+            continue
+        message = (
+            f"no {name} interpreter: set {name.upper()}_PYTHON to a Python that has {name} "
+            f"(bash .ci/install_peers.sh builds one)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must run the peer tests", pytrace=False)
+        pytest.skip(message)
