@@ -44,9 +44,9 @@ from movement_like.optical_flow import (  # noqa: E402
     VideoReader,
     fill_gaps_optical_flow,
     lk_call_timer,
-    make_synthetic_video,
     reduce_jitter,
 )
+from movement_like.sample_data.synthetic import make_synthetic_video  # noqa: E402
 from tests.optical_flow import reference  # noqa: E402
 
 SIZE = (640, 480)

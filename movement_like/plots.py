@@ -54,7 +54,7 @@ def new_figure(
 def read_video_frame(video: str | os.PathLike, frame: int = 0) -> np.ndarray:
     """Read one frame of a video as a grayscale ``uint8`` array (rows × columns).
 
-    Uses :class:`~movement_like.optical_flow.video.VideoReader`, so image
+    Uses :class:`~movement_like.video.VideoReader`, so image
     folders work too and the grayscale is the one optical flow sees.
 
     Raises
@@ -64,7 +64,7 @@ def read_video_frame(video: str | os.PathLike, frame: int = 0) -> np.ndarray:
     ValueError
         If the frame cannot be read.
     """
-    from movement_like.optical_flow.video import VideoReader
+    from movement_like.video import VideoReader
 
     with VideoReader(video) as reader:
         try:

@@ -75,7 +75,7 @@ US_MANUAL_FRAMES = [0, 14, 29, 44, 60, 74, 89, 105, 119, 134, 149]
 
 def make_ultrasound(out: Path) -> list[tuple[str, str, float, str, dict[str, str]]]:
     """Write the video, the manual layer JSON and the DLC prediction .h5."""
-    from movement_like.optical_flow import make_synthetic_video
+    from movement_like.sample_data.synthetic import make_synthetic_video
 
     video = make_synthetic_video(
         out / f"{US_STEM}.mp4",

@@ -1,4 +1,4 @@
-"""Shared fixtures: the real files in ../shared/realdata and temporary folders."""
+"""Shared fixtures: the real files in ../shared/realdata and a small synthetic video."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from movement_like.sample_data.synthetic import make_synthetic_video
 
 # In CI, hypothesis draws the same examples every run, so a red build is reproducible
 # and never depends on luck; locally it keeps exploring new examples.
@@ -43,3 +45,20 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     from tests.peers import check_peer
 
     check_peer(item)
+
+
+@pytest.fixture(scope="session")
+def curved(tmp_path_factory):
+    """A 150-frame 320x240 lossless video of 5 points on curved sub-pixel paths."""
+    folder = tmp_path_factory.mktemp("curved")
+    video = make_synthetic_video(
+        folder / "curved.mkv",
+        n_frames=150,
+        size=(320, 240),
+        n_points=5,
+        amplitude=10.0,
+        period=70.0,
+        deformation=3.0,
+        seed=11,
+    )
+    return video

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from movement_like.errors import FileFormatError, OverwriteError
 from movement_like.io import load_netcdf, load_poses, save_netcdf
 from movement_like.io import netcdf as netcdf_module
-from movement_like.movement_compat import from_movement, to_movement
+from movement_like.io.movement_compat import from_movement, to_movement
 from tests.strategies import bboxes_datasets, poses_datasets
 
 ROUND_TRIP = settings(

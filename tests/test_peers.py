@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PEER_TEST = "tests/analysis/test_movement_compat.py::test_agrees_with_movement"
+PEER_TEST = "tests/io/test_movement_compat.py::test_agrees_with_movement"
 
 
 def run_peer_test(ci: bool) -> subprocess.CompletedProcess:

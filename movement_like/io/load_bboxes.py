@@ -9,8 +9,9 @@ import xarray as xr
 
 from movement_like.dataset import bboxes_from_numpy as from_numpy
 from movement_like.io import registry
+from movement_like.io.formats.via import from_via_tracks_file
 
-__all__ = ["from_numpy", "from_file"]
+__all__ = ["from_numpy", "from_file", "from_via_tracks_file"]
 
 
 def from_file(
@@ -21,9 +22,3 @@ def from_file(
 ) -> xr.Dataset:
     """Load a bounding-boxes file of any supported format (see ``load_poses.from_file``)."""
     return registry.load(path, source_software=source_software, fps=fps, kind="bboxes", **kwargs)
-
-
-# --- VIA tracks ---
-from movement_like.io.formats.via import from_via_tracks_file  # noqa: E402
-
-__all__ += ["from_via_tracks_file"]

@@ -14,8 +14,28 @@ import xarray as xr
 
 from movement_like.dataset import poses_from_numpy as from_numpy
 from movement_like.io import registry
+from movement_like.io.formats.anipose import from_anipose_file, from_anipose_style_df
+from movement_like.io.formats.dlc import from_dlc_file, from_dlc_style_df
+from movement_like.io.formats.dustrack import from_dustrack_file, from_dustrack_layers
+from movement_like.io.formats.idtracker import from_idtracker_file
+from movement_like.io.formats.lightningpose import from_lp_file
+from movement_like.io.formats.nwb import from_nwb_file
+from movement_like.io.formats.sleap import from_sleap_file
 
-__all__ = ["from_numpy", "from_file"]
+__all__ = [
+    "from_numpy",
+    "from_file",
+    "from_dlc_file",
+    "from_dlc_style_df",
+    "from_lp_file",
+    "from_anipose_file",
+    "from_anipose_style_df",
+    "from_sleap_file",
+    "from_nwb_file",
+    "from_idtracker_file",
+    "from_dustrack_file",
+    "from_dustrack_layers",
+]
 
 
 def from_file(
@@ -46,33 +66,3 @@ def from_file(
         or the file is malformed.
     """
     return registry.load(path, source_software=source_software, fps=fps, kind="poses", **kwargs)
-
-
-# --- pose formats I (DeepLabCut, LightningPose, Anipose, SLEAP) ---
-from movement_like.io.formats.dlc import from_dlc_file, from_dlc_style_df  # noqa: E402
-from movement_like.io.formats.lightningpose import from_lp_file  # noqa: E402
-
-__all__ += ["from_dlc_file", "from_dlc_style_df", "from_lp_file"]
-from movement_like.io.formats.anipose import (  # noqa: E402
-    from_anipose_file,
-    from_anipose_style_df,
-)
-from movement_like.io.formats.sleap import from_sleap_file  # noqa: E402
-
-__all__ += ["from_anipose_file", "from_anipose_style_df", "from_sleap_file"]
-
-
-# --- pose formats II (NWB, idtracker.ai) ---
-from movement_like.io.formats.idtracker import from_idtracker_file  # noqa: E402
-from movement_like.io.formats.nwb import from_nwb_file  # noqa: E402
-
-__all__ += ["from_nwb_file", "from_idtracker_file"]
-
-
-# --- annotation layers (DUSTrack) ---
-from movement_like.io.formats.dustrack import (  # noqa: E402
-    from_dustrack_file,
-    from_dustrack_layers,
-)
-
-__all__ += ["from_dustrack_file", "from_dustrack_layers"]

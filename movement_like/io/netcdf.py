@@ -19,7 +19,7 @@ from movement_like.dataset import netcdf_safe_attrs
 from movement_like.errors import FileFormatError
 from movement_like.io.atomic import atomic_path
 
-__all__ = ["save_netcdf", "load_netcdf", "sniff", "read", "write"]
+__all__ = ["save_netcdf", "load_netcdf"]
 
 #: Global attribute that marks files written by movement_like; removed on load.
 WRITER_ATTR = "written_by_movement_like"
@@ -143,7 +143,7 @@ def load_netcdf(
     for name in ds.variables:
         ds[name].encoding = {}
     if not ours:
-        from movement_like.movement_compat import from_movement
+        from movement_like.io.movement_compat import from_movement
 
         ds = from_movement(ds)
         ds.attrs.setdefault("source_file", str(target))

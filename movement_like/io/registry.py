@@ -1,226 +1,400 @@
-"""The registry of file formats and the cheap format sniffing behind ``from_file``.
+"""The registry of file formats and the dispatch behind ``from_file`` and ``to_file``.
 
-Each format lives in one module of :mod:`movement_like.io.formats`, which
-provides a ``sniff(head)`` function (reads only the first bytes, lines or HDF5
-keys through :class:`FileHead`), a reader and, where it exists, a writer. The
-registry names them by dotted path, so nothing is imported until it is used.
+The registry imports every built-in format module and lists one
+:class:`~movement_like.io.formats.common.FileFormat` per format (the
+sniffer, reader and writer are plain functions of the format's module, so a
+call from ``load_poses.from_file`` to a reader is plain imports all the way).
+Format modules never import the registry: what they share lives in
+:mod:`movement_like.io.formats.common`.
+
+Third-party formats join in two ways, as xarray's backends do:
+
+* an entry point in the group ``movement_like.formats`` (read the first time
+  the formats are listed, so ``import movement_like.io`` stays fast), naming an
+  object that follows :class:`~movement_like.io.formats.common.Format` (or a
+  class whose instances do);
+* a call to :func:`register_format`.
+
+Order matters: :func:`detect_format` tries the formats whose suffix matches
+first, in registry order, and the first sniffer that says yes wins. A more
+specific format comes before the more general one that shares its suffix
+(LightningPose before DeepLabCut); plug-ins come after the built-in formats
+unless they name one to be sniffed before (``sniff_before``).
 """
 
 from __future__ import annotations
 
-import importlib
 import os
+import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from dataclasses import replace as replaced
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+from movement_like.errors import ArgumentTypeError, FileFormatError, InvalidArgumentError
+from movement_like.io import netcdf
+from movement_like.io.formats import (
+    anipose,
+    dlc,
+    dustrack,
+    idtracker,
+    lightningpose,
+    nwb,
+    sleap,
+    via,
+)
+from movement_like.io.formats.common import HDF5_MAGIC, KINDS, FileFormat, FileHead, Format
 
-from movement_like.errors import FileFormatError
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "HDF5_MAGIC",
+    "FileFormat",
+    "FileHead",
+    "Format",
+    "register_format",
+    "refresh_formats",
+    "list_formats",
+    "find_format",
+    "detect_format",
+]
 
-__all__ = ["FileFormat", "FileHead", "list_formats", "find_format", "detect_format"]
+#: The entry-point group third-party packages declare their formats in.
+ENTRY_POINT_GROUP = "movement_like.formats"
 
-HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+#: The formats that ship with movement_like, in sniffing order.
+BUILTIN_FORMATS: tuple[FileFormat, ...] = (
+    FileFormat(
+        "netCDF",
+        ("poses", "bboxes"),
+        (".nc", ".nc4", ".netcdf"),
+        sniff=netcdf.sniff,
+        read=netcdf.read,
+        write=netcdf.write,
+        aliases=("movement", "movement_like"),
+    ),
+    # SLEAP comes first so that saving "*.analysis.h5" picks its writer ("*.h5": DeepLabCut).
+    FileFormat(
+        "SLEAP",
+        ("poses",),
+        (".slp", ".analysis.h5"),
+        sniff=sleap.sniff,
+        read=sleap.read,
+        write=sleap.write,
+    ),
+    # LightningPose is sniffed before DeepLabCut (its CSVs are DLC-style), but saving "*.csv"
+    # by suffix alone writes DeepLabCut; LightningPose is written when named (to="LP").
+    FileFormat(
+        "LightningPose",
+        ("poses",),
+        (".csv",),
+        sniff=lightningpose.sniff,
+        read=lightningpose.read,
+        write=lightningpose.write,
+        aliases=("LP", "lightning-pose"),
+        write_by_suffix=False,
+    ),
+    FileFormat(
+        "DeepLabCut",
+        ("poses",),
+        (".h5", ".csv"),
+        sniff=dlc.sniff,
+        read=dlc.read,
+        write=dlc.write,
+        aliases=("DLC",),
+    ),
+    FileFormat(
+        "Anipose",
+        ("poses",),
+        (".csv",),
+        sniff=anipose.sniff,
+        read=anipose.read,
+        write=anipose.write,
+    ),
+    FileFormat(
+        "NWB",
+        ("poses",),
+        (".nwb",),
+        sniff=nwb.sniff,
+        read=nwb.read,
+        write=nwb.write,
+        aliases=("ndx-pose",),
+    ),
+    FileFormat(
+        "idtracker.ai",
+        ("poses",),
+        (".npy", ".h5", ".pickle", ".csv", "/"),
+        sniff=idtracker.sniff,
+        read=idtracker.read,
+        aliases=("idtracker", "idtrackerai"),
+    ),
+    FileFormat(
+        "VIA-tracks",
+        ("bboxes",),
+        (".csv",),
+        sniff=via.sniff,
+        read=via.read,
+        write=via.write,
+        aliases=("VIA", "VIA tracks", "via_tracks"),
+    ),
+    FileFormat(
+        "DUSTrack",
+        ("poses",),
+        (".json",),
+        sniff=dustrack.sniff,
+        read=dustrack.read,
+        write=dustrack.write,
+        aliases=("dustrack-layer",),
+    ),
+)
+
+#: Formats added with :func:`register_format`, in call order, with their ``replace`` flag.
+_registered: list[tuple[FileFormat, bool]] = []
+#: The current list (built-in + entry points + registered), built on first use.
+_formats: list[FileFormat] | None = None
 
 
-@dataclass(frozen=True)
-class FileFormat:
-    """One file format known to ``movement_like``.
+# --------------------------------------------------------------------------- #
+# plug-ins
+# --------------------------------------------------------------------------- #
+def as_file_format(obj: Any, origin: str = "register_format()") -> FileFormat:
+    """Check that ``obj`` follows :class:`Format` and return it as a :class:`FileFormat`.
 
-    Attributes
+    Parameters
     ----------
-    name
-        The ``source_software`` users pass to ``from_file`` (e.g. ``"DeepLabCut"``).
-    kinds
-        Dataset types it holds: ``("poses",)``, ``("bboxes",)`` or both.
-    suffixes
-        File name endings it uses, lower case, e.g. ``(".h5", ".csv")``.
-        ``"/"`` stands for a folder.
-    module
-        Dotted module path holding the functions below.
-    reader
-        Name of ``reader(path, fps=None, **kwargs) -> Dataset`` in ``module``.
-    writer
-        Name of ``writer(ds, path, overwrite=False, **kwargs)`` in ``module``, or None.
-    sniffer
-        Name of ``sniff(head: FileHead) -> bool`` in ``module``.
-    aliases
-        Other accepted names (case-insensitive), e.g. ``("DLC",)``.
-    write_by_suffix
-        Whether saving picks this writer from the file suffix alone. False for a
-        format whose files share the suffix and layout of a more common one
-        (LightningPose CSVs are DeepLabCut CSVs): it is written only when named.
+    obj
+        A :class:`FileFormat`, any object with the members of :class:`Format`
+        (a module, an instance), or a class whose instances have them (it is
+        instantiated without arguments, as xarray does with its backends).
+        ``aliases``, ``write_by_suffix`` and ``sniff_before`` are read when present.
+    origin
+        Where it comes from, for messages.
+
+    Returns
+    -------
+    FileFormat
+        The format, with ``origin`` set.
+
+    Raises
+    ------
+    ArgumentTypeError
+        If a member is missing or has the wrong type (the message names it).
     """
+    if isinstance(obj, type):
+        obj = obj()
+    if isinstance(obj, FileFormat):
+        fmt = obj if obj.origin != "movement_like" else replaced(obj, origin=origin)
+        _check_members(fmt)
+        return fmt
+    missing = [
+        m for m in ("name", "kinds", "suffixes", "sniff", "read", "write") if not hasattr(obj, m)
+    ]
+    if missing or not isinstance(obj, Format):
+        raise ArgumentTypeError(
+            f"{origin}: {obj!r} is not a file format: it lacks {', '.join(missing)} "
+            "(see movement_like.io.formats.common.Format)"
+        )
+    fmt = FileFormat(
+        name=obj.name,
+        kinds=tuple(obj.kinds),
+        suffixes=tuple(obj.suffixes),
+        sniff=obj.sniff,
+        read=obj.read,
+        write=obj.write,
+        aliases=tuple(getattr(obj, "aliases", ())),
+        write_by_suffix=bool(getattr(obj, "write_by_suffix", True)),
+        sniff_before=getattr(obj, "sniff_before", None),
+        origin=origin,
+    )
+    _check_members(fmt)
+    return fmt
 
-    name: str
-    kinds: tuple[str, ...]
-    suffixes: tuple[str, ...]
-    module: str
-    reader: str | None = "read"
-    writer: str | None = None
-    sniffer: str = "sniff"
-    aliases: tuple[str, ...] = ()
-    write_by_suffix: bool = True
 
-    def function(self, attribute: str) -> Callable[..., Any]:
-        """Import the module and return the named function."""
-        return getattr(importlib.import_module(self.module), attribute)
-
-    def matches_name(self, name: str) -> bool:
-        """Whether ``name`` names this format (case-insensitive)."""
-        wanted = name.casefold()
-        return wanted in {n.casefold() for n in (self.name, *self.aliases)}
-
-    def matches_suffix(self, path: Path) -> bool:
-        """Whether the name of ``path`` ends with one of :attr:`suffixes`."""
-        if path.is_dir():
-            return "/" in self.suffixes
-        name = path.name.lower()
-        return any(name.endswith(s) for s in self.suffixes if s != "/")
+def _check_members(fmt: FileFormat) -> None:
+    """Refuse a format whose members have the wrong types (names the member)."""
+    problems = []
+    if not isinstance(fmt.name, str) or not fmt.name:
+        problems.append(f"name must be a non-empty str, got {fmt.name!r}")
+    if not fmt.kinds or not set(fmt.kinds) <= set(KINDS):
+        problems.append(f"kinds must be some of {KINDS}, got {fmt.kinds!r}")
+    if not all(isinstance(s, str) and s == s.lower() and s for s in fmt.suffixes):
+        problems.append(f"suffixes must be lower-case strings, got {fmt.suffixes!r}")
+    if not all(isinstance(a, str) for a in fmt.aliases):
+        problems.append(f"aliases must be strings, got {fmt.aliases!r}")
+    for member in ("sniff", "read"):
+        if not callable(getattr(fmt, member)):
+            problems.append(f"{member} must be callable")
+    if fmt.write is not None and not callable(fmt.write):
+        problems.append("write must be callable or None")
+    if problems:
+        raise ArgumentTypeError(f"{fmt.origin}: format {fmt.name!r}: " + "; ".join(problems))
 
 
-class FileHead:
-    """What sniffers may look at: the start of a file, read once and cached.
+def register_format(fmt: Any, *, before: str | None = None, replace: bool = False) -> FileFormat:
+    """Add a file format to the registry, so ``from_file`` and ``to_file`` can use it.
 
-    Sniffers must not parse a whole file; they get the first bytes, the first
-    text lines, or the top-level keys of an HDF5 file.
+    Parameters
+    ----------
+    fmt
+        Anything :func:`as_file_format` accepts: a :class:`FileFormat`, or an
+        object (or class) with the members of :class:`Format`.
+    before
+        Name of a registered format to sniff this one before (default:
+        ``fmt.sniff_before``, else after every other format).
+    replace
+        Replace a registered format of the same name (or alias). Without it,
+        a name that is taken is refused.
+
+    Returns
+    -------
+    FileFormat
+        The format as registered.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If the name or an alias is taken (and ``replace`` is false), or
+        ``before`` names no registered format.
+    ArgumentTypeError
+        If ``fmt`` does not follow :class:`Format`.
+
+    Examples
+    --------
+    >>> from movement_like.io.registry import FileFormat, register_format
+    >>> register_format(
+    ...     FileFormat("MyTracker", ("poses",), (".mtr",), sniff=my_sniff, read=my_read)
+    ... )  # doctest: +SKIP
     """
+    global _formats
+    new = as_file_format(fmt)
+    if before is not None:
+        new = replaced(new, sniff_before=before)
+    _insert(list_formats(), new, replace)  # raises before anything is kept
+    _registered.append((new, replace))
+    _formats = None
+    return new
 
-    n_bytes = 65536
 
-    def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
-        self.name = self.path.name.lower()
+def refresh_formats() -> None:
+    """Read the entry points again (after installing a plug-in in a running session)."""
+    global _formats
+    _formats = None
 
-    @classmethod
-    def of(cls, path: str | os.PathLike) -> FileHead:
-        """Return the head of ``path``, shared by detection and the reader after it.
 
-        Heads are cached by path, size and modification time, so a reader that
-        needs the same first bytes or HDF5 keys as the sniffer does not read
-        them again, and a file changed on disk gets a fresh head.
-        """
-        target = Path(path).expanduser()
-        stat = target.stat()
-        return _cached_head(str(target.absolute()), stat.st_size, stat.st_mtime_ns)
+def _entry_point_formats() -> list[FileFormat]:
+    """Load the formats declared in the ``movement_like.formats`` entry-point group.
 
-    @property
-    def is_dir(self) -> bool:
-        """Whether the path is a folder."""
-        return self.path.is_dir()
-
-    @cached_property
-    def bytes(self) -> bytes:
-        """The first :attr:`n_bytes` bytes (empty for a folder)."""
-        if self.is_dir:
-            return b""
-        with open(self.path, "rb") as handle:
-            return handle.read(self.n_bytes)
-
-    @cached_property
-    def is_hdf5(self) -> bool:
-        """Whether the file starts with the HDF5 signature."""
-        return self.bytes.startswith(HDF5_MAGIC)
-
-    def lines(self, count: int = 5) -> list[str]:
-        """Return the first ``count`` text lines (without line ends); [] if not text."""
-        if b"\x00" in self.bytes[:4096]:
-            return []
-        text = self.bytes.decode("utf-8", errors="replace").lstrip("\ufeff")
-        lines = text.splitlines()
-        if len(self.bytes) == self.n_bytes and lines:  # the last line may be cut
-            lines = lines[:-1]
-        return lines[:count]
-
-    @cached_property
-    def _h5_summary(
-        self,
-    ) -> tuple[dict[str, str], dict[str, Any], dict[str, dict[str, Any]], str | None]:
-        """Top-level keys, root and group attributes, and open error, read in one opening."""
-        if not self.is_hdf5:
-            return {}, {}, {}, None
-        import h5py
-
+    A plug-in that fails to load, does not follow :class:`Format` or takes a
+    name already used is skipped with a :class:`RuntimeWarning` naming it, so
+    one broken package does not stop the others (as in xarray).
+    """
+    found = []
+    seen: set[str] = set()
+    for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: p.name):
+        if point.value in seen:  # the same package seen twice on sys.path
+            continue
+        seen.add(point.value)
+        dist = getattr(point, "dist", None)
+        origin = f"entry point {point.name} = {point.value}" + (
+            f" (package {dist.name})" if dist is not None else ""
+        )
         try:
-            with h5py.File(self.path, "r") as file:
-                keys = {
-                    key: "group" if file.get(key, getclass=True) is h5py.Group else "dataset"
-                    for key in file.keys()
-                }
-                groups = {
-                    key: {
-                        name: _decoded(value)
-                        for name, value in file[key].attrs.items()
-                        if isinstance(value, (str, bytes, int, float, np.generic))
-                    }
-                    for key, kind in keys.items()
-                    if kind == "group"
-                }
-                return keys, dict(file.attrs), groups, None
-        except OSError as exc:
-            return {}, {}, {}, str(exc)
-
-    @property
-    def h5_keys(self) -> dict[str, str]:
-        """Top-level HDF5 names mapped to ``"group"`` or ``"dataset"``; {} if not HDF5."""
-        return self._h5_summary[0]
-
-    @property
-    def h5_root_attrs(self) -> dict[str, Any]:
-        """Root attributes of an HDF5 file; {} if not HDF5 or unreadable."""
-        return self._h5_summary[1]
-
-    @property
-    def h5_group_attrs(self) -> dict[str, dict[str, Any]]:
-        """Scalar attributes of each top-level HDF5 group (bytes decoded); {} if none."""
-        return self._h5_summary[2]
-
-    @property
-    def h5_error(self) -> str | None:
-        """Why a file with the HDF5 signature could not be opened; None if it could."""
-        return self._h5_summary[3]
+            found.append(as_file_format(point.load(), origin=origin))
+        except Exception as exc:  # a plug-in's own error must not break our formats
+            warnings.warn(
+                f"movement_like: skipped the format plug-in {origin}: {exc}",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+    return found
 
 
-@lru_cache(maxsize=16)
-def _cached_head(path: str, size: int, mtime_ns: int) -> FileHead:
-    """One :class:`FileHead` per file version (see :meth:`FileHead.of`)."""
-    del size, mtime_ns  # part of the cache key only
-    return FileHead(path)
-
-
-def _decoded(value: Any) -> Any:
-    """Return an HDF5 attribute value with bytes decoded to str (bad UTF-8 replaced)."""
-    return value.decode("utf-8", errors="replace") if isinstance(value, bytes) else value
+def _insert(formats: list[FileFormat], new: FileFormat, replace: bool) -> None:
+    """Put ``new`` into ``formats``, refusing a taken name unless ``replace``."""
+    taken = [f for f in formats if any(f.matches_name(n) for n in new.names)]
+    if taken and not replace:
+        raise InvalidArgumentError(
+            f"{new.origin}: the format name {new.name!r} (or an alias) is taken by "
+            f"{taken[0].name!r} ({taken[0].origin}); pass replace=True to replace it"
+        )
+    for old in taken:
+        formats.remove(old)
+    position = len(formats)
+    if new.sniff_before is not None:
+        index = [i for i, f in enumerate(formats) if f.matches_name(new.sniff_before)]
+        if not index:
+            raise InvalidArgumentError(
+                f"{new.origin}: format {new.name!r} is to be sniffed before "
+                f"{new.sniff_before!r}, which is not registered"
+            )
+        position = index[0]
+    formats.insert(position, new)
 
 
 def list_formats() -> list[FileFormat]:
-    """All registered formats, in sniffing order."""
-    from movement_like.io.formats import FORMATS
+    """All registered formats, in sniffing order.
 
-    return list(FORMATS)
+    Returns
+    -------
+    list of FileFormat
+        The built-in formats, then the plug-ins (entry points, then
+        :func:`register_format` calls), each placed before the format it names
+        in ``sniff_before``.
+    """
+    global _formats
+    if _formats is None:
+        formats = list(BUILTIN_FORMATS)
+        for plugin in _entry_point_formats():
+            try:
+                _insert(formats, plugin, replace=False)
+            except InvalidArgumentError as exc:
+                warnings.warn(
+                    f"movement_like: skipped a format plug-in: {exc}", RuntimeWarning, stacklevel=2
+                )
+        for fmt, replace in _registered:
+            _insert(formats, fmt, replace)
+        _formats = formats
+    return list(_formats)
 
 
 def supported_names(kind: str | None = None) -> list[str]:
     """Names of the formats that can be read (for error messages)."""
-    return [f.name for f in list_formats() if f.reader and (kind is None or kind in f.kinds)]
+    return [f.name for f in list_formats() if kind is None or kind in f.kinds]
 
 
 def find_format(name: str, kind: str | None = None, need: str = "reader") -> FileFormat:
     """Return the format called ``name`` (or one of its aliases).
 
+    Parameters
+    ----------
+    name
+        A format name or alias (case-insensitive).
+    kind
+        Only formats holding this dataset type (``"poses"``, ``"bboxes"``).
+    need
+        ``"reader"`` or ``"writer"``: only formats that can read / write.
+
+    Returns
+    -------
+    FileFormat
+        The format.
+
     Raises
     ------
-    ValueError
+    FileFormatError
         Listing the supported names when ``name`` is unknown.
     """
+    if need not in ("reader", "writer"):
+        raise InvalidArgumentError(f"need must be 'reader' or 'writer', got {need!r}")
+
+    def usable(fmt: FileFormat) -> bool:
+        able = fmt.write is not None if need == "writer" else True
+        return able and (kind is None or kind in fmt.kinds)
+
     for fmt in list_formats():
-        if fmt.matches_name(name) and getattr(fmt, need) and (kind is None or kind in fmt.kinds):
+        if fmt.matches_name(name) and usable(fmt):
             return fmt
-    known = [
-        f.name for f in list_formats() if getattr(f, need) and (kind is None or kind in f.kinds)
-    ]
+    known = [f.name for f in list_formats() if usable(f)]
     action = "read" if need == "reader" else "written"
     raise FileFormatError(
         None,
@@ -235,6 +409,18 @@ def detect_format(path: str | os.PathLike, kind: str | None = None) -> FileForma
     Formats whose suffix matches are tried first, then all others, each with
     its cheap sniffer.
 
+    Parameters
+    ----------
+    path
+        The file (or folder).
+    kind
+        Only formats holding this dataset type.
+
+    Returns
+    -------
+    FileFormat
+        The first format whose sniffer recognises the file.
+
     Raises
     ------
     FileNotFoundError
@@ -246,15 +432,12 @@ def detect_format(path: str | os.PathLike, kind: str | None = None) -> FileForma
     if not target.exists():
         raise FileNotFoundError(f"{target}: no such file or folder")
     head = FileHead.of(target)
-    candidates = [f for f in list_formats() if f.reader and (kind is None or kind in f.kinds)]
+    candidates = [f for f in list_formats() if kind is None or kind in f.kinds]
     ordered = [f for f in candidates if f.matches_suffix(target)]
     ordered += [f for f in candidates if f not in ordered]
     for fmt in ordered:
-        try:
-            if fmt.function(fmt.sniffer)(head):
-                return fmt
-        except (OSError, UnicodeDecodeError, ValueError):
-            continue
+        if _sniffs(fmt, head):
+            return fmt
     names = ", ".join(supported_names(kind))
     problem = f"not a {kind or 'pose or bbox'} file format that movement_like recognises"
     damage = _damage(head)
@@ -265,6 +448,24 @@ def detect_format(path: str | os.PathLike, kind: str | None = None) -> FileForma
         problem,
         f"supported formats: {names}; pass source_software=... if the file is one of them",
     )
+
+
+def _sniffs(fmt: FileFormat, head: FileHead) -> bool:
+    """Ask one sniffer; a sniffer that fails counts as "not this format"."""
+    try:
+        return bool(fmt.sniff(head))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    except Exception as exc:
+        if fmt.origin == "movement_like":
+            raise
+        warnings.warn(
+            f"movement_like: the sniffer of format {fmt.name!r} ({fmt.origin}) failed on "
+            f"{head.path}: {exc!r}; treated as not this format",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+        return False
 
 
 def _damage(head: FileHead) -> str | None:
@@ -283,19 +484,56 @@ def load(
     kind: str | None = None,
     **kwargs: Any,
 ):
-    """Load ``path`` with the reader of its (given or detected) format."""
+    """Load ``path`` with the reader of its (given or detected) format.
+
+    Parameters
+    ----------
+    path
+        The file (or folder).
+    source_software
+        ``"auto"`` to detect the format, else its name or alias.
+    fps
+        Frames per second, for formats that do not store it.
+    kind
+        Only formats holding this dataset type.
+    **kwargs
+        Passed on to the reader.
+
+    Returns
+    -------
+    xarray.Dataset
+        What the reader returns.
+    """
     if source_software in (None, "auto"):
         fmt = detect_format(path, kind)
     else:
         fmt = find_format(source_software, kind)
         if not Path(path).expanduser().exists():
             raise FileNotFoundError(f"{Path(path)}: no such file or folder")
-    assert fmt.reader is not None
-    return fmt.function(fmt.reader)(path, fps=fps, **kwargs)
+    return fmt.read(path, fps=fps, **kwargs)
 
 
 def save(ds, path: str | os.PathLike, to: str | None = None, overwrite: bool = False, **kwargs):
-    """Write ``ds`` with the writer named by ``to``, else the one of the suffix of ``path``."""
+    """Write ``ds`` with the writer named by ``to``, else the one of the suffix of ``path``.
+
+    Parameters
+    ----------
+    ds
+        The dataset.
+    path
+        Where to write.
+    to
+        A format name or alias; by default the format is told by the suffix.
+    overwrite
+        Replace an existing file.
+    **kwargs
+        Passed on to the writer.
+
+    Returns
+    -------
+    Any
+        What the writer returns (the path, or the paths, written).
+    """
     kind = ds.attrs.get("ds_type")
     if to is not None:
         fmt = find_format(to, kind, need="writer")
@@ -304,7 +542,7 @@ def save(ds, path: str | os.PathLike, to: str | None = None, overwrite: bool = F
         matching = [
             f
             for f in list_formats()
-            if f.writer
+            if f.write is not None
             and f.write_by_suffix
             and (kind is None or kind in f.kinds)
             and f.matches_suffix(target)
@@ -313,7 +551,7 @@ def save(ds, path: str | os.PathLike, to: str | None = None, overwrite: bool = F
             writable = ", ".join(
                 f"{f.name} ({'/'.join(f.suffixes)})"
                 for f in list_formats()
-                if f.writer and (kind is None or kind in f.kinds)
+                if f.write is not None and (kind is None or kind in f.kinds)
             )
             raise FileFormatError(
                 target,
@@ -321,5 +559,6 @@ def save(ds, path: str | os.PathLike, to: str | None = None, overwrite: bool = F
                 f"use a suffix or pass to=...; writable formats: {writable}",
             )
         fmt = matching[0]
-    assert fmt.writer is not None
-    return fmt.function(fmt.writer)(ds, path, overwrite=overwrite, **kwargs)
+    write: Callable[..., Any] | None = fmt.write
+    assert write is not None
+    return write(ds, path, overwrite=overwrite, **kwargs)

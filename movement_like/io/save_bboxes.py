@@ -9,9 +9,10 @@ from typing import Any
 import xarray as xr
 
 from movement_like.io import registry
+from movement_like.io.formats.via import to_via_tracks_file
 from movement_like.io.netcdf import save_netcdf as to_netcdf
 
-__all__ = ["to_file", "to_netcdf"]
+__all__ = ["to_file", "to_netcdf", "to_via_tracks_file"]
 
 
 def to_file(
@@ -23,9 +24,3 @@ def to_file(
 ) -> Any:
     """Write a bounding-boxes dataset in the format named by ``to`` or by the suffix."""
     return registry.save(ds, Path(path), to=to, overwrite=overwrite, **kwargs)
-
-
-# --- VIA tracks ---
-from movement_like.io.formats.via import to_via_tracks_file  # noqa: E402
-
-__all__ += ["to_via_tracks_file"]

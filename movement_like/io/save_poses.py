@@ -13,9 +13,29 @@ from typing import Any
 import xarray as xr
 
 from movement_like.io import registry
+from movement_like.io.formats.anipose import to_anipose_file
+from movement_like.io.formats.dlc import to_dlc_file, to_dlc_style_df
+from movement_like.io.formats.dlc_labelled import to_dlc_labelled_data
+from movement_like.io.formats.dustrack import to_dustrack_file
+from movement_like.io.formats.lightningpose import to_lp_file
+from movement_like.io.formats.nwb import NWBSaveConfig, to_nwb_file, to_nwb_path
+from movement_like.io.formats.sleap import to_sleap_analysis_file
 from movement_like.io.netcdf import save_netcdf as to_netcdf
 
-__all__ = ["to_file", "to_netcdf"]
+__all__ = [
+    "to_file",
+    "to_netcdf",
+    "to_dlc_file",
+    "to_dlc_style_df",
+    "to_lp_file",
+    "to_anipose_file",
+    "to_sleap_analysis_file",
+    "to_nwb_file",
+    "to_nwb_path",
+    "NWBSaveConfig",
+    "to_dustrack_file",
+    "to_dlc_labelled_data",
+]
 
 
 def to_file(
@@ -36,29 +56,3 @@ def to_file(
         If ``path`` exists and ``overwrite`` is false.
     """
     return registry.save(ds, Path(path), to=to, overwrite=overwrite, **kwargs)
-
-
-# --- pose formats I (DeepLabCut, LightningPose, Anipose, SLEAP) ---
-from movement_like.io.formats.dlc import to_dlc_file, to_dlc_style_df  # noqa: E402
-from movement_like.io.formats.lightningpose import to_lp_file  # noqa: E402
-
-__all__ += ["to_dlc_file", "to_dlc_style_df", "to_lp_file"]
-from movement_like.io.formats.anipose import to_anipose_file  # noqa: E402
-from movement_like.io.formats.sleap import to_sleap_analysis_file  # noqa: E402
-
-__all__ += ["to_anipose_file", "to_sleap_analysis_file"]
-
-
-# --- pose formats II (NWB) ---
-from movement_like.io.formats.nwb import NWBSaveConfig, to_nwb_file, to_nwb_path  # noqa: E402
-
-__all__ += ["to_nwb_file", "to_nwb_path", "NWBSaveConfig"]
-
-
-# --- annotation layers (DUSTrack) ---
-from movement_like.io.formats.dustrack import (  # noqa: E402
-    to_dlc_labelled_data,
-    to_dustrack_file,
-)
-
-__all__ += ["to_dustrack_file", "to_dlc_labelled_data"]

@@ -17,10 +17,15 @@ flow_residual, detect_blips
 track_points, rstc_track, rstc_weights
     The LK primitives.
 VideoReader, open_video
-    Frame-accurate streaming video (or image folder) reading.
-make_synthetic_video
-    Deterministic speckle videos with known motion, for tests and demos.
+    Frame-accurate streaming video (or image folder) reading, from
+    :mod:`movement_like.video`.
+
+The synthetic-video generator (``make_synthetic_video`` and friends) moved to
+:mod:`movement_like.sample_data.synthetic`; its old names here still work and
+warn with :class:`FutureWarning`.
 """
+
+from typing import Any
 
 from movement_like.optical_flow.jitter import reduce_jitter, window_frames
 from movement_like.optical_flow.lk import LK_DEFAULTS, lk_call_timer, lk_parameters, track_points
@@ -32,14 +37,7 @@ from movement_like.optical_flow.rstc import (
     rstc_track,
     rstc_weights,
 )
-from movement_like.optical_flow.synthetic import (
-    SyntheticMotion,
-    SyntheticVideo,
-    default_points,
-    make_synthetic_video,
-    synthetic_frames,
-)
-from movement_like.optical_flow.video import VideoNotFoundError, VideoReader, open_video, to_gray
+from movement_like.video import VideoNotFoundError, VideoReader, open_video, to_gray
 
 __all__ = [
     "FILLED_COORD",
@@ -65,3 +63,28 @@ __all__ = [
     "track_points",
     "window_frames",
 ]
+
+#: Names that moved to :mod:`movement_like.sample_data.synthetic` (deprecated here).
+_MOVED_TO_SAMPLE_DATA = (
+    "SyntheticMotion",
+    "SyntheticVideo",
+    "default_points",
+    "make_synthetic_video",
+    "synthetic_frames",
+)
+
+
+def __getattr__(name: str) -> Any:
+    """Resolve the deprecated names of the synthetic-video generator (PEP 562)."""
+    if name in _MOVED_TO_SAMPLE_DATA:
+        from movement_like.sample_data import synthetic
+        from movement_like.utils.deprecation import warn_deprecated
+
+        warn_deprecated(
+            f"movement_like.optical_flow.{name}",
+            f"movement_like.sample_data.synthetic.{name}",
+            since="0.2",
+            removed_in="0.3",
+        )
+        return getattr(synthetic, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

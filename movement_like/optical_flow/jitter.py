@@ -28,8 +28,8 @@ from movement_like.optical_flow._points import (
     select_points,
 )
 from movement_like.optical_flow.rstc import BlendedChunk, Segments, run_segments
-from movement_like.optical_flow.video import open_video
 from movement_like.provenance import log_operation
+from movement_like.video import open_video
 
 __all__ = ["reduce_jitter", "window_frames"]
 
@@ -67,7 +67,7 @@ def reduce_jitter(
         ``frame`` coordinate (or integer ``time``); other dims are kept.
     video
         Path to the video, a folder of images, or a
-        :class:`~movement_like.optical_flow.video.VideoReader`.
+        :class:`~movement_like.video.VideoReader`.
     window
         Window length in seconds (DUSTrack's default 0.5);
         ``n = round(window * fps)`` frames, at least 2.

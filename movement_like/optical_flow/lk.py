@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from movement_like.optical_flow.video import VideoReader, merge_ranges, open_video, stream_frames
+from movement_like.video import VideoReader, merge_ranges, open_video, stream_frames
 
 __all__ = [
     "LK_DEFAULTS",
@@ -580,7 +580,7 @@ def track_points(
     Parameters
     ----------
     video
-        A path, an image folder or a :class:`~movement_like.optical_flow.video.VideoReader`.
+        A path, an image folder or a :class:`~movement_like.video.VideoReader`.
     points
         ``(P, 2)`` positions (x, y) at frame ``start``; must be finite.
     start, end

@@ -19,8 +19,8 @@ import xarray as xr
 
 from movement_like.optical_flow._points import check_video_length, point_table, select_points
 from movement_like.optical_flow.lk import ChunkResult, TrackRows, run_tracks
-from movement_like.optical_flow.video import open_video
 from movement_like.provenance import log_operation
+from movement_like.video import open_video
 
 __all__ = ["flow_residual", "detect_blips", "BLIP_DEFAULTS"]
 
@@ -56,7 +56,7 @@ def flow_residual(
     position
         Positions with dims ``time`` and ``space`` and a ``frame`` coordinate.
     video
-        Path, image folder or :class:`~movement_like.optical_flow.video.VideoReader`.
+        Path, image folder or :class:`~movement_like.video.VideoReader`.
     keypoints
         Keypoint names to check (default all); the others get NaN.
     lk_params

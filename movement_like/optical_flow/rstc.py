@@ -27,9 +27,9 @@ from movement_like.optical_flow._points import (
     select_points,
 )
 from movement_like.optical_flow.lk import ChunkResult, TrackRows, _ramp, run_tracks
-from movement_like.optical_flow.video import open_video
 from movement_like.provenance import log_operation
 from movement_like.utils.reports import nan_runs
+from movement_like.video import open_video
 
 __all__ = [
     "RSTC_EPSILON",
@@ -201,7 +201,7 @@ def rstc_track(
     Parameters
     ----------
     video
-        Path, image folder or :class:`~movement_like.optical_flow.video.VideoReader`.
+        Path, image folder or :class:`~movement_like.video.VideoReader`.
     start, end
         Frames with ``end > start``.
     start_points, end_points
@@ -274,7 +274,7 @@ def fill_gaps_optical_flow(
         ``time``) is first reindexed onto every frame of its span.
     video
         Path to a video OpenCV reads, a folder of images, or a
-        :class:`~movement_like.optical_flow.video.VideoReader`.
+        :class:`~movement_like.video.VideoReader`.
     method
         ``"rstc"`` (default) or ``"forward"``.
     max_gap

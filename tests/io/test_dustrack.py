@@ -26,6 +26,7 @@ from movement_like.dataset import poses_from_numpy
 from movement_like.errors import FileFormatError, InvalidDatasetError, OverwriteError
 from movement_like.io import load_poses, save_poses
 from movement_like.io.formats import dustrack
+from movement_like.io.formats.common import FileHead
 from movement_like.io.registry import detect_format
 from tests.peers import needs_peer, peer_python
 
@@ -222,7 +223,7 @@ def test_registry_detects_and_writes_layers(tmp_path):
     assert detect_format(empty).name == "DUSTrack"
     assert load_poses.from_file(empty).sizes["keypoints"] == 0
     via_like = write_json(tmp_path / "project.json", {"_via_settings": {"ui": {}}})
-    assert not dustrack.sniff(dustrack.FileHead(via_like))
+    assert not dustrack.sniff(FileHead(via_like))
     save_poses.to_file(ds, tmp_path / "again.json")
     assert json.loads((tmp_path / "again.json").read_text()) == {"0": {"1": [1.0, 2.0]}}
 

@@ -14,9 +14,9 @@ import numpy as np
 from movement_like.optical_flow import (
     detect_blips,
     fill_gaps_optical_flow,
-    make_synthetic_video,
     reduce_jitter,
 )
+from movement_like.sample_data.synthetic import make_synthetic_video
 from tests.peers import needs_peer, peer_python
 
 PEER = peer_python("dustrack")

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from movement_like.optical_flow import LK_DEFAULTS, lk_call_timer, lk_parameters, track_points
 from movement_like.optical_flow.lk import TrackRows, _plan_chunks, run_tracks
-from movement_like.optical_flow.video import VideoReader
+from movement_like.video import VideoReader
 
 from . import reference
 

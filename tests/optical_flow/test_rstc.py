@@ -11,10 +11,10 @@ from movement_like.errors import FileFormatError, InvalidDatasetError
 from movement_like.optical_flow import (
     FILLED_COORD,
     fill_gaps_optical_flow,
-    make_synthetic_video,
     rstc_track,
     rstc_weights,
 )
+from movement_like.sample_data.synthetic import make_synthetic_video
 
 from . import reference
 

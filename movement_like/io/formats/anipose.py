@@ -28,12 +28,9 @@ import xarray as xr
 from movement_like.dataset import frame_numbers, netcdf_safe_attrs, poses_from_numpy, validate_poses
 from movement_like.errors import FileFormatError, InvalidDatasetError
 from movement_like.io.atomic import atomic_path
-from movement_like.io.registry import FileHead
+from movement_like.io.formats.common import FileHead
 
 __all__ = [
-    "sniff",
-    "read",
-    "write",
     "from_anipose_file",
     "from_anipose_style_df",
     "to_anipose_style_df",

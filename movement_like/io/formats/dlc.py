@@ -39,12 +39,9 @@ from movement_like.dataset import (
 )
 from movement_like.errors import FileFormatError, InvalidDatasetError
 from movement_like.io.atomic import atomic_path, check_writable
-from movement_like.io.registry import HDF5_MAGIC, FileHead
+from movement_like.io.formats.common import HDF5_MAGIC, FileHead
 
 __all__ = [
-    "sniff",
-    "read",
-    "write",
     "from_dlc_file",
     "from_dlc_style_df",
     "read_dlc_df",

@@ -36,8 +36,6 @@ __all__ = [
     "safe_load_npy",
     "find_session_file",
     "from_idtracker_file",
-    "sniff",
-    "read",
 ]
 
 logger = logging.getLogger(__name__)

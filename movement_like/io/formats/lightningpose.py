@@ -20,9 +20,9 @@ import xarray as xr
 
 from movement_like.errors import FileFormatError, InvalidDatasetError
 from movement_like.io.formats import dlc
-from movement_like.io.registry import FileHead
+from movement_like.io.formats.common import FileHead
 
-__all__ = ["sniff", "read", "write", "from_lp_file", "to_lp_file"]
+__all__ = ["from_lp_file", "to_lp_file"]
 
 SOURCE_SOFTWARE = "LightningPose"
 #: LightningPose's labelled images sit directly in ``labeled-data/`` (no video folder).

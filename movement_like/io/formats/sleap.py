@@ -40,12 +40,9 @@ from movement_like.dataset import (
 )
 from movement_like.errors import FileFormatError, InvalidDatasetError, MissingDependencyError
 from movement_like.io.atomic import atomic_path
-from movement_like.io.registry import FileHead
+from movement_like.io.formats.common import FileHead
 
 __all__ = [
-    "sniff",
-    "read",
-    "write",
     "from_sleap_file",
     "from_sleap_analysis_h5",
     "from_sleap_analysis_csv",

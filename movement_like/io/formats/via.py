@@ -44,7 +44,7 @@ from movement_like.dataset import (
 from movement_like.errors import FileFormatError, InvalidDatasetError
 from movement_like.io.atomic import atomic_path
 
-__all__ = ["HEADER", "from_via_tracks_file", "to_via_tracks_file", "sniff", "read", "write"]
+__all__ = ["HEADER", "from_via_tracks_file", "to_via_tracks_file"]
 
 #: The seven columns of a VIA 2.x region CSV, in order.
 HEADER: tuple[str, ...] = (

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from benchmarks.bench_analysis import AGREEMENT
 from movement_like.dataset import poses_from_numpy, validate_dataset
-from movement_like.movement_compat import from_movement, is_movement_layout, to_movement
+from movement_like.io.movement_compat import from_movement, is_movement_layout, to_movement
 from tests.analysis.test_filtering import PROPERTY
 from tests.peers import needs_peer, peer_python
 from tests.strategies import bboxes_datasets, poses_datasets

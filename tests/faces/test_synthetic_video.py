@@ -5,10 +5,12 @@ import numpy as np
 import pytest
 
 from movement_like.errors import OverwriteError
-from movement_like.optical_flow import make_synthetic_video, synthetic_frames
-from movement_like.optical_flow.synthetic import SyntheticMotion
-
-from . import reference
+from movement_like.sample_data.synthetic import (
+    SyntheticMotion,
+    make_synthetic_video,
+    synthetic_frames,
+)
+from tests.optical_flow import reference
 
 
 def _read_gray(path):

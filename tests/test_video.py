@@ -9,15 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from movement_like.errors import FileFormatError
-from movement_like.optical_flow import (
+from movement_like.sample_data.synthetic import make_synthetic_video
+from movement_like.video import (
     VideoNotFoundError,
     VideoReader,
-    make_synthetic_video,
+    merge_ranges,
+    stream_frames,
     to_gray,
 )
-from movement_like.optical_flow.video import merge_ranges, stream_frames
-
-from . import reference
+from tests.optical_flow import reference
 
 
 @pytest.fixture(scope="module")
