@@ -131,9 +131,9 @@ def egocentric_align(
     if isinstance(heading, tuple):
         if len(heading) != 2:
             raise ValueError("egocentric_align: heading must be a keypoint or a (left, right) pair")
-        from movement_like.kinematics.orientation import _forward_vector
+        from movement_like.kinematics.orientation import compute_forward_vector
 
-        direction = _forward_vector(data, heading[0], heading[1], camera_view)
+        direction = compute_forward_vector(data, heading[0], heading[1], camera_view)
     else:
         direction = _keypoint_mean(data, heading) - centre
     hx = direction.sel(space="x", drop=True)

@@ -8,7 +8,7 @@ import numpy as np
 import xarray as xr
 
 from movement_like.kinematics._vectors import _named, _norm, _require_time_points
-from movement_like.kinematics.motion import _derivative
+from movement_like.kinematics.motion import compute_time_derivative
 from movement_like.provenance import log_operation
 from movement_like.utils.checks import require_dims
 
@@ -62,7 +62,7 @@ def compute_kinetic_energy(
         dims=["keypoints"],
         coords={"keypoints": data["keypoints"].values},
     )
-    velocity = _derivative(data, 1)
+    velocity = compute_time_derivative(data, 1)
     total = (0.5 * weights * _norm(velocity) ** 2).sum("keypoints", skipna=False)
     if not decompose:
         return _named(total, "kinetic_energy", data)

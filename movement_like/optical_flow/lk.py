@@ -213,24 +213,6 @@ class ChunkResult:
     offsets: np.ndarray
     values: np.ndarray
 
-    def frames(self) -> np.ndarray:
-        """Frame index of every entry of ``values``."""
-        return _ramp(self.lo, self.lengths)
-
-    def row_of_value(self) -> np.ndarray:
-        """Position in ``rows`` of every entry of ``values``."""
-        return np.repeat(np.arange(len(self.rows)), self.lengths)
-
-
-def _ramp(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Concatenate ``arange(s, s + n)`` for every ``(s, n)``, vectorized."""
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    group_start = np.cumsum(lengths) - lengths
-    within = np.arange(total, dtype=np.int64) - np.repeat(group_start, lengths)
-    return np.repeat(starts, lengths) + within
-
 
 def _new_result(rows: np.ndarray, tracks: TrackRows) -> ChunkResult:
     lo = tracks.lo[rows]

@@ -26,7 +26,7 @@ from movement_like.optical_flow._points import (
     point_table,
     select_points,
 )
-from movement_like.optical_flow.lk import ChunkResult, TrackRows, _ramp, run_tracks
+from movement_like.optical_flow.lk import ChunkResult, TrackRows, run_tracks
 from movement_like.provenance import log_operation
 from movement_like.utils.reports import nan_runs
 from movement_like.video import open_video
@@ -126,6 +126,16 @@ class BlendedChunk:
     segment_of_value: np.ndarray  # index into `segments` of every value
     index_in_window: np.ndarray  # 0 .. n-1 of every value
     values: np.ndarray  # (sum lengths, 2)
+
+
+def _ramp(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Concatenate ``arange(s, s + n)`` for every ``(s, n)``, vectorized."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    group_start = np.cumsum(lengths) - lengths
+    within = np.arange(total, dtype=np.int64) - np.repeat(group_start, lengths)
+    return np.repeat(starts, lengths) + within
 
 
 def blend_chunk(

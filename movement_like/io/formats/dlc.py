@@ -40,6 +40,7 @@ from movement_like.dataset import (
 from movement_like.errors import FileFormatError, InvalidDatasetError
 from movement_like.io.atomic import atomic_path, check_writable
 from movement_like.io.formats.common import HDF5_MAGIC, FileHead
+from movement_like.utils.deprecation import warn_deprecated
 
 __all__ = [
     "from_dlc_file",
@@ -635,7 +636,24 @@ def sniff(head: FileHead) -> bool:
 # writing
 # --------------------------------------------------------------------------- #
 def frame_numbers(ds: xr.Dataset) -> np.ndarray:
-    """Video frame of every time point (see :func:`movement_like.dataset.frame_numbers`)."""
+    """Return the video frame of every time point; deprecated, use ``dataset.frame_numbers``.
+
+    Parameters
+    ----------
+    ds
+        A dataset of ours.
+
+    Returns
+    -------
+    numpy.ndarray
+        The video frame of every time point.
+    """
+    warn_deprecated(
+        "movement_like.io.formats.dlc.frame_numbers(ds)",
+        "movement_like.dataset.frame_numbers(ds)",
+        since="0.2",
+        removed_in="0.3",
+    )
     return _dataset_frame_numbers(ds, "writing a DeepLabCut file")
 
 
@@ -655,7 +673,7 @@ def _row_index(ds: xr.Dataset, image_index: str) -> pd.Index:
         else:
             image_index = "levels" if ds.attrs.get("image_index_levels") == 3 else "path"
     if image_index == "frame":
-        return pd.Index(frame_numbers(ds))
+        return pd.Index(_dataset_frame_numbers(ds, "writing a DeepLabCut file"))
     paths = [str(p) for p in ds[IMAGE_COORD].values]
     if image_index == "path":
         return pd.Index(paths, dtype=object)
