@@ -108,15 +108,3 @@ def test_convert_all_goes_on_past_a_bad_file(tmp_path, capsys, realdata):
     args = [str(inputs[2]), str(twin / "clip.predictions.slp"), "--out-dir", str(tmp_path)]
     assert main(["convert-all", *args, "--no-progress"]) == 2
     assert "is also the output of" in capsys.readouterr().err
-
-
-def test_file_heads_are_shared_until_the_file_changes(tmp_path):
-    from movement_like.io.registry import FileHead
-
-    path = tmp_path / "a.csv"
-    path.write_text("scorer,x\n")
-    head = FileHead.of(path)
-    assert FileHead.of(path) is head
-    path.write_text("scorer,x,y,z\n")  # a new size: a new head, never stale bytes
-    assert FileHead.of(path) is not head
-    assert FileHead.of(path).lines(1) == ["scorer,x,y,z"]

@@ -1,4 +1,5 @@
-"""The video reader: metadata, frame-accurate ranges, grayscale, folders, streaming, errors."""
+"""Video: finding and probing files, the reader (metadata, frame-accurate ranges, grayscale,
+folders, streaming, errors), and the old import path."""
 
 import shutil
 
@@ -11,9 +12,13 @@ from hypothesis import strategies as st
 from movement_like.errors import FileFormatError
 from movement_like.sample_data.synthetic import make_synthetic_video
 from movement_like.video import (
+    VIDEO_SUFFIXES,
     VideoNotFoundError,
     VideoReader,
+    find_video,
+    is_video_file,
     merge_ranges,
+    probe_video,
     stream_frames,
     to_gray,
 )
@@ -36,6 +41,34 @@ def test_metadata(curved, mp4):
         assert "150" in repr(video)
     video = VideoReader(mp4.path)
     assert (video.n_frames, video.fps, video.size) == (60, pytest.approx(25.0), (96, 64))
+
+
+def test_probe_video_reads_count_and_rate_without_decoding(curved, mp4, tmp_path):
+    assert probe_video(curved.path) == (150, pytest.approx(30.0))
+    assert probe_video(mp4.path).n_frames == 60
+    junk = tmp_path / "junk.avi"
+    junk.write_bytes(b"not a video")
+    with pytest.raises(FileFormatError, match="junk.avi: OpenCV cannot open this video.*pass x="):
+        probe_video(junk, fix="pass x= instead")
+
+
+def test_find_video_tries_every_suffix_in_both_cases(tmp_path):
+    assert find_video(tmp_path, "clip") is None
+    (tmp_path / "clip.AVI").write_bytes(b"")
+    (tmp_path / "clip.json").write_bytes(b"")
+    assert find_video(tmp_path, "clip") == tmp_path / "clip.AVI"
+    (tmp_path / "clip.mp4").write_bytes(b"")
+    assert find_video(tmp_path, "clip") == tmp_path / "clip.mp4"  # .mp4 comes first
+    assert VIDEO_SUFFIXES[0] == ".mp4"
+    assert is_video_file("a/b.MKV") and not is_video_file("b.json") and not is_video_file("b")
+
+
+def test_old_import_path_gives_the_same_objects():
+    from movement_like import optical_flow
+    from movement_like.optical_flow import video as old
+
+    assert old.VideoReader is VideoReader and optical_flow.VideoReader is VideoReader
+    assert old.merge_ranges is merge_ranges and old.stream_frames is stream_frames
 
 
 def test_ranges_match_a_plain_sequential_read(mp4):

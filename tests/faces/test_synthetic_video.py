@@ -69,3 +69,18 @@ def test_rendered_texture_moves_with_the_truth(tmp_path):
             match = np.abs(patch(t, true_pos) - base).mean()
             miss = np.abs(patch(t, true_pos + [1.5, 0]) - base).mean()
             assert match < 0.3 * miss
+
+
+def test_old_optical_flow_names_still_work_and_warn():
+    import importlib
+
+    import movement_like.optical_flow as optical_flow
+    from movement_like.sample_data import synthetic
+
+    with pytest.warns(FutureWarning, match="use movement_like.sample_data.synthetic"):
+        assert optical_flow.make_synthetic_video is synthetic.make_synthetic_video
+    with pytest.warns(FutureWarning, match="optical_flow.synthetic is deprecated"):
+        old = importlib.reload(importlib.import_module("movement_like.optical_flow.synthetic"))
+    assert old.SyntheticMotion is synthetic.SyntheticMotion
+    with pytest.raises(AttributeError):
+        optical_flow.no_such_name  # noqa: B018

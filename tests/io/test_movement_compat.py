@@ -173,3 +173,11 @@ def test_skip_reason_is_explicit():
     if python is not None:
         assert Path(python).exists()
     print(f"movement interpreter for agreement tests: {python}", file=sys.stderr)
+
+
+def test_old_top_level_module_is_the_same_functions():
+    import movement_like.movement_compat as old
+    from movement_like.io import movement_compat
+
+    for name in movement_compat.__all__:
+        assert getattr(old, name) is getattr(movement_compat, name)

@@ -1,4 +1,4 @@
-"""`from_file` picks the right format for every DLC, LightningPose and SLEAP real file."""
+"""`from_file` picks the right format for every real DeepLabCut, LightningPose and SLEAP file."""
 
 from __future__ import annotations
 

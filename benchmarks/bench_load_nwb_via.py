@@ -19,7 +19,7 @@ then times the loaders (best of ``--repeats``):
 Usage::
 
     MOVEMENT_PYTHON=/work/peers/movement/bin/python \\
-        /work/venv/bin/python benchmarks/bench_pose_formats_ii.py [--frames 36000] [--repeats 3]
+        /work/venv/bin/python benchmarks/bench_load_nwb_via.py [--frames 36000] [--repeats 3]
 """
 
 from __future__ import annotations

@@ -1,8 +1,6 @@
-"""Editing annotations: corrections, merges, swaps, occupancy, frame helpers, errors."""
+"""Edits: manual corrections (DUSTrack's dlccorr), merges without silent loss, identity swaps."""
 
 from __future__ import annotations
-
-import json
 
 import numpy as np
 import pytest
@@ -11,45 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from movement_like import annotations as an
-from movement_like.dataset import poses_from_numpy, read_log, validate_poses
+from movement_like.dataset import read_log, validate_poses
 from movement_like.errors import InvalidDatasetError
+from tests.analysis.annotations.helpers import layer, point
 from tests.strategies import poses_datasets
 
-NAN = np.nan
 
-
-def layer(
-    points: dict,
-    n_frames: int = 6,
-    keypoints=("0", "1"),
-    individuals=("a",),
-    fps=None,
-    confidence=None,
-) -> xr.Dataset:
-    """A dataset from {(frame, individual, keypoint): (x, y)}."""
-    position = np.full((n_frames, len(individuals), len(keypoints), 2), NAN)
-    for (frame, ind, kp), xy in points.items():
-        position[frame, individuals.index(ind), keypoints.index(kp)] = xy
-    conf = None
-    if confidence is not None:
-        conf = np.where(np.isfinite(position).all(-1), confidence, NAN)
-    return poses_from_numpy(
-        position, conf, individual_names=list(individuals), keypoint_names=list(keypoints), fps=fps
-    )
-
-
-def point(ds, frame, ind, kp):
-    return (
-        ds["position"]
-        .sel(individuals=ind, keypoints=kp)
-        .values[list(ds["frame"].values).index(frame)]
-        .tolist()
-    )
-
-
-# --------------------------------------------------------------------------- #
-# apply_manual_corrections
-# --------------------------------------------------------------------------- #
 def test_manual_points_win_and_dense_points_stay():
     dense = layer({(f, "a", k): (f, 10 + int(k)) for f in range(6) for k in "01"}, confidence=0.9)
     sparse = layer({(2, "a", "0"): (100, 100), (4, "a", "1"): (200, 200)}, n_frames=5)
@@ -134,33 +99,6 @@ def test_corrections_on_data_arrays_and_extra_dims():
     )
 
 
-# --------------------------------------------------------------------------- #
-# merge_annotations
-# --------------------------------------------------------------------------- #
-@pytest.fixture
-def two_annotators():
-    base = layer(
-        {
-            (0, "a", "0"): (1, 1),  # base only
-            (1, "a", "0"): (2, 2),  # identical in both
-            (2, "a", "1"): (3, 3),
-        },  # conflict
-        n_frames=4,
-        confidence=0.5,
-    )
-    new = layer(
-        {
-            (1, "a", "0"): (2, 2),
-            (2, "a", "1"): (30, 30),
-            (3, "a", "1"): (4, 4),  # new only
-            (5, "a", "0"): (6, 6),
-        },  # new only, beyond base's frames
-        n_frames=6,
-        confidence=0.8,
-    )
-    return base, new
-
-
 def test_merge_takes_one_sided_points_and_keeps_identical_ones(two_annotators):
     base, new = two_annotators
     merged, conflicts = an.merge_annotations(base, new, on_conflict="keep_base")
@@ -226,9 +164,6 @@ def test_merge_of_individuals_and_keypoints_unions_names():
     assert point(merged, 0, "b", "9") == [2, 2] and len(conflicts) == 0
 
 
-# --------------------------------------------------------------------------- #
-# swap_individuals
-# --------------------------------------------------------------------------- #
 def test_swap_over_a_range():
     ds = layer(
         {(f, ind, "0"): (f, i) for f in range(6) for i, ind in enumerate("abc")},
@@ -264,119 +199,3 @@ def test_swapping_twice_is_the_identity(ds, data):
             once["position"].sel(individuals=a).values[inside],
             ds["position"].sel(individuals=b).values[inside],
         )
-
-
-# --------------------------------------------------------------------------- #
-# occupancy and frame helpers
-# --------------------------------------------------------------------------- #
-@pytest.fixture
-def sparse_layer():
-    return layer(
-        {
-            (1, "a", "0"): (1, 1),
-            (1, "a", "1"): (2, 2),
-            (3, "a", "0"): (3, 3),
-            (4, "b", "1"): (4, 4),
-            (5, "a", "1"): (NAN, 5),
-        },  # half a point = absent
-        n_frames=6,
-        individuals=("a", "b"),
-    )
-
-
-def test_track_occupancy(sparse_layer):
-    occ = an.track_occupancy(sparse_layer)
-    assert occ["occupied"].dtype == bool
-    assert occ["frames_per_keypoint"].sel(individuals="a").values.tolist() == [2, 1]
-    assert occ["frames_per_keypoint"].sel(individuals="b").values.tolist() == [0, 1]
-    assert occ["frames_per_individual"].values.tolist() == [2, 1]
-    assert occ["keypoints_per_frame"].sel(individuals="a").values.tolist() == [0, 2, 0, 1, 0, 0]
-    assert occ["individuals_per_frame"].values.tolist() == [0, 1, 0, 1, 1, 0]
-    assert "frame" in occ.coords
-
-
-def test_annotated_complete_and_incomplete_frames(sparse_layer):
-    assert an.annotated_frames(sparse_layer).tolist() == [1, 3, 4]
-    assert an.annotated_frames(sparse_layer, keypoints="0").tolist() == [1, 3]
-    assert an.annotated_frames(sparse_layer, individuals="b").tolist() == [4]
-    assert an.complete_frames(sparse_layer, individuals="a").tolist() == [1]
-    assert an.incomplete_frames(sparse_layer, individuals="a").tolist() == [3]
-    assert an.complete_frames(sparse_layer).tolist() == []
-    with pytest.raises(InvalidDatasetError, match="no keypoints"):
-        an.annotated_frames(sparse_layer, keypoints="zz")
-
-
-# --------------------------------------------------------------------------- #
-# inter-layer error
-# --------------------------------------------------------------------------- #
-def test_inter_layer_error_on_shared_frames():
-    manual = layer(
-        {(1, "a", "0"): (0, 0), (3, "a", "0"): (0, 0), (3, "a", "1"): (1, 1)}, n_frames=4
-    )
-    dlc = layer({(f, "a", k): (3, 4) for f in range(6) for k in "01"}, n_frames=6)
-    err = an.inter_layer_error(manual, dlc)
-    assert err["distance"].sel(individuals="a", keypoints="0").values.tolist()[1] == 5.0
-    assert np.isnan(err["distance"].sel(individuals="a", keypoints="0").values[0])
-    assert err["frame"].values.tolist() == [0, 1, 2, 3]  # inner join on frames
-    assert err["n_shared"].sel(individuals="a").values.tolist() == [2, 1]
-    expected_k1 = np.hypot(2, 3)
-    np.testing.assert_allclose(err["rmse"].sel(individuals="a").values, [5.0, expected_k1])
-    np.testing.assert_allclose(err["rmse_overall"].item(), np.sqrt((25 + 25 + expected_k1**2) / 3))
-
-
-# --------------------------------------------------------------------------- #
-# frames of interest
-# --------------------------------------------------------------------------- #
-def test_frames_of_interest_round_trip_through_netcdf(tmp_path):
-    from movement_like.io import load_netcdf, save_netcdf
-
-    ds = layer({(1, "a", "0"): (1, 1)}, n_frames=10)
-    assert an.frames_of_interest(ds) == []
-    marked = an.set_frames_of_interest(ds, [7, 2, 2, np.int64(5)])
-    assert an.frames_of_interest(marked) == [2, 5, 7]
-    assert "frames_of_interest" not in ds.attrs  # pure
-    marked = an.set_frames_of_interest(marked, [9], mode="add")
-    marked = an.set_frames_of_interest(marked, [5], mode="remove")
-    assert an.frames_of_interest(marked) == [2, 7, 9]
-    assert an.frames_of_interest_mask(marked).values.tolist() == [
-        False,
-        False,
-        True,
-        False,
-        False,
-        False,
-        False,
-        True,
-        False,
-        True,
-    ]
-    validate_poses(marked)
-    for frames in ([2, 7, 9], [4], []):
-        one = an.set_frames_of_interest(ds, frames)
-        save_netcdf(one, tmp_path / f"foi{len(frames)}.nc")
-        back = load_netcdf(tmp_path / f"foi{len(frames)}.nc")
-        assert an.frames_of_interest(back) == frames
-        assert json.loads(back.attrs["frames_of_interest"]) == frames
-    with pytest.raises(ValueError, match="non-negative integers"):
-        an.set_frames_of_interest(ds, [1.5])
-    with pytest.raises(ValueError, match="non-negative integers"):
-        an.set_frames_of_interest(ds, [-1])
-
-
-def test_alignment_keeps_time_units_and_name_coordinates():
-    dense = layer({(0, "a", "0"): (1, 1)}, n_frames=4, fps=10.0).assign_coords(
-        keypoint_name=("keypoints", ["boundary", "fascia"])
-    )
-    sparse = layer({(5, "a", "2"): (2, 2)}, n_frames=6, keypoints=("1", "2")).assign_coords(
-        keypoint_name=("keypoints", ["other", "bone"])
-    )
-    out = an.apply_manual_corrections(dense, sparse)
-    assert out["keypoint_name"].values.tolist() == ["boundary", "fascia", "bone"]
-    np.testing.assert_allclose(out["time"].values, np.arange(6) / 10.0)
-    assert out.attrs["time_unit"] == "seconds"
-    validate_poses(out)
-    from_arrays = an.apply_manual_corrections(dense["position"], sparse["position"])
-    np.testing.assert_allclose(from_arrays["time"].values, np.arange(6) / 10.0)
-    reverse = an.apply_manual_corrections(sparse, dense)
-    assert reverse["time"].values.tolist() == list(range(6))
-    assert reverse["time"].dtype.kind == "i"
