@@ -18,7 +18,7 @@ import numpy as np
 import xarray as xr
 
 from movement_like.optical_flow._points import check_video_length, point_table, select_points
-from movement_like.optical_flow.lk import ChunkResult, TrackRows, run_tracks
+from movement_like.optical_flow.tracks import ChunkResult, TrackRows, run_tracks
 from movement_like.provenance import log_operation
 from movement_like.video import open_video
 

@@ -26,7 +26,7 @@ from movement_like.optical_flow._points import (
     point_table,
     select_points,
 )
-from movement_like.optical_flow.lk import ChunkResult, TrackRows, run_tracks
+from movement_like.optical_flow.tracks import ChunkResult, TrackRows, run_tracks
 from movement_like.provenance import log_operation
 from movement_like.utils.reports import nan_runs
 from movement_like.video import open_video

@@ -51,9 +51,9 @@ def test_matches_the_per_window_reference(curved_truth, curved_frames, noisy):
 def test_threads_and_chunking_do_not_change_the_result(curved_truth, noisy, monkeypatch):
     video = curved_truth.attrs["video_path"]
     one = reduce_jitter(noisy, video, window=0.3, progress=False, threads=1)
-    import movement_like.optical_flow.lk as lk
+    import movement_like.optical_flow.tracks as tracks
 
-    monkeypatch.setattr(lk, "DEFAULT_BUFFER_BYTES", 320 * 240 * 64 * 3)  # 64-frame chunks
+    monkeypatch.setattr(tracks, "DEFAULT_BUFFER_BYTES", 320 * 240 * 64 * 3)  # 64-frame chunks
     two = reduce_jitter(noisy, video, window=0.3, progress=False, threads=2)
     # only the order of the sums differs
     np.testing.assert_allclose(one.values, two.values, rtol=0, atol=1e-9)
