@@ -12,7 +12,7 @@ Third-party formats join in two ways, as xarray's backends do:
 * an entry point in the group ``movement_like.formats`` (read the first time
   the formats are listed, so ``import movement_like.io`` stays fast), naming an
   object that follows :class:`~movement_like.io.formats.common.Format` (or a
-  class whose instances do);
+  class whose instances do); :mod:`movement_like.io.plugins` reads and checks them;
 * a call to :func:`register_format`.
 
 Order matters: :func:`detect_format` tries the formats whose suffix matches
@@ -28,11 +28,10 @@ import os
 import warnings
 from collections.abc import Callable
 from dataclasses import replace as replaced
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from movement_like.errors import ArgumentTypeError, FileFormatError, InvalidArgumentError
+from movement_like.errors import FileFormatError, InvalidArgumentError
 from movement_like.io import netcdf
 from movement_like.io.formats import (
     anipose,
@@ -44,7 +43,13 @@ from movement_like.io.formats import (
     sleap,
     via,
 )
-from movement_like.io.formats.common import HDF5_MAGIC, KINDS, FileFormat, FileHead, Format
+from movement_like.io.formats.common import HDF5_MAGIC, FileFormat, FileHead, Format
+from movement_like.io.plugins import (
+    ENTRY_POINT_GROUP,
+    as_file_format,
+    entry_point_formats,
+    insert_format,
+)
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -59,8 +64,6 @@ __all__ = [
     "detect_format",
 ]
 
-#: The entry-point group third-party packages declare their formats in.
-ENTRY_POINT_GROUP = "movement_like.formats"
 
 #: The formats that ship with movement_like, in sniffing order.
 BUILTIN_FORMATS: tuple[FileFormat, ...] = (
@@ -155,81 +158,8 @@ _formats: list[FileFormat] | None = None
 
 
 # --------------------------------------------------------------------------- #
-# plug-ins
+# plug-ins (checked and read by movement_like.io.plugins)
 # --------------------------------------------------------------------------- #
-def as_file_format(obj: Any, origin: str = "register_format()") -> FileFormat:
-    """Check that ``obj`` follows :class:`Format` and return it as a :class:`FileFormat`.
-
-    Parameters
-    ----------
-    obj
-        A :class:`FileFormat`, any object with the members of :class:`Format`
-        (a module, an instance), or a class whose instances have them (it is
-        instantiated without arguments, as xarray does with its backends).
-        ``aliases``, ``write_by_suffix`` and ``sniff_before`` are read when present.
-    origin
-        Where it comes from, for messages.
-
-    Returns
-    -------
-    FileFormat
-        The format, with ``origin`` set.
-
-    Raises
-    ------
-    ArgumentTypeError
-        If a member is missing or has the wrong type (the message names it).
-    """
-    if isinstance(obj, type):
-        obj = obj()
-    if isinstance(obj, FileFormat):
-        fmt = obj if obj.origin != "movement_like" else replaced(obj, origin=origin)
-        _check_members(fmt)
-        return fmt
-    missing = [
-        m for m in ("name", "kinds", "suffixes", "sniff", "read", "write") if not hasattr(obj, m)
-    ]
-    if missing or not isinstance(obj, Format):
-        raise ArgumentTypeError(
-            f"{origin}: {obj!r} is not a file format: it lacks {', '.join(missing)} "
-            "(see movement_like.io.formats.common.Format)"
-        )
-    fmt = FileFormat(
-        name=obj.name,
-        kinds=tuple(obj.kinds),
-        suffixes=tuple(obj.suffixes),
-        sniff=obj.sniff,
-        read=obj.read,
-        write=obj.write,
-        aliases=tuple(getattr(obj, "aliases", ())),
-        write_by_suffix=bool(getattr(obj, "write_by_suffix", True)),
-        sniff_before=getattr(obj, "sniff_before", None),
-        origin=origin,
-    )
-    _check_members(fmt)
-    return fmt
-
-
-def _check_members(fmt: FileFormat) -> None:
-    """Refuse a format whose members have the wrong types (names the member)."""
-    problems = []
-    if not isinstance(fmt.name, str) or not fmt.name:
-        problems.append(f"name must be a non-empty str, got {fmt.name!r}")
-    if not fmt.kinds or not set(fmt.kinds) <= set(KINDS):
-        problems.append(f"kinds must be some of {KINDS}, got {fmt.kinds!r}")
-    if not all(isinstance(s, str) and s == s.lower() and s for s in fmt.suffixes):
-        problems.append(f"suffixes must be lower-case strings, got {fmt.suffixes!r}")
-    if not all(isinstance(a, str) for a in fmt.aliases):
-        problems.append(f"aliases must be strings, got {fmt.aliases!r}")
-    for member in ("sniff", "read"):
-        if not callable(getattr(fmt, member)):
-            problems.append(f"{member} must be callable")
-    if fmt.write is not None and not callable(fmt.write):
-        problems.append("write must be callable or None")
-    if problems:
-        raise ArgumentTypeError(f"{fmt.origin}: format {fmt.name!r}: " + "; ".join(problems))
-
-
 def register_format(fmt: Any, *, before: str | None = None, replace: bool = False) -> FileFormat:
     """Add a file format to the registry, so ``from_file`` and ``to_file`` can use it.
 
@@ -269,7 +199,7 @@ def register_format(fmt: Any, *, before: str | None = None, replace: bool = Fals
     new = as_file_format(fmt)
     if before is not None:
         new = replaced(new, sniff_before=before)
-    _insert(list_formats(), new, replace)  # raises before anything is kept
+    insert_format(list_formats(), new, replace)  # raises before anything is kept
     _registered.append((new, replace))
     _formats = None
     return new
@@ -279,56 +209,6 @@ def refresh_formats() -> None:
     """Read the entry points again (after installing a plug-in in a running session)."""
     global _formats
     _formats = None
-
-
-def _entry_point_formats() -> list[FileFormat]:
-    """Load the formats declared in the ``movement_like.formats`` entry-point group.
-
-    A plug-in that fails to load, does not follow :class:`Format` or takes a
-    name already used is skipped with a :class:`RuntimeWarning` naming it, so
-    one broken package does not stop the others (as in xarray).
-    """
-    found = []
-    seen: set[str] = set()
-    for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: p.name):
-        if point.value in seen:  # the same package seen twice on sys.path
-            continue
-        seen.add(point.value)
-        dist = getattr(point, "dist", None)
-        origin = f"entry point {point.name} = {point.value}" + (
-            f" (package {dist.name})" if dist is not None else ""
-        )
-        try:
-            found.append(as_file_format(point.load(), origin=origin))
-        except Exception as exc:  # a plug-in's own error must not break our formats
-            warnings.warn(
-                f"movement_like: skipped the format plug-in {origin}: {exc}",
-                RuntimeWarning,
-                stacklevel=3,
-            )
-    return found
-
-
-def _insert(formats: list[FileFormat], new: FileFormat, replace: bool) -> None:
-    """Put ``new`` into ``formats``, refusing a taken name unless ``replace``."""
-    taken = [f for f in formats if any(f.matches_name(n) for n in new.names)]
-    if taken and not replace:
-        raise InvalidArgumentError(
-            f"{new.origin}: the format name {new.name!r} (or an alias) is taken by "
-            f"{taken[0].name!r} ({taken[0].origin}); pass replace=True to replace it"
-        )
-    for old in taken:
-        formats.remove(old)
-    position = len(formats)
-    if new.sniff_before is not None:
-        index = [i for i, f in enumerate(formats) if f.matches_name(new.sniff_before)]
-        if not index:
-            raise InvalidArgumentError(
-                f"{new.origin}: format {new.name!r} is to be sniffed before "
-                f"{new.sniff_before!r}, which is not registered"
-            )
-        position = index[0]
-    formats.insert(position, new)
 
 
 def list_formats() -> list[FileFormat]:
@@ -344,15 +224,15 @@ def list_formats() -> list[FileFormat]:
     global _formats
     if _formats is None:
         formats = list(BUILTIN_FORMATS)
-        for plugin in _entry_point_formats():
+        for plugin in entry_point_formats():
             try:
-                _insert(formats, plugin, replace=False)
+                insert_format(formats, plugin, replace=False)
             except InvalidArgumentError as exc:
                 warnings.warn(
                     f"movement_like: skipped a format plug-in: {exc}", RuntimeWarning, stacklevel=2
                 )
         for fmt, replace in _registered:
-            _insert(formats, fmt, replace)
+            insert_format(formats, fmt, replace)
         _formats = formats
     return list(_formats)
 

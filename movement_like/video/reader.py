@@ -1,12 +1,5 @@
-"""Video for every layer: find, probe and read frames (OpenCV files or image folders).
+"""Read video frames: OpenCV files or image folders, frame-accurately, in grayscale.
 
-This module is the one place that opens videos: the readers of the I/O layer
-(a DUSTrack layer finds and probes the video it annotates), optical flow and
-the plots all go through it. It imports only :mod:`movement_like.errors`, and
-OpenCV (``cv2``) inside the functions that need it.
-
-:func:`find_video` looks for the video of a stem in a folder (any of
-:data:`VIDEO_SUFFIXES`), :func:`probe_video` reads its frame count and rate.
 :class:`VideoReader` wraps ``cv2.VideoCapture`` (any file OpenCV can decode) or
 a folder of images, and knows the frame count, frame rate and size. Frames are
 read frame-accurately in sequence over a range (one seek, then sequential
@@ -22,132 +15,20 @@ through unchanged (as in DUSTrack).
 
 from __future__ import annotations
 
-import math
 import os
-import queue
 import re
-import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from movement_like.errors import FileFormatError, VideoNotFoundError
 
-__all__ = [
-    "IMAGE_SUFFIXES",
-    "VIDEO_SUFFIXES",
-    "VideoInfo",
-    "VideoNotFoundError",
-    "VideoReader",
-    "find_video",
-    "is_video_file",
-    "merge_ranges",
-    "open_video",
-    "probe_video",
-    "to_gray",
-    "stream_frames",
-]
+__all__ = ["IMAGE_SUFFIXES", "VideoNotFoundError", "VideoReader", "open_video", "to_gray"]
 
 #: Image files a folder "video" may hold (read in natural name order).
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
-
-#: Video suffixes tried, in order, when looking for the video of a data file
-#: (:func:`find_video`). DUSTrack itself only tries ``.mp4``.
-VIDEO_SUFFIXES: tuple[str, ...] = (".mp4", ".avi", ".mov", ".mkv", ".m4v", ".mpg", ".mpeg", ".wmv")
-
-
-def is_video_file(path: str | os.PathLike) -> bool:
-    """Whether ``path`` has one of the :data:`VIDEO_SUFFIXES` (case-insensitive).
-
-    Parameters
-    ----------
-    path
-        A file name; it need not exist.
-
-    Returns
-    -------
-    bool
-        True for ``clip.mp4``, ``clip.AVI``; False for a folder or a data file.
-    """
-    return Path(path).suffix.lower() in VIDEO_SUFFIXES
-
-
-def find_video(folder: str | os.PathLike, stem: str) -> Path | None:
-    """Return the video ``{stem}{suffix}`` in ``folder`` (first of :data:`VIDEO_SUFFIXES`).
-
-    Parameters
-    ----------
-    folder
-        Where to look.
-    stem
-        The video's file name without suffix.
-
-    Returns
-    -------
-    pathlib.Path or None
-        The first existing file, trying each suffix in lower then upper case;
-        None when there is none.
-    """
-    folder = Path(folder)
-    for suffix in VIDEO_SUFFIXES:
-        for candidate in (folder / f"{stem}{suffix}", folder / f"{stem}{suffix.upper()}"):
-            if candidate.is_file():
-                return candidate
-    return None
-
-
-class VideoInfo(NamedTuple):
-    """What :func:`probe_video` finds out about a video without reading its frames."""
-
-    n_frames: int
-    fps: float | None
-
-
-def probe_video(
-    video: str | os.PathLike,
-    fix: str = "check that it is a video in a format FFmpeg decodes and is not truncated",
-) -> VideoInfo:
-    """Return the frame count and frame rate of a video file, read with OpenCV.
-
-    The count comes from the container; a container that does not store it
-    (OpenCV reports 0) is counted by grabbing every frame, without decoding
-    them to images.
-
-    Parameters
-    ----------
-    video
-        A video file.
-    fix
-        The advice of the error when OpenCV cannot open the file (callers
-        say what else the user can pass instead of the video).
-
-    Returns
-    -------
-    VideoInfo
-        ``(n_frames, fps)``; ``fps`` is None when the file has no valid rate.
-
-    Raises
-    ------
-    FileFormatError
-        If OpenCV cannot open the file.
-    """
-    import cv2
-
-    capture = cv2.VideoCapture(str(video))
-    try:
-        if not capture.isOpened():
-            raise FileFormatError(video, "OpenCV cannot open this video", fix)
-        n_frames = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
-        fps = float(capture.get(cv2.CAP_PROP_FPS))
-        if n_frames <= 0:  # some containers do not store it: count by decoding
-            n_frames = 0
-            while capture.grab():
-                n_frames += 1
-    finally:
-        capture.release()
-    return VideoInfo(n_frames, fps if math.isfinite(fps) and fps > 0 else None)
 
 
 def to_gray(frame: np.ndarray) -> np.ndarray:
@@ -419,92 +300,3 @@ def open_video(video: str | os.PathLike | VideoReader, fps: float | None = None)
         rate = fps if fps is not None else getattr(video, "fps", None)
         return VideoReader(video.path, fps=rate)
     return VideoReader(video, fps=fps)
-
-
-def merge_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Merge inclusive frame ranges ``[(first, last), ...]`` into sorted disjoint ones.
-
-    Ranges that touch (``last + 1 == next first``) are merged too.
-
-    Parameters
-    ----------
-    ranges
-        Inclusive ``(first, last)`` frame ranges, in any order.
-
-    Returns
-    -------
-    list of tuple
-        Sorted, disjoint, non-touching ranges covering the same frames.
-    """
-    merged: list[list[int]] = []
-    for first, last in sorted((int(a), int(b)) for a, b in ranges):
-        if merged and first <= merged[-1][1] + 1:
-            merged[-1][1] = max(merged[-1][1], last)
-        else:
-            merged.append([first, last])
-    return [(a, b) for a, b in merged]
-
-
-class _StreamError:
-    def __init__(self, exc: BaseException):
-        self.exc = exc
-
-
-def stream_frames(
-    reader: VideoReader,
-    ranges: Sequence[tuple[int, int]],
-    max_buffered: int = 32,
-) -> Iterator[tuple[int, np.ndarray]]:
-    """Yield ``(index, gray)`` for inclusive frame ranges, decoded in a background thread.
-
-    The decoder runs ahead of the consumer by at most ``max_buffered`` frames
-    (a bounded queue), so decoding overlaps with the consumer's work (OpenCV
-    releases the GIL) and memory stays bounded. Each range costs one seek.
-
-    Parameters
-    ----------
-    reader
-        The video.
-    ranges
-        Inclusive ``(first, last)`` frame ranges, sorted and disjoint
-        (see :func:`merge_ranges`).
-    max_buffered
-        Queue size in frames.
-    """
-    frames: queue.Queue = queue.Queue(maxsize=max(1, max_buffered))
-    stop = threading.Event()
-    done = object()
-
-    def produce() -> None:
-        try:
-            for first, last in ranges:
-                for item in reader.read_gray(first, last + 1):
-                    while not stop.is_set():
-                        try:
-                            frames.put(item, timeout=0.1)
-                            break
-                        except queue.Full:
-                            continue
-                    if stop.is_set():
-                        return
-            frames.put(done)
-        except BaseException as exc:  # handed to the consumer
-            frames.put(_StreamError(exc))
-
-    thread = threading.Thread(target=produce, name="movement_like-decoder", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = frames.get()
-            if item is done:
-                return
-            if isinstance(item, _StreamError):
-                raise item.exc
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():
-            try:
-                frames.get_nowait()
-            except queue.Empty:
-                thread.join(timeout=0.05)
