@@ -199,14 +199,18 @@ def register_format(fmt: Any, *, before: str | None = None, replace: bool = Fals
     new = as_file_format(fmt)
     if before is not None:
         new = replaced(new, sniff_before=before)
-    insert_format(list_formats(), new, replace)  # raises before anything is kept
-    _registered.append((new, replace))
-    _formats = None
+    formats = list_formats()
+    insert_format(formats, new, replace)  # raises before anything is kept
+    _registered.append((new, replace))  # replayed when refresh_formats() rebuilds the list
+    _formats = formats
     return new
 
 
 def refresh_formats() -> None:
-    """Read the entry points again (after installing a plug-in in a running session)."""
+    """Read the entry points again (after installing a plug-in in a running session).
+
+    The formats added with :func:`register_format` stay.
+    """
     global _formats
     _formats = None
 

@@ -335,3 +335,9 @@ def test_a_broken_or_clashing_plugin_warns_and_the_others_still_work(tmp_path):
     assert any("broken = toy_tracker:broken" in w for w in out["warnings"])
     assert any("missing = toy_tracker:nothing_here" in w for w in out["warnings"])
     assert any("dlc = movement_like.io.formats.dlc:sniff" in w for w in out["warnings"])
+
+
+def test_refresh_keeps_registered_formats(clean_registry):
+    registry.register_format(TOY)
+    registry.refresh_formats()
+    assert "ToyTracker" in [f.name for f in registry.list_formats()]
