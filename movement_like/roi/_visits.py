@@ -24,10 +24,11 @@ import xarray as xr
 
 from movement_like.errors import InvalidArgumentError
 from movement_like.roi.occupancy import compute_region_occupancy
+from movement_like.roi.persist import get_regions
 from movement_like.utils.along_time import time_values
 from movement_like.utils.dims import DIM_ALIASES
 
-__all__ = ["Sampling", "Runs", "occupancy_of", "sampling_of", "runs", "column_name"]
+__all__ = ["Sampling", "Runs", "occupancy_of", "centroid_of", "sampling_of", "runs", "column_name"]
 
 #: Relative tolerance on the time steps of a regularly sampled recording.
 STEP_TOLERANCE = 1e-6
@@ -73,16 +74,35 @@ def occupancy_of(data: Any, regions: Any, centroid: bool) -> xr.DataArray:
             raise InvalidArgumentError("centroid=True needs positions, not an occupancy")
         occupancy = data
     else:
+        if isinstance(data, xr.Dataset):
+            if regions is None:
+                regions = get_regions(data) or None
+            data = data["position"]
         if centroid:
-            position = data["position"] if isinstance(data, xr.Dataset) else data
-            if "keypoints" not in position.dims:
-                raise InvalidArgumentError("centroid=True needs a 'keypoints' dim to average")
-            centre = position.mean("keypoints", skipna=True).assign_coords(keypoints="centroid")
-            data = data.assign(position=centre) if isinstance(data, xr.Dataset) else centre
+            data = centroid_of(data)
         occupancy = compute_region_occupancy(data, regions)
     if "time" not in occupancy.dims:
         raise InvalidArgumentError("visits are runs along 'time': the data has no 'time' dim")
     return occupancy
+
+
+def centroid_of(position: xr.DataArray) -> xr.DataArray:
+    """Average the keypoints known at each frame into one keypoint, ``"centroid"``.
+
+    Parameters
+    ----------
+    position
+        Positions with a ``keypoints`` dim.
+
+    Returns
+    -------
+    xarray.DataArray
+        The positions without ``keypoints``, with a scalar ``keypoints``
+        coordinate ``"centroid"``; NaN where no keypoint is known.
+    """
+    if "keypoints" not in position.dims:
+        raise InvalidArgumentError("centroid=True needs a 'keypoints' dim to average")
+    return position.mean("keypoints", skipna=True).assign_coords(keypoints="centroid")
 
 
 @dataclass(frozen=True)

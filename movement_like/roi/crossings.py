@@ -4,15 +4,16 @@ A point crosses a line between two consecutive samples when the step between
 them cuts the line. Each crossing gets its direction: ``+1`` from the right
 of the line to its left, ``-1`` from left to right, "left" and "right" as seen
 walking along the line's stored coordinates (``line.coords``; lines are stored
-normalised, so check them). A sample lying exactly on the line counts as being
-on its left, so touching the line and turning back is no crossing, and passing
+normalised, so check them). A sample lying exactly on the line keeps the side
+the track came from, so touching the line and turning back is no crossing,
+going on through it is one (at the first sample off the line), and passing
 through a vertex shared by two segments is one crossing, not two. A step that
 cuts a folded line several times counts its net crossing (in and out again
-within one step is none).
+within one step is none). Missing samples (NaN) are skipped: a crossing during
+a tracking gap is reported at the first sample after the gap.
 
-The test runs for all steps at once: two orientation tests per step and line
-segment (numpy, no loop over frames). A step with a missing end (NaN) crosses
-nothing: interpolate first if gaps may hide crossings.
+The test runs for all samples at once: one orientation test per sample and
+line segment, and one intersection test per step (numpy, no loop over frames).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import xarray as xr
 
 from movement_like.errors import ArgumentTypeError, InvalidArgumentError
 from movement_like.roi._points import xy_indices
-from movement_like.roi._visits import column_name, sampling_of
+from movement_like.roi._visits import centroid_of, column_name, sampling_of
 from movement_like.roi.line import LineOfInterest
 from movement_like.roi.occupancy import as_region_list, unique_region_names
 from movement_like.utils.dims import DIM_ALIASES, accepts_dim_aliases
@@ -33,25 +34,51 @@ from movement_like.utils.dims import DIM_ALIASES, accepts_dim_aliases
 __all__ = ["compute_line_crossings"]
 
 
+def _last_index(mask: np.ndarray) -> np.ndarray:
+    """For each sample (along the last axis), the index of the last True at or before it; -1."""
+    index = np.where(mask, np.arange(mask.shape[-1]), -1)
+    return np.maximum.accumulate(index, axis=-1)
+
+
 def _crossings_of_segments(
-    px: np.ndarray, py: np.ndarray, qx: np.ndarray, qy: np.ndarray, segs: np.ndarray
+    x: np.ndarray, y: np.ndarray, segs: np.ndarray, closed: bool
 ) -> np.ndarray:
-    """Net crossing of each step P→Q over a polyline: +1, -1, 0 (none, or in and out)."""
-    direction = np.zeros(px.shape, dtype=np.int64)
+    """Net crossing (+1, -1, 0) of each track (rows) at each sample (columns) over a polyline.
+
+    A sample counts when its side of a segment's line differs from the side
+    of the track before it, and the step from the previous known sample cuts
+    that segment. Samples on the line keep the side the track had; missing
+    samples are skipped (the step joins the known samples around the gap).
+    """
+    known = np.isfinite(x) & np.isfinite(y)
+    if x.shape[-1] == 0:
+        return np.zeros(x.shape, dtype=np.int64)
+    previous = np.empty_like(known, dtype=np.int64)
+    previous[..., 0] = -1
+    previous[..., 1:] = _last_index(known)[..., :-1]
+    has_step = known & (previous >= 0)
+    before = np.maximum(previous, 0)
+    rows = np.arange(x.shape[0])[:, None]
+    px, py = x[rows, before], y[rows, before]
+    direction = np.zeros(x.shape, dtype=np.int64)
     last = len(segs) - 1
     with np.errstate(invalid="ignore", divide="ignore"):
         for i, (ax, ay, bx, by) in enumerate(segs):
             ux, uy = bx - ax, by - ay
-            before = ux * (py - ay) - uy * (px - ax)
-            after = ux * (qy - ay) - uy * (qx - ax)
-            left_before, left_after = before >= 0, after >= 0
-            sides = left_before != left_after
-            # where along the segment the step meets its line: [0, 1), the last segment [0, 1]
-            sx, sy = qx - px, qy - py
+            side = np.sign(ux * (y - ay) - uy * (x - ax)).astype(np.int8)
+            side[~known] = 0
+            # a sample on the line keeps the side the track had before
+            last_side = _last_index(side != 0)
+            held = np.where(last_side >= 0, side[rows, np.maximum(last_side, 0)], 0)
+            held_before = held[rows, before]
+            changed = has_step & (held != 0) & (held_before != 0) & (held != held_before)
+            changed &= side != 0  # the change happens at the first sample off the line
+            # where along the segment the step meets its line: [0, 1), an open line's end [0, 1]
+            sx, sy = x - px, y - py
             along = ((px - ax) * sy - (py - ay) * sx) / (ux * sy - uy * sx)
-            within = (along >= 0) & ((along <= 1) if i == last else (along < 1))
-            hit = sides & within
-            direction[hit] += np.where(left_after[hit], 1, -1)
+            within = (along >= 0) & ((along <= 1) if (i == last and not closed) else (along < 1))
+            hit = changed & within
+            direction[hit] += held[hit]
     return direction
 
 
@@ -100,9 +127,7 @@ def compute_line_crossings(
     labels = unique_region_names(lines)
     position = data["position"] if isinstance(data, xr.Dataset) else data
     if centroid:
-        if "keypoints" not in position.dims:
-            raise InvalidArgumentError("centroid=True needs a 'keypoints' dim to average")
-        position = position.mean("keypoints", skipna=True).assign_coords(keypoints="centroid")
+        position = centroid_of(position)
     ix, iy = xy_indices(position)
     if "time" not in position.dims:
         raise InvalidArgumentError("crossings are steps along 'time': the data has no 'time' dim")
@@ -116,10 +141,10 @@ def compute_line_crossings(
     for index, line in enumerate(lines):
         coords = np.asarray(line.coords, dtype=np.float64)[:, :2]
         segs = np.hstack([coords[:-1], coords[1:]])
-        crossed = _crossings_of_segments(x[:, :-1], y[:, :-1], x[:, 1:], y[:, 1:], segs)
+        crossed = _crossings_of_segments(x, y, segs, line.is_closed)
         row, step = np.nonzero(crossed)
         rows.append(row)
-        steps.append(step + 1)
+        steps.append(step)
         regions.append(np.full(len(row), index))
         directions.append(crossed[row, step])
     row, step = np.concatenate(rows), np.concatenate(steps)

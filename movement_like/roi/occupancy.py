@@ -127,6 +127,10 @@ def compute_region_occupancy(data: xr.DataArray | xr.Dataset, regions: Any = Non
             from movement_like.roi.persist import get_regions
 
             regions = get_regions(data)
+            if not regions:
+                raise InvalidArgumentError(
+                    "pass the regions: this dataset stores none (store them with set_regions)"
+                )
         log = data.attrs.get("log")
         data = data["position"]
         if log is not None and "log" not in data.attrs:

@@ -16,8 +16,13 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from movement_like.roi import LineOfInterest, PolygonOfInterest, compute_region_occupancy, load_rois
-from movement_like.roi import save_rois
+from movement_like.roi import (
+    LineOfInterest,
+    PolygonOfInterest,
+    compute_region_occupancy,
+    load_rois,
+    save_rois,
+)
 from tests.peers import needs_peer, peer_python
 
 ROOT = Path(__file__).resolve().parents[2]
