@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure, SubFigure
 
-__all__ = ["BaseRegionOfInterest", "DEFAULT_NAME"]
+__all__ = ["BaseRegionOfInterest"]
 
 DEFAULT_NAME = "Un-named region"
 

@@ -16,7 +16,7 @@ from movement_like.roi.base import BaseRegionOfInterest, as_space, in_units
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["LineOfInterest", "check_coordinates"]
+__all__ = ["LineOfInterest"]
 
 
 def check_coordinates(points: Any, what: str) -> np.ndarray:
