@@ -21,8 +21,13 @@ import warnings
 
 import numpy as np
 import xarray as xr
-from movement.roi import LineOfInterest, PolygonOfInterest, compute_region_occupancy
-from movement.roi import load_rois, save_rois
+from movement.roi import (
+    LineOfInterest,
+    PolygonOfInterest,
+    compute_region_occupancy,
+    load_rois,
+    save_rois,
+)
 
 OURS = ("time", "individual", "keypoint", "space")
 
