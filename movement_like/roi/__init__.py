@@ -1,0 +1,79 @@
+"""Regions of interest: ``movement``'s ``roi``, vectorised, and the read-outs done by hand.
+
+Same names, same answers as ``movement.roi`` (0.17)::
+
+    from movement_like.roi import PolygonOfInterest, LineOfInterest, compute_region_occupancy
+    arena = PolygonOfInterest([(0, 0), (600, 0), (600, 400), (0, 400)], name="arena")
+    occupancy = compute_region_occupancy(ds.position, [arena])      # dims: region, time, ...
+    distance = arena.compute_distance_to(ds.position, boundary_only=True)
+
+Beyond ``movement``: entries and exits as a table (:func:`compute_region_events`),
+crossings of lines with their direction (:func:`compute_line_crossings`),
+time in region, latency to first entry, number of visits and the transition
+matrix per track (:mod:`~movement_like.roi.dwell`), regions stored in the
+dataset so that they survive netCDF (:func:`set_regions`, :func:`get_regions`),
+regions from idtracker.ai's setup points and VIA shapes
+(:mod:`~movement_like.roi.sources`), and :func:`draw_regions` for any Axes.
+
+GeoJSON files in ``movement``'s layout are read and written by
+:func:`save_rois` / :func:`load_rois` (they live in :mod:`movement_like.io.rois`,
+the I/O layer, and are importable from here under ``movement``'s names).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from movement_like.roi.base import BaseRegionOfInterest
+from movement_like.roi.crossings import compute_line_crossings
+from movement_like.roi.draw import draw_regions
+from movement_like.roi.dwell import (
+    compute_latency_to_first_entry,
+    compute_number_of_visits,
+    compute_time_in_region,
+    compute_transition_matrix,
+)
+from movement_like.roi.events import compute_region_events
+from movement_like.roi.geojson import regions_from_geojson, regions_to_geojson
+from movement_like.roi.line import LineOfInterest
+from movement_like.roi.occupancy import compute_region_occupancy
+from movement_like.roi.persist import get_regions, set_regions
+from movement_like.roi.polygon import PolygonOfInterest
+from movement_like.roi.sources import regions_from_setup_points, regions_from_via_shapes
+
+__all__ = [
+    "BaseRegionOfInterest",
+    "PolygonOfInterest",
+    "LineOfInterest",
+    "compute_region_occupancy",
+    "save_rois",
+    "load_rois",
+    "compute_region_events",
+    "compute_line_crossings",
+    "compute_time_in_region",
+    "compute_latency_to_first_entry",
+    "compute_number_of_visits",
+    "compute_transition_matrix",
+    "set_regions",
+    "get_regions",
+    "regions_to_geojson",
+    "regions_from_geojson",
+    "regions_from_setup_points",
+    "regions_from_via_shapes",
+    "draw_regions",
+]
+
+#: movement's file functions, provided by the I/O layer (imported on first use).
+_FROM_IO = ("save_rois", "load_rois")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_IO:
+        from movement_like.io import rois
+
+        return getattr(rois, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_FROM_IO))
