@@ -23,6 +23,7 @@ import numpy as np
 import shapely
 import xarray as xr
 
+from movement_like.errors import ArgumentTypeError, InvalidArgumentError
 from movement_like.roi import _geometry
 from movement_like.roi._angles import signed_angle_2d
 from movement_like.roi._points import apply_to_points
@@ -318,3 +319,19 @@ class BaseRegionOfInterest(ABC):
         figure = ax.get_figure()
         assert figure is not None  # an Axes in use always belongs to a figure
         return figure, ax
+
+
+def as_region_list(regions: Any) -> list[BaseRegionOfInterest]:
+    """One region or a sequence of regions as a checked, non-empty list."""
+    if isinstance(regions, BaseRegionOfInterest):
+        return [regions]
+    regions = list(regions)
+    if not regions:
+        raise InvalidArgumentError("regions is empty: pass at least one region of interest")
+    for region in regions:
+        if not isinstance(region, BaseRegionOfInterest):
+            raise ArgumentTypeError(
+                f"regions must be regions of interest (PolygonOfInterest, LineOfInterest); "
+                f"got {type(region).__name__}"
+            )
+    return regions

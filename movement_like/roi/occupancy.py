@@ -17,11 +17,12 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from movement_like.errors import ArgumentTypeError, InvalidArgumentError
+from movement_like.errors import InvalidArgumentError
 from movement_like.provenance import append_log
 from movement_like.roi import _geometry
 from movement_like.roi._points import xy_indices
-from movement_like.roi.base import BaseRegionOfInterest
+from movement_like.roi.base import BaseRegionOfInterest, as_region_list
+from movement_like.roi.persist import get_regions
 from movement_like.utils.dims import accepts_dim_aliases
 
 __all__ = ["compute_region_occupancy", "unique_region_names"]
@@ -69,21 +70,6 @@ def unique_region_names(regions: Sequence[BaseRegionOfInterest]) -> list[str]:
     return labels
 
 
-def as_region_list(regions: Any) -> list[BaseRegionOfInterest]:
-    if isinstance(regions, BaseRegionOfInterest):
-        return [regions]
-    regions = list(regions)
-    if not regions:
-        raise InvalidArgumentError("regions is empty: pass at least one region of interest")
-    for region in regions:
-        if not isinstance(region, BaseRegionOfInterest):
-            raise ArgumentTypeError(
-                f"regions must be regions of interest (PolygonOfInterest, LineOfInterest); "
-                f"got {type(region).__name__}"
-            )
-    return regions
-
-
 def _occupancy_block(block: np.ndarray, regions: Sequence[Any], ix: int, iy: int) -> np.ndarray:
     """Booleans (..., region) for a block of positions (..., space)."""
     x = np.asarray(block[..., ix], dtype=np.float64)
@@ -124,8 +110,6 @@ def compute_region_occupancy(data: xr.DataArray | xr.Dataset, regions: Any = Non
     """
     if isinstance(data, xr.Dataset):
         if regions is None:
-            from movement_like.roi.persist import get_regions
-
             regions = get_regions(data)
             if not regions:
                 raise InvalidArgumentError(

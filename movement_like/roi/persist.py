@@ -15,10 +15,9 @@ from typing import TypeVar
 import xarray as xr
 
 from movement_like.provenance import append_log
-from movement_like.roi.base import BaseRegionOfInterest
+from movement_like.roi.base import BaseRegionOfInterest, as_region_list
 from movement_like.roi.geojson import regions_from_geojson, regions_to_geojson
 from movement_like.roi.line import LineOfInterest
-from movement_like.roi.occupancy import as_region_list
 from movement_like.roi.polygon import PolygonOfInterest
 
 __all__ = ["REGIONS_ATTR", "set_regions", "get_regions"]
