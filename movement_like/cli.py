@@ -23,9 +23,46 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from movement_like.errors import MovementLikeError
+from movement_like.errors import MovementLikeError, OverwriteError, PathNotFoundError
 
-__all__ = ["main", "summarise", "COMMANDS"]
+__all__ = ["main", "summarise", "user_message", "USER_ERRORS", "COMMANDS"]
+
+#: Errors that are the user's situation, not a bug: shown as one line, exit status 2.
+#: Ours, and the operating system's "no such file", "is a folder", "not allowed" ...
+USER_ERRORS = (
+    MovementLikeError,
+    FileNotFoundError,
+    FileExistsError,
+    IsADirectoryError,
+    NotADirectoryError,
+    PermissionError,
+)
+
+#: How the messages of the Python API name options, and how the command line does.
+_FLAGS = {"source_software=...": "--source-software NAME", "overwrite=True": "--overwrite"}
+
+
+def user_message(exc: BaseException) -> str:
+    """Return the message of a user-facing error as one line, naming command-line flags.
+
+    Parameters
+    ----------
+    exc
+        One of :data:`USER_ERRORS`.
+
+    Returns
+    -------
+    str
+        The message, with the Python keyword of an option replaced by its flag
+        (``overwrite=True`` becomes ``--overwrite``) and line breaks folded.
+    """
+    if isinstance(exc, OverwriteError):
+        message = str(OverwriteError(exc.path, flag="--overwrite"))
+    else:
+        message = str(exc)
+        for keyword, flag in _FLAGS.items():
+            message = message.replace(keyword, flag)
+    return " ".join(message.split())
 
 
 def summarise(ds, format_name: str | None = None) -> str:
@@ -59,24 +96,41 @@ def summarise(ds, format_name: str | None = None) -> str:
     fps = ds.attrs.get("fps")
     lines.append(f"fps:          {fps if fps is not None else 'unknown'}")
     lines.append(f"space:        {', '.join(map(str, ds['space'].values))}")
-    missing = ds["position"].isnull().any("space")
     if "keypoints" in ds.dims:
         lines.append(f"keypoints:    {ds.sizes['keypoints']}")
-        lines.append("missing points per keypoint (% of frames × individuals):")
-        other = [d for d in missing.dims if d != "keypoints"]
-        percent = (
-            (missing.mean(other) * 100).values if missing.size else np.zeros(ds.sizes["keypoints"])
-        )
-        width = max((len(str(k)) for k in ds["keypoints"].values), default=8)
-        for name, value in zip(ds["keypoints"].values, np.atleast_1d(percent), strict=True):
-            lines.append(f"  {str(name):<{width}}  {value:6.2f} %")
+        lines.extend(_missing_per_keypoint(ds))
     else:
+        missing = ds["position"].isnull().any("space")
         other = [d for d in missing.dims if d != "individuals"]
         percent = (missing.mean(other) * 100).values if missing.size else np.zeros(len(individuals))
         lines.append("missing boxes per individual (% of frames):")
         for name, value in zip(individuals, np.atleast_1d(percent), strict=True):
             lines.append(f"  {name}  {value:6.2f} %")
     return "\n".join(lines)
+
+
+def _missing_per_keypoint(ds) -> list[str]:
+    """Table lines: % of missing values of each keypoint, one column per coordinate.
+
+    Coordinates are counted apart, so that a keypoint tracked in 2-D within a
+    3-D dataset (only ``z`` missing) does not look 100 % missing.
+    """
+    missing = ds["position"].isnull()
+    other = [d for d in missing.dims if d not in ("keypoints", "space")]
+    space = [str(s) for s in ds["space"].values]
+    if missing.size:
+        percent = (missing.mean(other) * 100).transpose("keypoints", "space").values
+    else:
+        percent = np.zeros((ds.sizes["keypoints"], len(space)))
+    names = [str(k) for k in ds["keypoints"].values]
+    width = max((len(n) for n in names), default=8)
+    lines = [
+        "missing values per keypoint and coordinate (% of frames × individuals):",
+        (f"  {'':<{width}}" + "".join(f"  {c:>6}  " for c in space)).rstrip(),
+    ]
+    for name, row in zip(names, np.atleast_2d(percent), strict=True):
+        lines.append(f"  {name:<{width}}" + "".join(f"  {v:6.2f} %" for v in row))
+    return lines
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
@@ -132,7 +186,7 @@ def _cmd_convert_all(args: argparse.Namespace) -> int:
 
     out_dir = Path(args.out_dir)
     if not out_dir.is_dir():
-        raise FileNotFoundError(f"{out_dir}: the output folder does not exist; create it first")
+        raise PathNotFoundError(f"{out_dir}: the output folder does not exist; create it first")
     suffix = args.suffix if args.suffix.startswith(".") else f".{args.suffix}"
     failures = []
     written: dict[Path, str] = {}
@@ -147,8 +201,8 @@ def _cmd_convert_all(args: argparse.Namespace) -> int:
         try:
             ds = registry.load(source, source_software=args.source_software, fps=args.fps)
             registry.save(ds, target, to=args.to, overwrite=args.overwrite)
-        except (MovementLikeError, OSError) as exc:
-            failures.append(f"{source}: {exc}")
+        except USER_ERRORS as exc:
+            failures.append(f"{source}: {user_message(exc)}")
     done = len(args.inputs) - len(failures)
     print(f"converted {done} of {len(args.inputs)} files into {out_dir}")
     for failure in failures:
@@ -207,8 +261,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (MovementLikeError, FileNotFoundError, FileExistsError, IsADirectoryError) as exc:
-        print(f"movement-like {args.command}: error: {exc}", file=sys.stderr)
+    except USER_ERRORS as exc:  # any other exception is a bug: its traceback is shown
+        print(f"movement-like {args.command}: error: {user_message(exc)}", file=sys.stderr)
         return 2
 
 

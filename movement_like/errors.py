@@ -13,6 +13,7 @@ them from here.
 
 from __future__ import annotations
 
+import errno
 import os
 import pickle
 from typing import Any
@@ -26,6 +27,10 @@ __all__ = [
     "UnsafeFileError",
     "RefusedPickleError",
     "OverwriteError",
+    "WriteError",
+    "PathNotFoundError",
+    "IsAFolderError",
+    "DiskFullError",
     "MissingDependencyError",
     "AnnotationConflictError",
     "VideoNotFoundError",
@@ -112,6 +117,60 @@ class OverwriteError(MovementLikeError, FileExistsError):
     def __init__(self, path: str | os.PathLike, flag: str = "overwrite=True"):
         self.path = os.fspath(path)
         super().__init__(f"{self.path}: file exists; pass {flag} to replace it")
+
+
+class PathNotFoundError(MovementLikeError, FileNotFoundError):
+    """A file or folder the caller named does not exist (the message says which and why)."""
+
+
+class IsAFolderError(MovementLikeError, IsADirectoryError):
+    """A folder was given where a file is needed (the message says which)."""
+
+
+class WriteError(MovementLikeError, OSError):
+    """A writer could not write a file, or what it wrote does not read back as written.
+
+    Nothing was moved into place: the previous file, if any, is intact.
+
+    Parameters
+    ----------
+    path
+        The file that was to be written.
+    problem
+        What went wrong, in a sentence.
+    fix
+        What the user can do about it, if anything.
+    """
+
+    def __init__(self, path: str | os.PathLike, problem: str, fix: str | None = None):
+        self.path = os.fspath(path)
+        self.problem = problem
+        self.fix = fix
+        message = f"{self.path}: {problem}; the previous file, if any, is intact"
+        if fix:
+            message += f" ({fix})"
+        super().__init__(message)
+
+
+class DiskFullError(WriteError):
+    """The disk (or the user's quota) filled up while writing; nothing was replaced.
+
+    Parameters
+    ----------
+    path
+        The file that was to be written.
+    cause
+        What the system or the writing library raised (``ENOSPC`` ...).
+    """
+
+    def __init__(self, path: str | os.PathLike, cause: BaseException):
+        reason = getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
+        super().__init__(
+            path,
+            f"the disk is full ({reason})",
+            "free some space, or write elsewhere, and write again",
+        )
+        self.errno = getattr(cause, "errno", None) or errno.ENOSPC
 
 
 class MissingDependencyError(MovementLikeError, ImportError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import xarray as xr
 
 from movement_like.cli import main
@@ -108,3 +109,76 @@ def test_convert_all_goes_on_past_a_bad_file(tmp_path, capsys, realdata):
     args = [str(inputs[2]), str(twin / "clip.predictions.slp"), "--out-dir", str(tmp_path)]
     assert main(["convert-all", *args, "--no-progress"]) == 2
     assert "is also the output of" in capsys.readouterr().err
+
+
+def test_info_counts_missing_values_per_coordinate(realdata, capsys):
+    # front_right_paw is tracked in 2-D within a 3-D file: only its z is missing
+    path = realdata / "nwb" / "0.1.1_poseestimation_nodes_edges.nwb"
+    assert main(["info", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "missing values per keypoint and coordinate" in out
+    assert "front_left_paw     0.00 %    0.00 %    0.00 %" in out
+    assert "front_right_paw    0.00 %    0.00 %  100.00 %" in out
+
+
+def test_refused_overwrite_names_the_command_line_flag(tmp_path, capsys):
+    _, path = _sample(tmp_path)
+    out = tmp_path / "out.nc"
+    out.write_bytes(b"keep me")
+    assert main(["convert", str(path), str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "pass --overwrite to replace it" in err and "overwrite=True" not in err
+    assert main(["convert-all", str(path), "--out-dir", str(tmp_path), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "in.nc" in err and "--overwrite" in err and "overwrite=True" not in err
+    assert out.read_bytes() == b"keep me"
+
+
+def test_unrecognised_file_names_the_source_software_flag(tmp_path, capsys):
+    bad = tmp_path / "x.bin"
+    bad.write_bytes(b"hello")
+    assert main(["info", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "--source-software NAME" in err and "source_software=" not in err
+
+
+def test_our_errors_are_one_line_and_foreign_ones_a_traceback(tmp_path, capsys, monkeypatch):
+    from movement_like.errors import FileFormatError
+    from movement_like.io import registry
+
+    _, path = _sample(tmp_path)
+
+    def damaged(*args, **kwargs):
+        raise FileFormatError(path, "first line\nsecond line", "fix it")
+
+    monkeypatch.setattr(registry, "load", damaged)
+    assert main(["info", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "first line second line" in err and "Traceback" not in err
+
+    def bug(*args, **kwargs):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(registry, "load", bug)
+    with pytest.raises(KeyError):  # a foreign exception is a bug: shown with its traceback
+        main(["info", str(path)])
+
+
+def test_errors_from_the_installed_command(tmp_path):
+    import subprocess
+    import sys
+
+    bad = tmp_path / "x.nc"
+    bad.write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(100))
+    missing_dir = tmp_path / "nope"
+    for argv in (
+        ["info", str(bad)],
+        ["info", str(tmp_path / "missing.h5")],
+        ["convert-all", str(bad), "--out-dir", str(missing_dir)],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "movement_like.cli", *argv], capture_output=True, text=True
+        )
+        assert done.returncode == 2, (argv, done.stderr)
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.startswith(f"movement-like {argv[0]}: error: ")

@@ -1,0 +1,172 @@
+"""Damaged files get our error, never a foreign one, a hang, a crash or a huge allocation.
+
+Several hundred seeded mutants of every real file (but the videos) and of one
+output of each of our writers (see :mod:`tests.fuzzing`) are each loaded with
+``load_dataset`` in a worker process with a timeout and a memory cap. Each one
+must either load into a dataset that passes ``validate_dataset`` or raise a
+subclass of :class:`movement_like.errors.MovementLikeError`.
+
+Failures that readers still have are listed, each with its finding, in
+:data:`KNOWN_READER_FAILURES`: they are strict xfails, so a fix that makes one
+pass turns the test red until its line is removed. Reproduce any mutant alone
+with ``python benchmarks/fuzz.py --replay '<recipe>'`` (the failure message
+prints the recipe). The larger campaign is ``python benchmarks/fuzz.py``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REALDATA
+from tests.fuzzing import mutations, pool, sources
+
+SEED = 20261201
+MUTANTS_PER_SOURCE = 8
+TIMEOUT_S = 20.0
+MEMORY_CAP_MIB = 1024
+
+#: Mutants that still break the promise in readers this test does not fix,
+#: by recipe id, with what goes wrong. Remove a line when its reader is fixed
+#: (the strict xfail then fails, saying so).
+KNOWN_READER_FAILURES: dict[str, str] = {
+    # --- dlc.py ---
+    "realdata/deeplabcut/Reaching-Mackenzie-2018-08-30/CollectedData_Mackenzie.csv#5:csv_cr_only": "foreign: _csv.Error at dlc.py:116",
+    "realdata/lightningpose/eks_mirror-mouse-separate/180607_004.train_frames=75.rng=0.bot.csv#2:csv_cr_only": "foreign: _csv.Error at dlc.py:116",
+    "realdata/lightningpose/eks_mirror-mouse-separate/180607_004.train_frames=75.rng=0.bot.csv#4:csv_cell": "foreign: builtins.ValueError at dlc.py:425",
+    "realdata/lightningpose/eks_mirror-mouse-separate/180607_004.train_frames=75.rng=0.top.csv#4:csv_cell": "foreign: builtins.OverflowError at dlc.py:425",
+    "realdata/lightningpose/mirror-mouse-example/CollectedData.csv#4:csv_cr_only": "foreign: _csv.Error at dlc.py:116",
+    "written/lightningpose_poses.csv#5:csv_cr_only": "foreign: _csv.Error at dlc.py:116",
+    # --- dustrack.py ---
+    "written/dustrack_poses.json#6:json_value": "foreign: builtins.ValueError at dustrack.py:354",
+    # --- idtracker.py ---
+    "realdata/idtrackerai/test_trajectories_idtrackerai.npy#4:npy_header": "memory: _ArrayMemoryError at idtracker.py:195",
+    "realdata/idtrackerai/test_trajectories_idtrackerai_with_border.npy#5:npy_header": "memory: _ArrayMemoryError at idtracker.py:195",
+    # --- nwb.py ---
+    "realdata/nwb/0.1.1_poseestimation_no_cameras.nwb#2:h5_soft_loop": "foreign: builtins.RuntimeError at nwb.py:340",
+    "realdata/nwb/0.1.1_poseestimation_nodes_edges.nwb#5:h5_huge": "memory: _ArrayMemoryError at nwb.py:385",
+    "realdata/nwb/0.3.0_poseestimation_one_camera.nwb#1:h5_soft_loop": "foreign: builtins.RuntimeError at nwb.py:469",
+    "realdata/nwb/0.3.0_poseestimation_two_cameras.nwb#1:h5_huge": "memory: _ArrayMemoryError at nwb.py:349",
+    "realdata/nwb/m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.nwb#1:h5_huge": "memory: _ArrayMemoryError at nwb.py:349",
+    "realdata/nwb/sleap-io_written/minimal.pose.nwb#5:h5_huge": "memory: _ArrayMemoryError at nwb.py:349",
+    "written/nwb_poses.nwb#3:h5_dataset_to_group": "foreign: builtins.TypeError at nwb.py:355",
+    "realdata/nwb/sleap-io_written/minimal.pose.nwb#0:h5_huge": "memory: _ArrayMemoryError at nwb.py:349",
+    # --- registry.py ---
+    "realdata/sleap/centered_pair_predictions.slp#6:h5_soft_loop": "foreign: builtins.RuntimeError at registry.py:149",
+    "realdata/sleap/minimal_instance.slp#2:h5_soft_loop": "foreign: builtins.RuntimeError at registry.py:149",
+    "realdata/sleap/minimal_instance.slp#6:zero_block": "foreign: builtins.RuntimeError at registry.py:149",
+    "realdata/sleap/minimal_instance.slp#7:zero_block": "foreign: builtins.RuntimeError at registry.py:149",
+    "realdata/sleap/sleap-io_written/centered_pair_standard.analysis.h5#1:zero_block": "foreign: builtins.RuntimeError at registry.py:149",
+    "realdata/sleap/small_robot.000_small_robot_3_frame.analysis.h5#7:h5_soft_loop": "foreign: builtins.RuntimeError at registry.py:149",
+    "written/sleap_poses.analysis.h5#5:h5_soft_loop": "foreign: builtins.RuntimeError at registry.py:149",
+    # --- sleap.py ---
+    "realdata/sleap/centered_pair_predictions.slp#2:h5_huge": "memory: _ArrayMemoryError at sleap.py:399",
+    "realdata/sleap/clip.2node.slp#4:flip": "memory: _ArrayMemoryError at sleap.py:107",
+    "realdata/sleap/clip.predictions.slp#1:h5_huge": "memory: _ArrayMemoryError at sleap.py:399",
+    "realdata/sleap/sleap-io_written/centered_pair_matlab.analysis.h5#1:h5_dataset_to_group": "foreign: builtins.AttributeError at sleap.py:114",
+    "realdata/sleap/sleap-io_written/centered_pair_matlab.analysis.h5#3:h5_dataset_to_group": "foreign: builtins.AttributeError at sleap.py:223",
+    "realdata/sleap/sleap-io_written/centered_pair_matlab.analysis.h5#6:h5_dataset_to_group": "foreign: builtins.AttributeError at sleap.py:208",
+    "realdata/sleap/sleap-io_written/centered_pair_standard.analysis.h5#2:h5_dataset_to_group": "foreign: builtins.AttributeError at sleap.py:212",
+    "realdata/sleap/sleap-io_written/centered_pair_standard.analysis.h5#4:h5_huge": "memory: _ArrayMemoryError at sleap.py:213",
+    "realdata/sleap/sleap-io_written/centered_pair_standard.analysis.h5#7:zero_block": "foreign: builtins.OSError at sleap.py:139",
+    "written/sleap_poses.analysis.h5#3:h5_huge": "memory: _ArrayMemoryError at sleap.py:139",
+    # --- via.py ---
+    "realdata/via/sherlock_ep01_tracks_FRCNN.csv#1:csv_cell": "foreign: builtins.OverflowError at via.py:383",
+}
+
+
+def _sources_and_recipes() -> tuple[dict, list[dict]]:
+    if not REALDATA.is_dir():
+        return {}, []
+    written = Path(tempfile.mkdtemp(prefix="movement-like-fuzz-written-"))
+    atexit.register(shutil.rmtree, written, ignore_errors=True)
+    srcs = sources.all_sources(REALDATA, written)
+    return srcs, mutations.plan(srcs, MUTANTS_PER_SOURCE * len(srcs), SEED)
+
+
+SOURCES, RECIPES = _sources_and_recipes()
+
+
+def _params() -> list:
+    if not RECIPES:
+        return [pytest.param(None, id="realdata-missing")]
+    params = []
+    for recipe in RECIPES:
+        name = mutations.recipe_id(recipe)
+        marks = []
+        if name in KNOWN_READER_FAILURES:
+            marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_READER_FAILURES[name]))
+        params.append(pytest.param(recipe, id=name, marks=marks))
+    return params
+
+
+@pytest.fixture(scope="module")
+def fuzz_results(realdata) -> dict[str, dict]:
+    """Run every mutant once (two long-lived workers), by recipe id."""
+    del realdata  # its fixture fails in CI (skips locally) when the files are missing
+    workers = min(2, os.cpu_count() or 1)
+    results = pool.run(
+        RECIPES, SOURCES, workers=workers, timeout=TIMEOUT_S, memory_mib=MEMORY_CAP_MIB
+    )
+    return {mutations.recipe_id(r["recipe"]): r for r in results}
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("recipe", _params())
+def test_damaged_file_loads_or_gives_our_error(recipe, fuzz_results):
+    result = fuzz_results[mutations.recipe_id(recipe)]
+    assert result["outcome"] in pool.GOOD, (
+        f"{result['outcome']}: {result.get('error', '')} at {result.get('where', '?')}: "
+        f"{result.get('message', '')}\n"
+        f"reproduce: python benchmarks/fuzz.py --replay '{json.dumps(recipe)}'"
+    )
+
+
+def test_known_failures_name_real_recipes():
+    ids = {mutations.recipe_id(r) for r in RECIPES}
+    if not RECIPES:
+        pytest.skip("no real data")
+    assert set(KNOWN_READER_FAILURES) <= ids, set(KNOWN_READER_FAILURES) - ids
+
+
+def test_recipes_are_seeded_and_cover_every_source_and_mutation_family():
+    if not SOURCES:
+        pytest.skip("no real data")
+    again = mutations.plan(SOURCES, MUTANTS_PER_SOURCE * len(SOURCES), SEED)
+    assert again == RECIPES
+    other = mutations.plan(SOURCES, MUTANTS_PER_SOURCE * len(SOURCES), SEED + 1)
+    assert other != RECIPES
+    assert {r["source"] for r in RECIPES} == set(SOURCES)
+    families = {r["mutation"].split("_")[0] for r in RECIPES}
+    assert {"flip", "truncate", "zero", "rename", "h5", "csv", "json", "npy"} <= families
+    assert any(label.startswith("written/") for label in SOURCES)
+    assert not any("/videos/" in label for label in SOURCES)
+
+
+def test_the_pool_reports_every_kind_of_failure():
+    kinds = ["loaded", "ours", "foreign", "crash", "hang", "memory", "loaded"]
+    recipes = [
+        {"source": "s", "index": i, "mutation": kind, "params": {}, "name": "x"}
+        for i, kind in enumerate(kinds)
+    ]
+    results = pool.run(
+        recipes,
+        {"s": (Path(__file__), None)},
+        workers=2,
+        timeout=3.0,
+        memory_mib=512,
+        module="tests.fuzzing.selftest_worker",
+    )
+    outcomes = [r["outcome"] for r in results]
+    assert outcomes == kinds
+    by_kind = dict(zip(kinds, results, strict=False))
+    assert "SIGSEGV" in by_kind["crash"]["message"]
+    assert "selftest_worker.py" in by_kind["hang"]["message"]
+    assert by_kind["foreign"]["error"] == "builtins.KeyError"
+    assert results[-1]["outcome"] == "loaded"  # a fresh worker took over after the hang
