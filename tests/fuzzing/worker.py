@@ -51,6 +51,7 @@ def _import_readers() -> None:
     import xarray  # noqa: F401
 
     import movement_like.io  # noqa: F401  (imports every built-in format's reader)
+
     for optional in ("pynwb", "ndx_pose", "sleap_io", "h5netcdf", "tables"):
         try:
             __import__(optional)
