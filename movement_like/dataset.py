@@ -333,6 +333,13 @@ def require_contract_dims(ds: xr.Dataset, purpose: str) -> None:
     a dataset with extra dims (``layers``, ``views`` …) must be reduced to one
     item of each before it is written.
 
+    Parameters
+    ----------
+    ds
+        The dataset about to be written.
+    purpose
+        What is being done, for the error message (e.g. ``"writing a DeepLabCut file"``).
+
     Raises
     ------
     InvalidDatasetError
@@ -361,6 +368,11 @@ def frame_numbers(ds: xr.Dataset | xr.DataArray, purpose: str = "this") -> np.nd
         A dataset (or data array) of ours.
     purpose
         What needs the frames, for the error message (e.g. ``"writing VIA tracks"``).
+
+    Returns
+    -------
+    numpy.ndarray
+        One integer frame index per time point.
 
     Raises
     ------
@@ -409,6 +421,11 @@ def validate_dataset(ds: xr.Dataset, ds_type: str | None = None) -> xr.Dataset:
         The dataset to check.
     ds_type
         ``"poses"`` or ``"bboxes"``; taken from ``ds.attrs["ds_type"]`` if omitted.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ds`` itself, unchanged, so that the call can be chained.
 
     Raises
     ------
@@ -479,12 +496,44 @@ def validate_dataset(ds: xr.Dataset, ds_type: str | None = None) -> xr.Dataset:
 
 
 def validate_poses(ds: xr.Dataset) -> xr.Dataset:
-    """Check that ``ds`` is a valid poses dataset (see :func:`validate_dataset`)."""
+    """Check that ``ds`` is a valid poses dataset (see :func:`validate_dataset`).
+
+    Parameters
+    ----------
+    ds
+        The dataset to check.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ds`` itself, unchanged, so that the call can be chained.
+
+    Raises
+    ------
+    InvalidDatasetError
+        Saying what was expected and what was found.
+    """
     return validate_dataset(ds, "poses")
 
 
 def validate_bboxes(ds: xr.Dataset) -> xr.Dataset:
-    """Check that ``ds`` is a valid bounding-boxes dataset (see :func:`validate_dataset`)."""
+    """Check that ``ds`` is a valid bounding-boxes dataset (see :func:`validate_dataset`).
+
+    Parameters
+    ----------
+    ds
+        The dataset to check.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ds`` itself, unchanged, so that the call can be chained.
+
+    Raises
+    ------
+    InvalidDatasetError
+        Saying what was expected and what was found.
+    """
     return validate_dataset(ds, "bboxes")
 
 
@@ -510,6 +559,16 @@ def netcdf_safe_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
     one-element array comes back as a scalar. So: ``None`` values are dropped,
     booleans become ``0``/``1``, non-finite floats and everything that is not a
     str, int or float (lists, dicts, arrays) becomes a JSON string.
+
+    Parameters
+    ----------
+    attrs
+        The attributes of a dataset or variable.
+
+    Returns
+    -------
+    dict
+        A new dictionary; ``attrs`` is not changed.
     """
     safe: dict[str, Any] = {}
     for key, value in attrs.items():

@@ -82,7 +82,17 @@ class FileFormatError(MovementLikeError, ValueError):
 
 
 class UnsafeFileError(FileFormatError):
-    """A file asks for something a safe loader refuses (e.g. arbitrary pickled code)."""
+    """A file asks for something a safe loader refuses (e.g. arbitrary pickled code).
+
+    Parameters
+    ----------
+    path
+        The file concerned (None when there is no file).
+    problem
+        What is wrong, in words a user understands.
+    fix
+        How to fix it, or None.
+    """
 
 
 class RefusedPickleError(UnsafeFileError, pickle.UnpicklingError):
@@ -214,7 +224,17 @@ class AnnotationConflictError(MovementLikeError, ValueError):
 
 
 class VideoNotFoundError(FileFormatError, FileNotFoundError):
-    """The video file or image folder does not exist."""
+    """The video file or image folder does not exist.
+
+    Parameters
+    ----------
+    path
+        The file concerned (None when there is no file).
+    problem
+        What is wrong, in words a user understands.
+    fix
+        How to fix it, or None.
+    """
 
 
 class SampleDataError(MovementLikeError, RuntimeError):

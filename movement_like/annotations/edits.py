@@ -31,7 +31,15 @@ __all__ = ["MergeResult", "apply_manual_corrections", "merge_annotations", "swap
 
 
 class MergeResult(NamedTuple):
-    """What :func:`merge_annotations` returns: the merged data and the conflict table."""
+    """What :func:`merge_annotations` returns: the merged data and the conflict table.
+
+    Attributes
+    ----------
+    merged
+        The merged dataset or data array.
+    conflicts
+        One row per point the inputs disagree on (empty when they agree).
+    """
 
     merged: Any
     conflicts: pd.DataFrame

@@ -23,7 +23,18 @@ FOI_ATTR = "frames_of_interest"
 
 
 def frames_of_interest(data: xr.Dataset | xr.DataArray) -> list[int]:
-    """Return the frames of interest stored on ``data`` (``[]`` when none)."""
+    """Return the frames of interest stored on ``data`` (``[]`` when none).
+
+    Parameters
+    ----------
+    data
+        A dataset or data array of ours.
+
+    Returns
+    -------
+    list of int
+        The frame numbers, sorted.
+    """
     text = data.attrs.get(FOI_ATTR)
     if text is None:
         return []
@@ -37,7 +48,18 @@ def frames_of_interest(data: xr.Dataset | xr.DataArray) -> list[int]:
 
 
 def frames_of_interest_mask(data: xr.Dataset | xr.DataArray) -> xr.DataArray:
-    """Boolean mask along ``time``: whether each frame is a frame of interest."""
+    """Boolean mask along ``time``: whether each frame is a frame of interest.
+
+    Parameters
+    ----------
+    data
+        A dataset or data array of ours.
+
+    Returns
+    -------
+    xarray.DataArray
+        Booleans along ``time``, True on frames of interest.
+    """
     wanted = np.array(frames_of_interest(data), dtype=np.int64)
     mask = np.isin(frame_values(data), wanted)
     return xr.DataArray(

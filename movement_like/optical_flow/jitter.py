@@ -38,6 +38,18 @@ def window_frames(window: float, fps: float) -> int:
     """Return DUSTrack's window length in frames, ``round(window * fps)``.
 
     Python's ``round`` rounds half to even: 0.5 s at 25 fps gives 12 frames.
+
+    Parameters
+    ----------
+    window
+        The window in seconds.
+    fps
+        Frames per second of the video.
+
+    Returns
+    -------
+    int
+        The window in frames.
     """
     return int(round(float(window) * float(fps)))
 

@@ -79,6 +79,17 @@ class LKCallTimer:
     ``seconds`` is wall time inside the calls (it grows when other processes
     compete for the cores); ``cpu_seconds`` is the CPU time of the calling
     threads (OpenCV runs single-threaded inside the engine).
+
+    Attributes
+    ----------
+    calls
+        Number of calls.
+    seconds
+        Wall time spent inside them.
+    cpu_seconds
+        CPU time of the calling threads spent inside them.
+    points
+        Number of points tracked over all calls.
     """
 
     calls: int = 0

@@ -45,6 +45,15 @@ class TrackRows:
     Row ``r`` is seeded at frame ``first[r]`` with ``seeds[r]`` and chained one
     frame at a time to frame ``last[r]`` (forward if ``last > first``, else
     backward).
+
+    Attributes
+    ----------
+    first
+        The seed frame of each row.
+    last
+        The frame each row is tracked to.
+    seeds
+        The seed position of each row, shape ``(rows, 2)``.
     """
 
     first: np.ndarray
@@ -87,6 +96,19 @@ class ChunkResult:
     ``values[offsets[i] : offsets[i] + lengths[i]]`` is the path of row
     ``rows[i]`` over frames ``lo[i] .. lo[i] + lengths[i] - 1``: the seed at
     frame ``first`` (as float32, as DUSTrack stores it) and LK positions elsewhere.
+
+    Attributes
+    ----------
+    rows
+        Which rows of the job these paths belong to.
+    lo
+        The first frame of each row's path.
+    lengths
+        The number of frames of each row's path.
+    offsets
+        Where each row's path starts in ``values``.
+    values
+        The positions of all paths, one after another, shape ``(total, 2)``.
     """
 
     rows: np.ndarray

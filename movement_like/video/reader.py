@@ -293,7 +293,20 @@ class VideoReader:
 
 
 def open_video(video: str | os.PathLike | VideoReader, fps: float | None = None) -> VideoReader:
-    """Return a :class:`VideoReader` for a path (or ``video`` itself if it is one)."""
+    """Return a :class:`VideoReader` for a path (or ``video`` itself if it is one).
+
+    Parameters
+    ----------
+    video
+        A video file, a folder of images, or a reader.
+    fps
+        Frames per second, when the file does not say (or says wrongly).
+
+    Returns
+    -------
+    VideoReader
+        A reader of the video's frames, decoded on demand.
+    """
     if isinstance(video, VideoReader):
         return video
     if hasattr(video, "path") and hasattr(video, "positions"):  # a SyntheticVideo

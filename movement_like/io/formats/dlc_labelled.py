@@ -49,6 +49,16 @@ def frame_name_digits(n_frames: int) -> int:
     ``CollectedData`` match the PNGs on disk. DUSTrack's ``to_dlc`` uses
     ``len(str(n_frames))`` instead, which differs when ``n_frames`` is a power
     of ten; this library uses the one rule everywhere.
+
+    Parameters
+    ----------
+    n_frames
+        The number of frames of the video.
+
+    Returns
+    -------
+    int
+        The number of digits of every frame number in an image name.
     """
     return len(str(max(int(n_frames) - 1, 0)))
 
