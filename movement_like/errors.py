@@ -29,6 +29,7 @@ __all__ = [
     "OverwriteError",
     "WriteError",
     "PathNotFoundError",
+    "OutOfRangeError",
     "IsAFolderError",
     "DiskFullError",
     "MissingDependencyError",
@@ -131,6 +132,10 @@ class OverwriteError(MovementLikeError, FileExistsError):
 
 class PathNotFoundError(MovementLikeError, FileNotFoundError):
     """A file or folder the caller named does not exist (the message says which and why)."""
+
+
+class OutOfRangeError(MovementLikeError, IndexError):
+    """A frame or index outside what the data or the video holds (the message gives the range)."""
 
 
 class IsAFolderError(MovementLikeError, IsADirectoryError):

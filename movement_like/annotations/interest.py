@@ -14,7 +14,7 @@ import numpy as np
 import xarray as xr
 
 from movement_like.annotations._alignment import Data, frame_values
-from movement_like.errors import InvalidDatasetError
+from movement_like.errors import InvalidArgumentError, InvalidDatasetError
 from movement_like.provenance import log_operation
 
 __all__ = ["frames_of_interest", "frames_of_interest_mask", "set_frames_of_interest"]
@@ -95,11 +95,13 @@ def set_frames_of_interest(
         A shallow copy with the new list.
     """
     if mode not in ("replace", "add", "remove"):
-        raise ValueError(f"mode must be 'replace', 'add' or 'remove', got {mode!r}")
+        raise InvalidArgumentError(f"mode must be 'replace', 'add' or 'remove', got {mode!r}")
     given = []
     for value in frames:
         if isinstance(value, (bool, np.bool_)) or not float(value).is_integer() or value < 0:
-            raise ValueError(f"frames of interest must be non-negative integers, got {value!r}")
+            raise InvalidArgumentError(
+                f"frames of interest must be non-negative integers, got {value!r}"
+            )
         given.append(int(value))
     current = set(frames_of_interest(data))
     if mode == "replace":

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from movement_like.errors import InvalidArgumentError, OutOfRangeError
 from movement_like.optical_flow.lk_call import check_lost, lk_call, lk_parameters
 from movement_like.video import VideoReader, merge_ranges, stream_frames
 
@@ -65,12 +66,14 @@ class TrackRows:
         self.last = np.asarray(self.last, dtype=np.int64).ravel()
         self.seeds = np.asarray(self.seeds, dtype=np.float64).reshape(-1, 2)
         if not (len(self.first) == len(self.last) == len(self.seeds)):
-            raise ValueError("first, last and seeds must describe the same number of rows")
+            raise InvalidArgumentError(
+                "first, last and seeds must describe the same number of rows"
+            )
         if np.any(self.first == self.last):
-            raise ValueError("every track must span at least two frames")
+            raise InvalidArgumentError("every track must span at least two frames")
         if not np.all(np.isfinite(self.seeds)):
             bad = np.flatnonzero(~np.all(np.isfinite(self.seeds), axis=1))
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"LK cannot start from NaN: {len(bad)} seed point(s) are not finite "
                 f"(first at frame {int(self.first[bad[0]])})"
             )
@@ -315,7 +318,7 @@ def run_tracks(
     if len(tracks) == 0:
         return
     if int(tracks.hi.max()) >= video.n_frames:
-        raise IndexError(
+        raise OutOfRangeError(
             f"{video.path}: tracking needs frame {int(tracks.hi.max())}, "
             f"but the video has {video.n_frames} frames"
         )

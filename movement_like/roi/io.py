@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from movement_like.errors import FileFormatError, InvalidArgumentError
+from movement_like.errors import FileFormatError, InvalidArgumentError, PathNotFoundError
 from movement_like.roi.base import BaseRegionOfInterest
 from movement_like.roi.geojson import regions_from_geojson, regions_to_geojson
 from movement_like.roi.line import LineOfInterest
@@ -62,7 +62,7 @@ def _read_text(path: str | os.PathLike) -> tuple[Path, str]:
     """Read a small UTF-8 file, refusing folders, huge files and bad encodings."""
     path = Path(path).expanduser()
     if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
+        raise PathNotFoundError(f"{path}: no such file")
     if path.is_dir():
         raise IsADirectoryError(f"{path}: is a folder; give a region file")
     with open(path, "rb") as handle:

@@ -21,7 +21,7 @@ import numpy as np
 import xarray as xr
 
 from movement_like.dataset import validate_poses
-from movement_like.errors import InvalidDatasetError
+from movement_like.errors import InvalidDatasetError, PathNotFoundError
 from movement_like.io.atomic import atomic_path, check_writable
 from movement_like.io.formats import dlc
 from movement_like.io.formats.dustrack.layer import (
@@ -191,7 +191,7 @@ def _labelled_data_folder(project_or_folder: Path, stem: str) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
     if not project_or_folder.is_dir():
-        raise FileNotFoundError(f"{project_or_folder}: folder not found; create it first")
+        raise PathNotFoundError(f"{project_or_folder}: folder not found; create it first")
     return project_or_folder
 
 
