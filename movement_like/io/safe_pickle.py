@@ -59,9 +59,9 @@ class _NdarrayType:
 
 
 _NDARRAY = _NdarrayType()
-_RECONSTRUCT = np.ndarray.__reduce__(np.empty(0))[0]
-_SCALAR = np.float64(0).__reduce__()[0]
-_FROMBUFFER = np.arange(1).__reduce_ex__(5)[0]
+_RECONSTRUCT: Any = np.ndarray.__reduce__(np.empty(0))[0]
+_SCALAR: Any = np.float64(0).__reduce__()[0]
+_FROMBUFFER: Any = np.arange(1).__reduce_ex__(5)[0]
 
 
 def _reconstruct(subtype: Any, shape: Any, dtype: Any) -> np.ndarray:
