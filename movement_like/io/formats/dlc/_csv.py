@@ -7,6 +7,7 @@ C parser in one call, so loading large files is fast.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,13 @@ import pandas as pd
 
 from movement_like.errors import FileFormatError
 
-from ._table import _int_index_or_strings, _is_keypoint_column, _level_positions, _Table
+from ._table import (
+    _checked_int64,
+    _int_index_or_strings,
+    _is_keypoint_column,
+    _level_positions,
+    _Table,
+)
 
 
 # --------------------------------------------------------------------------- #
@@ -24,7 +31,14 @@ from ._table import _int_index_or_strings, _is_keypoint_column, _level_positions
 # --------------------------------------------------------------------------- #
 def _header_rows(path: Path, lines: list[str]) -> tuple[list[list[str]], int]:
     """Parse the header rows of a DLC CSV; return them and the number of index columns."""
-    rows = list(csv.reader(lines))
+    try:
+        rows = list(csv.reader(lines))
+    except csv.Error as exc:  # a NUL byte, a stray quote
+        raise FileFormatError(
+            path,
+            f"the header rows cannot be parsed as CSV ({exc})",
+            "the file may be damaged; re-export it",
+        ) from exc
     first_cells = [r[0] if r else "" for r in rows]
     if first_cells[:3] == ["scorer", "bodyparts", "coords"]:
         header = rows[:3]
@@ -58,19 +72,36 @@ def _header_rows(path: Path, lines: list[str]) -> tuple[list[list[str]], int]:
 
 
 def _read_head_lines(path: Path, count: int = 4) -> list[str]:
+    """Return the first lines of the file, whatever its line ends (LF, CR LF or CR)."""
     lines = []
     try:
-        with open(path, "rb") as handle:
+        with open(path, encoding="utf-8", errors="replace", newline=None) as handle:
             for _ in range(count):
-                raw = handle.readline()
-                if not raw:
+                line = handle.readline(1 << 20)
+                if not line:
                     break
-                lines.append(raw.decode("utf-8", errors="replace").rstrip("\r\n"))
+                lines.append(line.rstrip("\n"))
     except OSError as exc:
         raise FileFormatError(path, f"cannot be read: {exc}") from exc
     if lines:
         lines[0] = lines[0].lstrip("\ufeff")
     return lines
+
+
+_LINE_END = re.compile(rb"\r\n|\n|\r")
+
+
+def _header_bytes(path: Path, skip_lines: int) -> int:
+    """Byte offset of the first line after ``skip_lines`` lines, whatever the line ends."""
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 22)
+    offset = 0
+    for _ in range(skip_lines):
+        match = _LINE_END.search(head, offset)
+        if match is None:
+            return len(head)
+        offset = match.end()
+    return offset
 
 
 def _cells_per_row_match(path: Path, skip_lines: int, n_cols: int, n_rows: int) -> bool:
@@ -85,8 +116,7 @@ def _cells_per_row_match(path: Path, skip_lines: int, n_cols: int, n_rows: int) 
     as_bytes = np.frombuffer(block, dtype=np.uint8)
     commas, quoted = 0, False
     with open(path, "rb") as handle:
-        for _ in range(skip_lines):
-            handle.readline()
+        handle.seek(_header_bytes(path, skip_lines))
         while size := handle.readinto(view):
             chunk = as_bytes[:size]
             commas += int(np.count_nonzero(chunk == ord(",")))
@@ -115,7 +145,7 @@ def _read_csv_table(path: Path) -> _Table:
         body = pd.read_csv(path, header=None, skiprows=n_header, skip_blank_lines=True)
     except pd.errors.EmptyDataError:
         body = pd.DataFrame({i: pd.Series(dtype=np.float64) for i in range(n_cols)})
-    except (pd.errors.ParserError, ValueError) as exc:
+    except (pd.errors.ParserError, ValueError, OverflowError, csv.Error) as exc:
         raise FileFormatError(
             path,
             f"the data rows do not parse as a DeepLabCut table: {exc}",
@@ -154,9 +184,9 @@ def _read_csv_table(path: Path) -> _Table:
     if n_index == 1:
         first = body.iloc[:, 0]
         index: Sequence[Any] | np.ndarray = (
-            first.to_numpy(dtype=np.int64)
+            _checked_int64(first.to_numpy(), path)
             if first.dtype.kind in "iu"
-            else _int_index_or_strings(first.to_numpy())
+            else _int_index_or_strings(first.to_numpy(), path)
         )
     else:
         parts = body.iloc[:, :n_index].to_numpy(dtype=object)

@@ -78,20 +78,43 @@ def _is_keypoint_column(labels: tuple[str, ...], pos: dict) -> bool:
     return labels[pos["coords"]] in _KEYPOINT_COORDS and labels[pos["bodyparts"]] != ""
 
 
-def _int_index_or_strings(raw: np.ndarray) -> np.ndarray:
+_INT64_MAX = np.iinfo(np.int64).max
+
+
+def _checked_int64(numbers: np.ndarray, where: str | os.PathLike | None) -> np.ndarray:
+    """Frame numbers as int64, refusing any that int64 cannot hold (never wrapping)."""
+    if numbers.dtype.kind == "u" and numbers.size and int(numbers.max()) > _INT64_MAX:
+        raise FileFormatError(
+            where,
+            f"the frame number {int(numbers.max())} is too large (at most {_INT64_MAX})",
+            "the row labels must be video frame numbers",
+        )
+    if numbers.dtype.kind == "f":
+        finite = numbers[np.isfinite(numbers)]
+        if finite.size and float(np.max(np.abs(finite))) > 2.0**53:
+            raise FileFormatError(
+                where,
+                f"the frame number {float(np.max(np.abs(finite))):g} is too large to be exact",
+                "the row labels must be video frame numbers",
+            )
+    return numbers.astype(np.int64)
+
+
+def _int_index_or_strings(raw: np.ndarray, where: str | os.PathLike | None = None) -> np.ndarray:
     """Frame numbers as int64 when every label is a whole number, else the labels as str."""
     try:
         numbers = pd.to_numeric(pd.Series(raw), errors="raise").to_numpy()
+    except (ValueError, TypeError, OverflowError):
+        numbers = None
+    if numbers is not None:
         if numbers.dtype.kind in "iu":
-            return numbers.astype(np.int64)
+            return _checked_int64(numbers, where)
         if (
             numbers.dtype.kind == "f"
             and np.all(np.isfinite(numbers))
             and np.all(numbers == np.round(numbers))
         ):
-            return numbers.astype(np.int64)  # "12.0" written by a float index
-    except (ValueError, TypeError):
-        pass
+            return _checked_int64(numbers, where)  # "12.0" written by a float index
     return np.array(
         ["" if (isinstance(v, float) and np.isnan(v)) else str(v) for v in raw], dtype=object
     )
@@ -124,9 +147,9 @@ def _df_to_table(df: pd.DataFrame, where: str | os.PathLike | None) -> _Table:
         levels = 1
         raw = df.index.to_numpy()
         index = (
-            raw.astype(np.int64)
+            _checked_int64(raw, where)
             if raw.dtype.kind in "iu"
-            else _int_index_or_strings(raw.astype(object))
+            else _int_index_or_strings(raw.astype(object), where)
         )
     return _Table(level_names, columns, values, index, levels)
 
@@ -166,12 +189,36 @@ def _frames_from_index(
     else:
         paths = np.array([str(p) for p in index], dtype=object)
     parsed = [_TRAILING_DIGITS.search(Path(p).name) for p in paths]
-    if all(parsed) and n_rows:
+    if all(m and len(m.group(1)) <= 18 for m in parsed) and n_rows:  # int64, no overflow
         frames = np.array([int(m.group(1)) for m in parsed if m], dtype=np.int64)
         order = np.argsort(frames, kind="stable")
         if n_rows == 1 or np.all(np.diff(frames[order]) > 0):
             return frames[order], paths[order], order
     return None, paths, np.arange(n_rows)
+
+
+def _check_no_coordinate_missing(
+    individuals: Sequence[str | None],
+    bodyparts: Sequence[str],
+    coords: Sequence[str],
+    where: str | os.PathLike | None,
+) -> None:
+    """Refuse a keypoint that lacks a coordinate other keypoints have (it would be all-NaN)."""
+    every = _ordered_unique(list(coords))
+    have: dict[tuple[str | None, str], set[str]] = {}
+    for individual, bodypart, coord in zip(individuals, bodyparts, coords, strict=True):
+        have.setdefault((individual, bodypart), set()).add(coord)
+    for (individual, bodypart), present in have.items():
+        missing = [c for c in every if c not in present]
+        if missing:
+            whose = f"bodypart {bodypart!r}" + (
+                f" of individual {individual!r}" if individual is not None else ""
+            )
+            raise FileFormatError(
+                where,
+                f"the {whose} has no {missing[0]!r} column, while other bodyparts have one",
+                "a column is missing: the file is damaged or was edited; re-export it",
+            )
 
 
 def _dataset_from_table(
@@ -212,6 +259,12 @@ def _dataset_from_table(
             f"e.g. {examples} (several scorers in one file?)",
             "keep the columns of one scorer only",
         )
+    _check_no_coordinate_missing(
+        [ind_labels[j] if ind_labels else None for j in range(len(columns))],
+        bp_labels,
+        coord_labels,
+        where,
+    )
     frames, image_paths, order = _frames_from_index(table, where)
     values = table.values
     if not np.array_equal(order, np.arange(len(order))):
