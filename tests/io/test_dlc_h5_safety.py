@@ -150,3 +150,24 @@ def test_external_link_is_not_followed(tmp_path):
         file["df_with_missing/table"] = h5py.ExternalLink(str(other), "/df_with_missing/table")
     with pytest.raises(FileFormatError, match="link"):
         load_poses.from_dlc_file(path)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.h5",
+        "Reaching-Mackenzie-2018-08-30/CollectedData_Mackenzie.h5",
+        "openfield-Pranav-2018-10-30/CollectedData_Pranav.h5",
+    ],
+)
+def test_real_files_load_as_through_pandas(realdata, name):
+    path = realdata / "deeplabcut" / name
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        trusted = pd.read_hdf(path)  # our own test data: pandas may unpickle it
+    pd.testing.assert_frame_equal(read_dlc_df(path), trusted)
+    ours = load_poses.from_dlc_file(path)
+    expected = load_poses.from_dlc_style_df(trusted)
+    np.testing.assert_array_equal(ours.position.values, expected.position.values)
+    np.testing.assert_array_equal(ours.confidence.values, expected.confidence.values)
+    assert ours.keypoints.values.tolist() == expected.keypoints.values.tolist()

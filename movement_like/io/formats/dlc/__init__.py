@@ -34,7 +34,7 @@ from movement_like.errors import FileFormatError
 from movement_like.io.formats.common import HDF5_MAGIC, FileHead
 
 from ._csv import _read_csv_table
-from ._h5 import PREFERRED_H5_KEYS, read_h5_frame  # noqa: F401 - re-exported
+from ._h5 import PREFERRED_H5_KEYS, read_h5_frame, read_h5_table  # noqa: F401 - re-exported
 from ._table import (
     DEFAULT_INDIVIDUAL,  # noqa: F401 - re-exported
     DEFAULT_SCORER,  # noqa: F401 - re-exported
@@ -174,7 +174,7 @@ def from_dlc_file(
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     if _looks_like_hdf5(path):
-        table = _df_to_table(read_h5_frame(path, key), path)
+        table = read_h5_table(path, key)
     else:
         table = _read_csv_table(path)
     return _dataset_from_table(table, fps, source_software, path)
