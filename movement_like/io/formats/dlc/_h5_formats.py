@@ -74,7 +74,7 @@ def _table_index(reader: _Reader, table: Any, raw: np.ndarray) -> pd.Index:
     if kind == "float" and raw.dtype.kind == "f":
         return pd.Index(raw)
     if kind == "string":
-        return pd.Index(reader.strings(raw), dtype=object)
+        return pd.Index(reader.strings(raw))
     raise reader.error(f"the row index of kind {kind!r} ({raw.dtype}) is not supported")
 
 
