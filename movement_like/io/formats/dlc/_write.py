@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,10 +14,11 @@ import xarray as xr
 
 from movement_like.dataset import frame_numbers as _dataset_frame_numbers
 from movement_like.dataset import require_contract_dims, validate_poses
-from movement_like.errors import FileFormatError, InvalidDatasetError
+from movement_like.errors import FileFormatError, InvalidDatasetError, WriteError
 from movement_like.io.atomic import atomic_path, check_writable
 from movement_like.utils.deprecation import warn_deprecated
 
+from ._h5 import read_h5_frame
 from ._table import (
     _LIKELIHOOD,
     DEFAULT_SCORER,
@@ -158,14 +159,20 @@ def to_dlc_style_df(
         )
         return {
             name: pd.DataFrame(
-                block[:, i].reshape(n_time, -1), index=index.copy(), columns=columns.copy()
+                block[:, i].reshape(n_time, len(keypoints) * len(coords)),
+                index=index.copy(),
+                columns=columns.copy(),
             )
             for i, name in enumerate(individuals)
         }
     columns = pd.MultiIndex.from_product(
         [[scorer_name], individuals, keypoints, coords], names=list(MULTI_ANIMAL_LEVELS)
     )
-    return pd.DataFrame(block.reshape(n_time, -1), index=index, columns=columns)
+    return pd.DataFrame(
+        block.reshape(n_time, len(individuals) * len(keypoints) * len(coords)),
+        index=index,
+        columns=columns,
+    )
 
 
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -194,14 +201,56 @@ def split_file_paths(path: str | os.PathLike, individuals: Sequence[str]) -> dic
     return paths
 
 
+def _verify_h5(df: pd.DataFrame, target: Path) -> Callable[[Path], None]:
+    """Return a check that the written ``.h5`` reads back as ``df`` (a full disk does not)."""
+
+    def verify(tmp: Path) -> None:
+        try:
+            back = read_h5_frame(tmp, "df_with_missing")
+        except FileFormatError as exc:
+            raise WriteError(
+                target, f"the file written does not read back ({exc.problem})"
+            ) from exc
+        same = (
+            back.shape == df.shape
+            and back.columns.equals(df.columns)
+            and np.array_equal(back.index.to_numpy(), df.index.to_numpy())
+            and np.array_equal(back.to_numpy(), df.to_numpy(), equal_nan=True)
+        )
+        if not same:
+            raise WriteError(
+                target,
+                "the file written does not read back as written",
+                "check the free disk space and write again",
+            )
+
+    return verify
+
+
 def _write_df(df: pd.DataFrame, path: Path, overwrite: bool) -> Path:
     suffix = path.suffix.lower()
-    with atomic_path(path, overwrite) as tmp:
-        if suffix == ".csv":
+    if suffix == ".csv":
+        with atomic_path(path, overwrite) as tmp:
             df.to_csv(tmp)
-        else:
-            df.to_hdf(tmp, key="df_with_missing", format="table", mode="w")
+        return path
+    if len(df) == 0:
+        raise InvalidDatasetError(
+            f"{path}: the dataset has no time points, and pandas writes an empty table as "
+            "nothing at all; write a .csv instead"
+        )
+    with atomic_path(path, overwrite, verify=_verify_h5(df, path)) as tmp:
+        df.to_hdf(tmp, key="df_with_missing", format="table", mode="w")
     return path
+
+
+def _require_poses(ds: xr.Dataset, what: str) -> None:
+    """Refuse a dataset without individuals or keypoints: the file would not load back."""
+    for dim, word in (("individuals", "individuals"), ("keypoints", "keypoints")):
+        if ds.sizes.get(dim, 1) == 0:
+            raise InvalidDatasetError(
+                f"the dataset has no {word}, so there is nothing to write as {what} "
+                "(the file would hold no keypoint columns and could not be loaded back)"
+            )
 
 
 def _check_suffix(path: Path, allowed: Sequence[str], what: str) -> None:
@@ -260,6 +309,7 @@ def to_dlc_file(
     """
     target = Path(path).expanduser()
     _check_suffix(target, (".h5", ".csv"), "DeepLabCut")
+    _require_poses(ds, "a DeepLabCut file")
     if split_individuals == "auto":
         split_individuals = ds.sizes.get("individuals", 0) == 1
     elif not isinstance(split_individuals, bool):
