@@ -73,6 +73,7 @@ HDF5_ERRORS: tuple[type[BaseException], ...] = (
     AttributeError,
 )
 
+_VISIT_ERRORS: tuple[type[BaseException], ...] = (MovementLikeError, *HDF5_ERRORS)
 _EXTERNAL_FIX = "pass allow_external_links=True if you trust the file and the files it names"
 _DAMAGED_FIX = "the file may be truncated or damaged; write or export it again"
 
@@ -218,7 +219,7 @@ def screen(
         # an exception must not cross h5py's C callback: keep it, stop the walk
         try:
             check(name, link)
-        except (MovementLikeError, *HDF5_ERRORS) as exc:
+        except _VISIT_ERRORS as exc:
             problems.append(exc)
             return True
         return None
