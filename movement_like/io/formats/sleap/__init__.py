@@ -27,7 +27,7 @@ from typing import Any
 
 import xarray as xr
 
-from movement_like.errors import FileFormatError
+from movement_like.errors import FileFormatError, PathNotFoundError
 from movement_like.io.formats.common import FileHead
 from movement_like.io.formats.sleap.analysis_csv import from_sleap_analysis_csv
 from movement_like.io.formats.sleap.analysis_h5 import from_sleap_analysis_h5
@@ -73,7 +73,10 @@ def sniff(head: FileHead) -> bool:
 
 
 def from_sleap_file(
-    path: str | os.PathLike, fps: float | None = None, video: int = 0
+    path: str | os.PathLike,
+    fps: float | None = None,
+    video: int = 0,
+    allow_external_links: bool = False,
 ) -> xr.Dataset:
     """Load any SLEAP file: ``.slp``, ``*.analysis.h5`` or ``*.analysis.csv``.
 
@@ -85,6 +88,8 @@ def from_sleap_file(
         Frames per second; ``time`` is then in seconds.
     video
         For ``.slp`` files: index of the video to load (default the first).
+    allow_external_links
+        For HDF5 files: follow links to other files (refused by default).
 
     Returns
     -------
@@ -94,12 +99,14 @@ def from_sleap_file(
     """
     path = Path(path).expanduser()
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file")
+        raise PathNotFoundError(f"{path}: no such file")
     head = FileHead.of(path)
     if head.is_hdf5:
         if _is_slp(head):
-            return from_slp_file(path, fps=fps, video=video)
-        return from_sleap_analysis_h5(path, fps=fps)
+            return from_slp_file(
+                path, fps=fps, video=video, allow_external_links=allow_external_links
+            )
+        return from_sleap_analysis_h5(path, fps=fps, allow_external_links=allow_external_links)
     if path.suffix.lower() == ".slp":
         raise FileFormatError(
             path,

@@ -31,6 +31,7 @@ from movement_like.io.formats.sleap._shared import (
     finish,
     slot_names,
 )
+from movement_like.io.hdf5 import open_hdf5, read_dataset, require_dataset
 
 __all__ = ["from_sleap_analysis_h5"]
 
@@ -78,7 +79,35 @@ def _to_canonical(dataset: Any, root_attrs: Any, where: Path) -> np.ndarray:
     return np.transpose(dataset[()], [dims.index(d) for d in order])
 
 
-def from_sleap_analysis_h5(path: str | os.PathLike, fps: float | None = None) -> xr.Dataset:
+def _optional(file: Any, name: str, path: Path, kinds: str | None, ndim: Any = None) -> Any:
+    """Return the dataset ``name`` checked, or None when the file does not have it."""
+    if name not in file:
+        return None
+    return require_dataset(file, name, path, kinds=kinds, ndim=ndim)
+
+
+def _names(file: Any, name: str, path: Path) -> list[str] | None:
+    """Return a names dataset as str (sleap-io writes empty ones as floats); None if absent."""
+    dataset = _optional(file, name, path, None)
+    if dataset is None:
+        return None
+    if dataset.size == 0:
+        return []
+    return decode_names(read_dataset(file, name, path, kinds="SUO"))
+
+
+def _text(file: Any, name: str, path: Path) -> str | None:
+    """Return a scalar text dataset (``video_path`` …); None if absent, empty or "None"."""
+    dataset = _optional(file, name, path, "SUO")
+    if dataset is None or dataset.shape != ():
+        return None
+    value = decode_names(dataset[()])[0]
+    return value if value and value != "None" else None
+
+
+def from_sleap_analysis_h5(
+    path: str | os.PathLike, fps: float | None = None, allow_external_links: bool = False
+) -> xr.Dataset:
     """Load a SLEAP analysis HDF5 file (``*.analysis.h5``), any of its layouts.
 
     Parameters
@@ -88,6 +117,8 @@ def from_sleap_analysis_h5(path: str | os.PathLike, fps: float | None = None) ->
         sleap-io (``preset="matlab"`` or ``"standard"``).
     fps
         Frames per second (not stored in the file); ``time`` is then in seconds.
+    allow_external_links
+        Follow links to other HDF5 files (refused by default).
 
     Returns
     -------
@@ -101,20 +132,14 @@ def from_sleap_analysis_h5(path: str | os.PathLike, fps: float | None = None) ->
     Raises
     ------
     FileFormatError
-        If the file cannot be opened or lacks ``tracks``/``node_names``.
+        If the file cannot be opened, lacks ``tracks``/``node_names``, holds
+        them in another form (a group, text, another rank), declares more data
+        than it stores, or links outside itself.
     """
-    import h5py
-
     path = Path(path).expanduser()
-    try:
-        file = h5py.File(path, "r")
-    except OSError as exc:
-        raise FileFormatError(
-            path,
-            f"cannot be opened as an HDF5 file ({exc})",
-            "the file may be truncated or damaged; export it again from SLEAP",
-        ) from exc
-    with file:
+    with open_hdf5(
+        path, allow_external_links=allow_external_links, what="a SLEAP analysis file"
+    ) as file:
         missing = [k for k in ("tracks", "node_names") if k not in file]
         if missing:
             raise FileFormatError(
@@ -123,14 +148,11 @@ def from_sleap_analysis_h5(path: str | os.PathLike, fps: float | None = None) ->
                 "export with SLEAP's 'Export Analysis HDF5' or sleap-io's save_analysis_h5",
             )
         root = dict(file.attrs)
-        try:
-            tracks = _to_canonical(file["tracks"], root, path)
-        except (OSError, ValueError, KeyError) as exc:
-            raise FileFormatError(
-                path, f"'tracks' cannot be read ({exc})", "the file may be truncated"
-            ) from exc
-        node_names = decode_names(file["node_names"][()])
-        if tracks.ndim != 4 or tracks.shape[3] != 2 or tracks.shape[2] != len(node_names):
+        tracks = _to_canonical(
+            require_dataset(file, "tracks", path, kinds="fiu", ndim=4), root, path
+        )
+        node_names = decode_names(read_dataset(file, "node_names", path, kinds="SUO"))
+        if tracks.shape[3] != 2 or tracks.shape[2] != len(node_names):
             raise FileFormatError(
                 path,
                 f"'tracks' has shape {tracks.shape} after reordering to (frames, tracks, "
@@ -138,32 +160,30 @@ def from_sleap_analysis_h5(path: str | os.PathLike, fps: float | None = None) ->
                 "the dims of 'tracks' are not SLEAP's",
             )
         scores = None
-        if "point_scores" in file:
-            scores = _to_canonical(file["point_scores"], root, path)
+        point_scores = _optional(file, "point_scores", path, "fiu", 3)
+        if point_scores is not None:
+            scores = _to_canonical(point_scores, root, path)
             if scores.shape != tracks.shape[:3]:
                 scores = None
-        track_names = (
-            decode_names(file["track_names"][()])
-            if "track_names" in file and file["track_names"].size
-            else []
-        )
+        track_names = _names(file, "track_names", path) or []
         edges = []
-        if "edge_names" in file and file["edge_names"].size:
-            pairs = decode_names(file["edge_names"][()])
+        pairs = _names(file, "edge_names", path)
+        edge_inds = _optional(file, "edge_inds", path, None)
+        if pairs:
             edges = [pairs[i : i + 2] for i in range(0, len(pairs), 2)]
-        elif "edge_inds" in file and file["edge_inds"].size:
-            edges = [
-                [node_names[int(a)], node_names[int(b)]]
-                for a, b in np.asarray(file["edge_inds"][()]).reshape(-1, 2)
-            ]
+        elif edge_inds is not None and edge_inds.size:
+            inds = read_dataset(file, "edge_inds", path, kinds="iu").reshape(-1, 2)
+            if inds.size and (inds.min() < 0 or inds.max() >= len(node_names)):
+                raise FileFormatError(path, "'edge_inds' names nodes the file does not have")
+            edges = [[node_names[int(a)], node_names[int(b)]] for a, b in inds]
         extra: dict[str, Any] = {}
         for key in ("video_path", "labels_path"):
-            if key in file:
-                value = decode_names(file[key][()])[0] if file[key].shape == () else None
-                if value and value != "None":
-                    extra[key] = value
-        if "video_ind" in file and file["video_ind"].shape == ():
-            extra["video_index"] = int(file["video_ind"][()])
+            value = _text(file, key, path)
+            if value:
+                extra[key] = value
+        video_ind = _optional(file, "video_ind", path, "iuf")
+        if video_ind is not None and video_ind.shape == ():
+            extra["video_index"] = int(video_ind[()])
     n_tracks = tracks.shape[1]
     names = track_names if len(track_names) == n_tracks else slot_names([], n_tracks)
     if edges:

@@ -24,6 +24,7 @@ from movement_like.io.formats.sleap._shared import (
     dense_frame_range,
     finish,
 )
+from movement_like.io.hdf5 import open_hdf5
 
 __all__ = ["from_slp_file"]
 
@@ -38,7 +39,12 @@ def _import_sleap_io() -> Any:
     return sleap_io
 
 
-def from_slp_file(path: str | os.PathLike, fps: float | None = None, video: int = 0) -> xr.Dataset:
+def from_slp_file(
+    path: str | os.PathLike,
+    fps: float | None = None,
+    video: int = 0,
+    allow_external_links: bool = False,
+) -> xr.Dataset:
     """Load a SLEAP ``.slp`` labels or predictions file (through ``sleap-io``).
 
     Parameters
@@ -50,6 +56,9 @@ def from_slp_file(path: str | os.PathLike, fps: float | None = None, video: int 
     video
         Index of the video whose frames are loaded (``.slp`` files may hold
         several); default the first.
+    allow_external_links
+        Let the file link to other HDF5 files (refused by default). The videos
+        the file names are never opened either way: only their paths are kept.
 
     Returns
     -------
@@ -69,12 +78,16 @@ def from_slp_file(path: str | os.PathLike, fps: float | None = None, video: int 
     MissingDependencyError
         If ``sleap-io`` is not installed (extra ``movement_like[sleap]``).
     FileFormatError
-        If sleap-io cannot read the file or the video index does not exist.
+        If sleap-io cannot read the file or the video index does not exist,
+        or the file links outside itself or declares more data than it holds
+        (checked with h5py before sleap-io reads anything).
     """
     sio = _import_sleap_io()
     path = Path(path).expanduser()
+    with open_hdf5(path, allow_external_links=allow_external_links, what="a SLEAP .slp file"):
+        pass  # screened: links outside the file, declared sizes
     try:
-        labels = sio.load_slp(os.fspath(path))
+        labels = sio.load_slp(os.fspath(path), open_videos=False)
     except Exception as exc:  # sleap-io raises many types for bad files
         raise FileFormatError(
             path,
