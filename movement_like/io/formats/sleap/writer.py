@@ -11,7 +11,7 @@ import numpy as np
 import xarray as xr
 
 from movement_like.dataset import frame_numbers, require_contract_dims, validate_poses
-from movement_like.errors import InvalidDatasetError
+from movement_like.errors import FileFormatError, InvalidDatasetError, WriteError
 from movement_like.io.atomic import atomic_path
 
 __all__ = ["to_sleap_analysis_file"]
@@ -79,7 +79,9 @@ def to_sleap_analysis_file(
     edges = _edges_from_attrs(ds, keypoints)
     gzip = {"compression": "gzip", "compression_opts": 9}
     target = Path(path).expanduser()
-    with atomic_path(target, overwrite) as tmp, h5py.File(tmp, "w") as file:
+    # built in memory and written with plain file I/O: a full disk is then an OSError
+    # of ours to report, never an HDF5 library left half-flushed (which crashed on close)
+    with h5py.File(f"movement_like-{id(ds)}.h5", "w", driver="core", backing_store=False) as file:
         file.attrs["format"] = "analysis"
         file.attrs["preset"] = "matlab"
         file.attrs["writer"] = "movement_like"
@@ -113,7 +115,52 @@ def to_sleap_analysis_file(
         file.create_dataset("video_path", data=str(ds.attrs.get("video_path", "")))
         file.create_dataset("video_ind", data=np.int32(ds.attrs.get("video_index", 0)))
         file.create_dataset("provenance", data=json.dumps({"writer": "movement_like"}))
+        file.flush()
+        image = file.id.get_file_image()
+
+    def verify(tmp: Path) -> None:
+        _verify(tmp, target, tracks, scores, individuals, keypoints)
+
+    with atomic_path(target, overwrite, verify=verify) as tmp, open(tmp, "wb") as handle:
+        handle.write(image)
+        handle.flush()
+        os.fsync(handle.fileno())
     return target
+
+
+def _verify(
+    tmp: Path,
+    target: Path,
+    tracks: np.ndarray,
+    scores: np.ndarray,
+    individuals: list[str],
+    keypoints: list[str],
+) -> None:
+    """Read the written file back; raise :class:`WriteError` unless it holds what was written."""
+    from movement_like.io.formats.sleap.analysis_h5 import from_sleap_analysis_h5
+
+    try:
+        back = from_sleap_analysis_h5(tmp)
+    except FileFormatError as exc:
+        raise WriteError(target, f"the written file does not read back ({exc.problem})") from exc
+    same = (
+        back["position"].transpose("time", "individuals", "keypoints", "space").shape
+        == tracks.shape
+        and np.array_equal(
+            back["position"].transpose("time", "individuals", "keypoints", "space").values,
+            tracks,
+            equal_nan=True,
+        )
+        and np.array_equal(
+            back["confidence"].transpose("time", "individuals", "keypoints").values,
+            scores,
+            equal_nan=True,
+        )
+        and [str(i) for i in back["individuals"].values] == individuals
+        and [str(k) for k in back["keypoints"].values] == keypoints
+    )
+    if not same:
+        raise WriteError(target, "the written file does not read back as written")
 
 
 def _edges_from_attrs(ds: xr.Dataset, keypoints: Sequence[str]) -> list[tuple[str, str]]:
