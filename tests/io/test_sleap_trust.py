@@ -236,3 +236,21 @@ def test_writer_on_a_really_full_disk_does_not_crash(tmp_path):
         assert os.listdir(mount) == []
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def test_a_damaged_frame_index_does_not_allocate_its_range(tmp_path):
+    """A flipped frame_idx (150,995,768 in a fuzzed .slp) asked for gigabytes of rows."""
+    path = tmp_path / "labels.analysis.csv"
+    path.write_text(
+        "track,frame_idx,instance.score,a.x,a.y,a.score\n"
+        "t,0,0.9,1.0,2.0,0.5\n"
+        "t,1000000000,0.9,1.0,2.0,0.5\n"
+    )
+    with pytest.raises(FileFormatError, match="max_frames=10,000,000"):
+        load_poses.from_sleap_file(path)
+    path.write_text(
+        "track,frame_idx,instance.score,a.x,a.y,a.score\nt,0,0.9,1.0,2.0,0.5\nt,50,0.9,1,2,0.5\n"
+    )
+    assert load_poses.from_sleap_file(path).sizes["time"] == 51
+    with pytest.raises(FileFormatError, match="max_frames=10 "):
+        load_poses.from_sleap_file(path, max_frames=10)

@@ -29,6 +29,7 @@ import xarray as xr
 
 from movement_like.errors import FileFormatError, PathNotFoundError
 from movement_like.io.formats.common import FileHead
+from movement_like.io.formats.sleap._shared import MAX_FRAMES
 from movement_like.io.formats.sleap.analysis_csv import from_sleap_analysis_csv
 from movement_like.io.formats.sleap.analysis_h5 import from_sleap_analysis_h5
 from movement_like.io.formats.sleap.slp import from_slp_file
@@ -77,6 +78,7 @@ def from_sleap_file(
     fps: float | None = None,
     video: int = 0,
     allow_external_links: bool = False,
+    max_frames: int = MAX_FRAMES,
 ) -> xr.Dataset:
     """Load any SLEAP file: ``.slp``, ``*.analysis.h5`` or ``*.analysis.csv``.
 
@@ -90,6 +92,10 @@ def from_sleap_file(
         For ``.slp`` files: index of the video to load (default the first).
     allow_external_links
         For HDF5 files: follow links to other files (refused by default).
+    max_frames
+        For ``.slp`` and ``.csv`` files: at most this many rows (frames
+        ``min(0, first) … last``); a larger range is refused as a damaged frame
+        index. Raise it for longer videos.
 
     Returns
     -------
@@ -104,7 +110,11 @@ def from_sleap_file(
     if head.is_hdf5:
         if _is_slp(head):
             return from_slp_file(
-                path, fps=fps, video=video, allow_external_links=allow_external_links
+                path,
+                fps=fps,
+                video=video,
+                allow_external_links=allow_external_links,
+                max_frames=max_frames,
             )
         return from_sleap_analysis_h5(path, fps=fps, allow_external_links=allow_external_links)
     if path.suffix.lower() == ".slp":
@@ -114,7 +124,7 @@ def from_sleap_file(
             "the file may be truncated or damaged",
         )
     if _is_analysis_csv(head):
-        return from_sleap_analysis_csv(path, fps=fps)
+        return from_sleap_analysis_csv(path, fps=fps, max_frames=max_frames)
     if path.suffix.lower() in (".h5", ".hdf5"):
         raise FileFormatError(
             path, "cannot be opened as an HDF5 file", "the file may be truncated or damaged"

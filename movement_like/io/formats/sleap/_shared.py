@@ -11,11 +11,15 @@ import numpy as np
 import xarray as xr
 
 from movement_like.dataset import netcdf_safe_attrs
+from movement_like.errors import FileFormatError
 
 #: Package-internal: users import from :mod:`movement_like.io.formats.sleap`.
 __all__: list[str] = []
 
 SOURCE_SOFTWARE = "SLEAP"
+#: Default of the readers' ``max_frames``: rows are frames ``min(0, first) … last``,
+#: so a damaged frame index would otherwise allocate that many rows.
+MAX_FRAMES = 10_000_000
 
 
 def decode_names(values: Any) -> list[str]:
@@ -48,10 +52,17 @@ def finish(ds: xr.Dataset, path: Path, extra: dict[str, Any]) -> xr.Dataset:
     return ds
 
 
-def dense_frame_range(frame_idx: np.ndarray) -> np.ndarray:
-    """SLEAP's rule: rows cover frames ``min(0, first) … last``."""
+def dense_frame_range(frame_idx: np.ndarray, path: Path, max_frames: int) -> np.ndarray:
+    """SLEAP's rule: rows cover frames ``min(0, first) … last`` (at most ``max_frames``)."""
     if frame_idx.size == 0:
         return np.zeros(0, dtype=np.int64)
+    first, last = int(frame_idx.min()), int(frame_idx.max())
+    if last - min(0, first) + 1 > max_frames:
+        raise FileFormatError(
+            path,
+            f"labels frames {first} … {last}, more than max_frames={max_frames:,} rows",
+            "the frame index may be damaged; pass a larger max_frames if the video is that long",
+        )
     return np.arange(min(0, int(frame_idx.min())), int(frame_idx.max()) + 1, dtype=np.int64)
 
 

@@ -12,6 +12,7 @@ import xarray as xr
 from movement_like.dataset import poses_from_numpy
 from movement_like.errors import FileFormatError
 from movement_like.io.formats.sleap._shared import (
+    MAX_FRAMES,
     SOURCE_SOFTWARE,
     assign_slots,
     dense_frame_range,
@@ -21,7 +22,9 @@ from movement_like.io.formats.sleap._shared import (
 __all__ = ["from_sleap_analysis_csv"]
 
 
-def from_sleap_analysis_csv(path: str | os.PathLike, fps: float | None = None) -> xr.Dataset:
+def from_sleap_analysis_csv(
+    path: str | os.PathLike, fps: float | None = None, max_frames: int = MAX_FRAMES
+) -> xr.Dataset:
     """Load a SLEAP analysis CSV (``track, frame_idx, instance.score, <node>.x, <node>.y, …``).
 
     Parameters
@@ -30,6 +33,9 @@ def from_sleap_analysis_csv(path: str | os.PathLike, fps: float | None = None) -
         A CSV written by SLEAP's ``Export Analysis CSV`` (SLEAP ≥ 1.3.2).
     fps
         Frames per second; ``time`` is then in seconds.
+    max_frames
+        At most this many rows (frames ``min(0, first) … last``); a larger
+        frame range is refused as a damaged frame index. Raise it for longer videos.
 
     Returns
     -------
@@ -77,7 +83,7 @@ def from_sleap_analysis_csv(path: str | os.PathLike, fps: float | None = None) -
         raise FileFormatError(path, f"non-numeric values in frame or node columns ({exc})") from exc
     track_of_row = [None if pd.isna(t) or t == "" else str(t) for t in df["track"]]
     individuals, slot = assign_slots(frame_idx, track_of_row)
-    frames = dense_frame_range(frame_idx)
+    frames = dense_frame_range(frame_idx, path, max_frames)
     position = np.full((frames.size, len(individuals), len(nodes), 2), np.nan)
     confidence = np.full(position.shape[:3], np.nan)
     rows = frame_idx - (frames[0] if frames.size else 0)

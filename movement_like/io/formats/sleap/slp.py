@@ -19,6 +19,7 @@ import xarray as xr
 from movement_like.dataset import poses_from_numpy
 from movement_like.errors import FileFormatError, MissingDependencyError
 from movement_like.io.formats.sleap._shared import (
+    MAX_FRAMES,
     SOURCE_SOFTWARE,
     assign_slots,
     dense_frame_range,
@@ -44,6 +45,7 @@ def from_slp_file(
     fps: float | None = None,
     video: int = 0,
     allow_external_links: bool = False,
+    max_frames: int = MAX_FRAMES,
 ) -> xr.Dataset:
     """Load a SLEAP ``.slp`` labels or predictions file (through ``sleap-io``).
 
@@ -59,6 +61,9 @@ def from_slp_file(
     allow_external_links
         Let the file link to other HDF5 files (refused by default). The videos
         the file names are never opened either way: only their paths are kept.
+    max_frames
+        At most this many rows (frames ``min(0, first) … last``); a larger
+        frame range is refused as a damaged frame index. Raise it for longer videos.
 
     Returns
     -------
@@ -132,7 +137,7 @@ def from_slp_file(
     present = {r[1] for r in rows}
     file_order = [str(t.name) for t in labels.tracks if str(t.name) in present]
     individuals, slot = assign_slots(frame_idx, [r[1] for r in rows], file_order)
-    frames = dense_frame_range(frame_idx)
+    frames = dense_frame_range(frame_idx, path, max_frames)
     n_ind = max(len(individuals), 1)
     if not individuals:
         individuals = ["individual_0"]
