@@ -43,8 +43,6 @@ KNOWN_READER_FAILURES: dict[str, str] = {
     "realdata/lightningpose/eks_mirror-mouse-separate/180607_004.train_frames=75.rng=0.top.csv#4:csv_cell": "foreign: builtins.OverflowError at dlc.py:425",
     "realdata/lightningpose/mirror-mouse-example/CollectedData.csv#4:csv_cr_only": "foreign: _csv.Error at dlc.py:116",
     "written/lightningpose_poses.csv#5:csv_cr_only": "foreign: _csv.Error at dlc.py:116",
-    # --- dustrack.py ---
-    "written/dustrack_poses.json#6:json_value": "foreign: builtins.ValueError at dustrack.py:354",
     # --- idtracker.py ---
     "realdata/idtrackerai/test_trajectories_idtrackerai.npy#4:npy_header": "memory: _ArrayMemoryError at idtracker.py:195",
     "realdata/idtrackerai/test_trajectories_idtrackerai_with_border.npy#5:npy_header": "memory: _ArrayMemoryError at idtracker.py:195",
