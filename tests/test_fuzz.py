@@ -74,8 +74,6 @@ KNOWN_READER_FAILURES: dict[str, str] = {
     "realdata/sleap/sleap-io_written/centered_pair_standard.analysis.h5#4:h5_huge": "memory: _ArrayMemoryError at sleap.py:213",
     "realdata/sleap/sleap-io_written/centered_pair_standard.analysis.h5#7:zero_block": "foreign: builtins.OSError at sleap.py:139",
     "written/sleap_poses.analysis.h5#3:h5_huge": "memory: _ArrayMemoryError at sleap.py:139",
-    # --- via.py ---
-    "realdata/via/sherlock_ep01_tracks_FRCNN.csv#1:csv_cell": "foreign: builtins.OverflowError at via.py:383",
 }
 
 

@@ -35,6 +35,7 @@ from movement_like.io.formats.dustrack.naming import (
     video_stem_of,
 )
 from movement_like.io.formats.dustrack.trackermap import find_trackermap, with_keypoint_names
+from movement_like.utils.checks import check_fps
 from movement_like.video import probe_video
 
 __all__ = [
@@ -76,6 +77,7 @@ def frames_and_fps(
     video: Path | None, n_frames: int | None, fps: float | None
 ) -> tuple[int | None, float | None]:
     """Return the video's frame count (None when not read) and ``fps``, else its rate."""
+    fps = check_fps(fps)
     video_frames = video_fps = None
     if video is not None and (n_frames is None or fps is None):
         video_frames, video_fps = probe_video(video, fix=VIDEO_FIX)
@@ -218,6 +220,11 @@ def select_layer(ds: xr.Dataset, layer: str | None) -> tuple[xr.Dataset, str | N
 
 def select_individual(ds: xr.Dataset, individual: str | None) -> xr.Dataset:
     names = [str(n) for n in ds["individuals"].values]
+    if not names:
+        raise InvalidDatasetError(
+            "the dataset has no individual, so there is no layer to write "
+            "(a DUSTrack layer holds the points of one individual)"
+        )
     if individual is None:
         if len(names) != 1:
             raise InvalidDatasetError(

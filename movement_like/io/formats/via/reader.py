@@ -1,184 +1,40 @@
-"""VIA (VGG Image Annotator) "tracks" CSV: bounding boxes with a track id per box.
+"""Reading a VIA tracks CSV into a bounding-boxes dataset.
 
-The format is VIA 2.x's region CSV (``filename, file_size, file_attributes,
-region_count, region_id, region_shape_attributes, region_attributes``) used as a
-convention: every region is a ``rect`` whose ``region_attributes`` hold a
-``track`` id (an int, or a string such as ``"1"`` or ``"2.0"``) and maybe a
-``confidence``.
-
-What this reader does differently from ``movement``, on purpose:
-
-* the frame number comes from ``file_attributes["frame"]`` when every row has
-  one, else from the LAST run of digits of the file name without its extension
-  (``img1000.png`` is frame 1000, not 0 as with a leading-zero regex);
-* ``region_count`` and ``region_id`` are ignored: real files get them wrong;
-* track ids such as ``"2.0"`` are accepted, and images without regions keep
-  their frame (with missing boxes).
-
-The ``frame`` coordinate always holds the frame numbers of the file and the
-``filename`` coordinate the image names; ``time`` counts the distinct frames
-(``0..n-1``) unless ``use_frame_numbers_from_file``.
+The CSV is parsed with pandas' C parser (RFC 4180) into seven columns of
+strings; the JSON columns are decoded in bulk (:mod:`.cells`), the boxes
+gathered in bulk when every row is well formed, and row by row, to name the
+first bad row and column, when one is not.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
 import os
 import re
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import xarray as xr
 
-from movement_like.dataset import (
-    bboxes_from_numpy,
-    frame_numbers,
-    require_contract_dims,
-    validate_bboxes,
+from movement_like.dataset import bboxes_from_numpy
+from movement_like.errors import FileFormatError, InvalidArgumentError
+from movement_like.io import limits
+from movement_like.io.formats.via.cells import (
+    HEADER,
+    frame_from_attributes,
+    frame_from_filename,
+    header_cells,
+    json_column,
+    shown,
+    track_key,
 )
-from movement_like.errors import FileFormatError, InvalidDatasetError
-from movement_like.io.atomic import atomic_path
+from movement_like.utils.checks import check_fps
 
-__all__ = ["HEADER", "from_via_tracks_file", "to_via_tracks_file"]
+__all__ = ["from_via_tracks_file"]
 
-#: The seven columns of a VIA 2.x region CSV, in order.
-HEADER: tuple[str, ...] = (
-    "filename",
-    "file_size",
-    "file_attributes",
-    "region_count",
-    "region_id",
-    "region_shape_attributes",
-    "region_attributes",
-)
-_LAST_DIGITS = re.compile(r"(\d+)(?!.*\d)")
-_INDIVIDUAL_ID = re.compile(r"^id_(-?\d+)$")
-
-
-# --------------------------------------------------------------------------- #
-# sniffing
-# --------------------------------------------------------------------------- #
-def _header_cells(line: str) -> list[str]:
-    return [cell.strip() for cell in line.lstrip("#").split(",")]
-
-
-def sniff(head: Any) -> bool:
-    """Whether the first line is the VIA region-CSV header (VIA 1.0's ``#`` allowed)."""
-    lines = head.lines(1)
-    return bool(lines) and tuple(_header_cells(lines[0])) == HEADER
-
-
-# --------------------------------------------------------------------------- #
-# reading
-# --------------------------------------------------------------------------- #
-def _json_cell(path: Path, row_number: int, column: str, text: str) -> dict[str, Any]:
-    """Parse one JSON column of a row, with an error that names the row."""
-    if text.strip() == "":
-        return {}
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FileFormatError(
-            path, f"row {row_number}: column '{column}' is not valid JSON ({exc.msg}): {text!r}"
-        ) from exc
-    if not isinstance(value, dict):
-        raise FileFormatError(
-            path, f"row {row_number}: column '{column}' must be a JSON object, found {text!r}"
-        )
-    return value
-
-
-def _json_column(path: Path, columns: list[list[str]], column: int) -> list[dict[str, Any]]:
-    """Parse one JSON column: each distinct text once, all of them in a single C-level call.
-
-    Joining the distinct cells into one JSON array avoids ~3 Python calls per
-    row; if that fails (a bad cell), the cells are parsed one by one so that the
-    error names the first bad row.
-    """
-    texts = columns[column]
-    distinct = list(dict.fromkeys(texts))
-    values: list[Any] = []
-    try:
-        values = json.loads("[" + ",".join(t if t.strip() else "{}" for t in distinct) + "]")
-    except json.JSONDecodeError:
-        pass
-    if len(values) != len(distinct) or not all(isinstance(v, dict) for v in values):
-        first_row: dict[str, int] = {}
-        for number, text in enumerate(texts, start=2):
-            first_row.setdefault(text, number)
-        values = [_json_cell(path, first_row[t], HEADER[column], t) for t in distinct]
-    lookup = dict(zip(distinct, values, strict=True))
-    return [lookup[t] for t in texts]
-
-
-def _track_key(path: Path, row_number: int, track: Any) -> int | str:
-    """Normalise a track id: whole numbers (``320``, ``"1"``, ``"2.0"``) become ints."""
-    if isinstance(track, bool) or track is None:
-        raise FileFormatError(path, f"row {row_number}: track id {track!r} is not an id")
-    if isinstance(track, (int, float)):
-        number = float(track)
-    else:
-        text = str(track).strip()
-        if text == "":
-            raise FileFormatError(path, f"row {row_number}: the track id is an empty string")
-        try:
-            number = float(text)
-        except ValueError:
-            return text
-    if not math.isfinite(number) or number != int(number):
-        raise FileFormatError(
-            path,
-            f"row {row_number}: track id {track!r} is not a whole number",
-            "track ids must be integers (or strings holding integers or names)",
-        )
-    return int(number)
-
-
-def _frame_from_attributes(path: Path, row_number: int, value: Any) -> int:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = math.nan
-    if not math.isfinite(number) or number != int(number):
-        raise FileFormatError(
-            path, f"row {row_number}: file_attributes 'frame' is {value!r}, not a frame number"
-        )
-    return int(number)
-
-
-def _frame_from_filename(
-    path: Path, row_number: int, filename: str, pattern: re.Pattern[str] | None
-) -> int:
-    if pattern is None:
-        stem = Path(filename.replace("\\", "/")).name
-        stem = stem.rsplit(".", 1)[0] if "." in stem else stem
-        match = _LAST_DIGITS.search(stem)
-        text = match.group(1) if match else None
-    else:
-        match = pattern.search(filename)
-        text = match.group(1) if match else None
-    if text is None:
-        how = "the regular expression " + repr(pattern.pattern) if pattern else "its digits"
-        raise FileFormatError(
-            path,
-            f"row {row_number}: cannot read a frame number from the file name {filename!r} "
-            f"with {how}",
-            "pass frame_regexp=r'...(\\d+)...' with one group capturing the frame number, "
-            'or store the frame as file_attributes {"frame": n}',
-        )
-    try:
-        return int(text)
-    except ValueError as exc:
-        raise FileFormatError(
-            path,
-            f"row {row_number}: frame_regexp captured {text!r} from {filename!r}, "
-            "which is not an integer",
-        ) from exc
+#: The geometry keys of a ``rect`` region, in the order of the arrays.
+_RECT = ("x", "y", "width", "height")
 
 
 def _read_columns(path: Path) -> list[list[str]]:
@@ -187,7 +43,7 @@ def _read_columns(path: Path) -> list[list[str]]:
 
     with open(path, "rb") as handle:
         first = handle.readline().decode("utf-8-sig", errors="replace").strip()
-    if tuple(_header_cells(first)) != HEADER:
+    if tuple(header_cells(first)) != HEADER:
         raise FileFormatError(
             path,
             f"the header must be the 7 VIA columns {','.join(HEADER)}, found {first[:200]!r}",
@@ -230,6 +86,10 @@ def _read_columns(path: Path) -> list[list[str]]:
     return columns
 
 
+#: What the fast path takes as a number without a second look (bool and None are not).
+_PLAIN = frozenset((int, float))
+
+
 def _boxes_fast(
     boxed: list[int], shapes: list[dict[str, Any]], attributes: list[dict[str, Any]]
 ) -> tuple[np.ndarray, list[Any], np.ndarray]:
@@ -237,12 +97,40 @@ def _boxes_fast(
     box_shapes = [shapes[i] for i in boxed]
     if any(shape.get("name") != "rect" for shape in box_shapes):
         raise ValueError("not a rect")
-    geometry = np.array(
-        [(s["x"], s["y"], s["width"], s["height"]) for s in box_shapes], dtype=np.float64
-    ).reshape(-1, 4)
+    rows = [(s["x"], s["y"], s["width"], s["height"]) for s in box_shapes]
+    if not {type(v) for row in rows for v in row} <= _PLAIN:
+        raise TypeError("not plain numbers")
+    geometry = np.array(rows, dtype=np.float64).reshape(-1, 4)
+    if not np.isfinite(geometry).all():
+        raise ValueError("not finite")
     raw_tracks = [attributes[i]["track"] for i in boxed]
-    scores = np.array([attributes[i].get("confidence") for i in boxed], dtype=np.float64)
+    raw_scores = [attributes[i].get("confidence") for i in boxed]
+    if not {type(v) for v in raw_scores} <= _PLAIN | {type(None)}:
+        raise TypeError("not plain numbers")
+    scores = np.array(raw_scores, dtype=np.float64)
+    if np.isinf(scores).any():
+        raise ValueError("not finite")
     return geometry, raw_tracks, scores.reshape(-1)
+
+
+def _number(
+    path: Path, number: int, column: str, key: str, value: Any, missing_ok: bool = False
+) -> float:
+    """One number of a region, checked: finite, not a boolean, within float64."""
+    where = f"row {number}, column '{column}', key '{key}'"
+    if missing_ok and value in (None, ""):
+        return math.nan
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise FileFormatError(path, f"{where}: {shown(value)} is not a number")
+    try:
+        result = float(value)
+    except ValueError as exc:
+        raise FileFormatError(path, f"{where}: {shown(value)} is not a number") from exc
+    except OverflowError:  # an integer of hundreds of digits
+        result = math.inf
+    if math.isinf(result) or (math.isnan(result) and not missing_ok):
+        raise FileFormatError(path, f"{where}: {shown(value)} is not a finite number")
+    return result
 
 
 def _boxes_checked(
@@ -255,30 +143,73 @@ def _boxes_checked(
         if shape.get("name") != "rect":
             raise FileFormatError(
                 path,
-                f"row {number}: region shape {shape.get('name')!r} is not a 'rect'",
+                f"row {number}, column 'region_shape_attributes': region shape "
+                f"{shown(shape.get('name'))} is not a 'rect'",
                 "VIA tracks hold rectangles only; remove or convert the other shapes",
             )
-        try:
-            geometry.append([float(shape[k]) for k in ("x", "y", "width", "height")])
-        except (KeyError, TypeError, ValueError) as exc:
+        missing = [k for k in _RECT if k not in shape]
+        if missing:
             raise FileFormatError(
-                path, f"row {number}: a rect needs numeric x, y, width and height, found {shape}"
-            ) from exc
+                path,
+                f"row {number}, column 'region_shape_attributes': a rect needs x, y, width "
+                f"and height, {missing} missing in {shown(shape, 200)}",
+            )
+        geometry.append(
+            [_number(path, number, "region_shape_attributes", k, shape[k]) for k in _RECT]
+        )
         if "track" not in rattr:
             raise FileFormatError(
                 path,
-                f"row {number}: region_attributes has no 'track' id: {rattr}",
+                f"row {number}, column 'region_attributes': no 'track' id in {shown(rattr, 200)}",
                 'every box of a VIA tracks file needs region_attributes {"track": id}',
             )
         raw_tracks.append(rattr["track"])
         confidence = rattr.get("confidence")
-        try:
-            scores.append(math.nan if confidence in (None, "") else float(confidence))
-        except (TypeError, ValueError) as exc:
-            raise FileFormatError(
-                path, f"row {number}: confidence {confidence!r} is not a number"
-            ) from exc
+        scores.append(
+            _number(path, number, "region_attributes", "confidence", confidence, missing_ok=True)
+        )
     return np.asarray(geometry, dtype=np.float64).reshape(-1, 4), raw_tracks, np.asarray(scores)
+
+
+def _frame_pattern(frame_regexp: str | None) -> re.Pattern[str] | None:
+    """Compile the caller's ``frame_regexp``, which must have exactly one group."""
+    if frame_regexp is None:
+        return None
+    try:
+        pattern = re.compile(frame_regexp)
+    except (re.error, TypeError) as exc:
+        raise InvalidArgumentError(
+            f"frame_regexp={frame_regexp!r} is not a regular expression ({exc})"
+        ) from exc
+    if pattern.groups != 1:
+        raise InvalidArgumentError(
+            f"frame_regexp must have exactly one capture group, {frame_regexp!r} has "
+            f"{pattern.groups}"
+        )
+    return pattern
+
+
+def _names(
+    path: Path, tracks: list[int | str], box_tracks: list[int | str], numbers: list[int]
+) -> list[str]:
+    """Name the individuals: ``id_<n>`` for numeric tracks, else the track; refuse two alike."""
+    names = [f"id_{t}" if isinstance(t, int) else t for t in tracks]
+    if len(set(names)) != len(names):
+        first_row: dict[int | str, int] = {}
+        for number, track in zip(numbers, box_tracks, strict=True):
+            first_row.setdefault(track, number)
+        seen: dict[str, int | str] = {}
+        for track, name in zip(tracks, names, strict=True):
+            if name in seen:
+                raise FileFormatError(
+                    path,
+                    f"rows {first_row[seen[name]]} and {first_row[track]}: the tracks "
+                    f"{shown(seen[name])} and {shown(track)} would both be the individual "
+                    f"{shown(name)}",
+                    "give every track its own id",
+                )
+            seen[name] = track
+    return names
 
 
 def from_via_tracks_file(
@@ -318,24 +249,25 @@ def from_via_tracks_file(
     Raises
     ------
     FileFormatError
-        Naming the row for: a wrong header, a region that is not a ``rect``, a
-        missing track id, an unreadable frame number, two boxes of one track
-        in one frame, or two file names claiming the same frame.
+        Naming the row (and column) for: a wrong header, a region that is not a
+        ``rect``, a coordinate or confidence that is not a finite number, a
+        missing track id, an unreadable frame number (or one beyond 64 bits),
+        two boxes of one track in one frame, two file names claiming the same
+        frame, or two tracks that would be one individual (``5`` and ``"id_5"``).
+    InvalidArgumentError
+        For a ``frame_regexp`` that does not compile or lacks exactly one group,
+        or an ``fps`` that is not a positive finite number.
+    ArgumentTypeError
+        For an ``fps`` that is not a number (``True`` included).
     """
     path = Path(path).expanduser()
-    pattern = None
-    if frame_regexp is not None:
-        pattern = re.compile(frame_regexp)
-        if pattern.groups != 1:
-            raise ValueError(
-                f"frame_regexp must have exactly one capture group, {frame_regexp!r} has "
-                f"{pattern.groups}"
-            )
+    fps = check_fps(fps)
+    pattern = _frame_pattern(frame_regexp)
     columns = _read_columns(path)
     if not columns[0]:
         raise FileFormatError(path, "holds no rows below the header")
     filenames = columns[0]
-    file_attributes = _json_column(path, columns, 2)
+    file_attributes = json_column(path, columns, 2)
     use_attributes = pattern is None and all("frame" in f for f in file_attributes)
     frame_of_file: dict[str, int] = {}
     file_of_frame: dict[int, str] = {}
@@ -345,28 +277,29 @@ def from_via_tracks_file(
     for key, index in sorted(first_row.items(), key=lambda item: item[1]):
         filename, number = filenames[index], index + 2
         if use_attributes:
-            frame = _frame_from_attributes(path, number, file_attributes[number - 2]["frame"])
+            frame = frame_from_attributes(path, number, file_attributes[number - 2]["frame"])
         else:
-            frame = _frame_from_filename(path, number, filename, pattern)
+            frame = frame_from_filename(path, number, filename, pattern)
         frame_of_key[key] = frame
         if frame_of_file.setdefault(filename, frame) != frame:
             raise FileFormatError(
                 path,
-                f"row {number}: {filename!r} is frame {frame} here but "
+                f"row {number}: {shown(filename)} is frame {frame} here but "
                 f"{frame_of_file[filename]} in an earlier row",
             )
         if file_of_frame.setdefault(frame, filename) != filename:
             raise FileFormatError(
                 path,
-                f"row {number}: {filename!r} and {file_of_frame[frame]!r} both give frame {frame}",
+                f"row {number}: {shown(filename)} and {shown(file_of_frame[frame])} both give "
+                f"frame {frame}",
                 "pass frame_regexp=... to read the right part of the file name",
             )
-    shapes = _json_column(path, columns, 5)
-    region_attributes = _json_column(path, columns, 6)
+    shapes = json_column(path, columns, 5)
+    region_attributes = json_column(path, columns, 6)
     boxed = [i for i, shape in enumerate(shapes) if shape]  # empty shape: image without boxes
     try:
         geometry, raw_tracks, scores = _boxes_fast(boxed, shapes, region_attributes)
-    except (KeyError, TypeError, ValueError):  # something to explain: go row by row
+    except (KeyError, TypeError, ValueError, OverflowError):  # to explain: go row by row
         geometry, raw_tracks, scores = _boxes_checked(path, boxed, shapes, region_attributes)
     # each distinct raw id (typed: 1, "1" and 1.0 are told apart) is normalised once
     raw_keys = [
@@ -374,7 +307,7 @@ def from_via_tracks_file(
     ]
     first_box = {key: n for n, key in reversed(list(enumerate(raw_keys)))}
     track_of_value = {
-        key: _track_key(path, boxed[n] + 2, raw_tracks[n]) for key, n in first_box.items()
+        key: track_key(path, boxed[n] + 2, raw_tracks[n]) for key, n in first_box.items()
     }
     box_tracks = [track_of_value[key] for key in raw_keys]
     numbers = [i + 2 for i in boxed]
@@ -392,9 +325,12 @@ def from_via_tracks_file(
         before = int(np.flatnonzero(cells == cells[again])[0])
         raise FileFormatError(
             path,
-            f"row {numbers[again]}: track {box_tracks[again]!r} has a second box in frame "
+            f"row {numbers[again]}: track {shown(box_tracks[again])} has a second box in frame "
             f"{box_frames[again]} (first in row {numbers[before]})",
         )
+    limits.check_array_size(
+        (frames.size, len(tracks), 2, 2), np.float64, path, "the boxes (frames x tracks)"
+    )
     box = values
     position = np.full((frames.size, len(tracks), 2), np.nan)
     size = np.full_like(position, np.nan)
@@ -402,7 +338,7 @@ def from_via_tracks_file(
     position[rows_idx, cols_idx] = box[:, 0:2] + box[:, 2:4] / 2
     size[rows_idx, cols_idx] = box[:, 2:4]
     confidence_array[rows_idx, cols_idx] = box[:, 4]
-    names = [f"id_{t}" if isinstance(t, int) else t for t in tracks]
+    names = _names(path, tracks, box_tracks, numbers)
     ds = bboxes_from_numpy(
         position,
         size,
@@ -421,139 +357,3 @@ def from_via_tracks_file(
         "file_attributes" if use_attributes else f"filename ({frame_regexp or 'last digits'})"
     )
     return ds
-
-
-# --------------------------------------------------------------------------- #
-# writing
-# --------------------------------------------------------------------------- #
-def _track_ids(names: Sequence[str]) -> list[int | str]:
-    """``id_<n>`` → ``n``; other names are kept as string track ids."""
-    ids: list[int | str] = []
-    for name in names:
-        match = _INDIVIDUAL_ID.match(name)
-        ids.append(int(match.group(1)) if match else name)
-    return ids
-
-
-def _number(value: float) -> int | float:
-    """JSON number: whole values as ints (like VIA), others with full precision."""
-    return int(value) if float(value).is_integer() and abs(value) < 2**53 else float(value)
-
-
-def to_via_tracks_file(
-    ds: xr.Dataset,
-    path: str | os.PathLike,
-    overwrite: bool = False,
-    filename_prefix: str = "",
-    filename_suffix: str = ".png",
-    digits: int | None = None,
-    keep_empty_frames: bool = True,
-) -> Path:
-    """Write a bounding-boxes dataset as a VIA tracks CSV, atomically.
-
-    One row per box (missing boxes are skipped; a frame without any box gets
-    VIA's empty-region row so that it survives a round trip). File names come
-    from the ``filename`` coordinate when the dataset has one (it was read
-    from VIA), else ``<prefix><frame, zero-padded><suffix>``; ``file_attributes``
-    hold the frame number, so reading back needs no regular expression. Individuals
-    named ``id_<n>`` get the integer track ``n``; other names are written as
-    string track ids (a name that is a number, like ``"5"``, comes back as
-    ``id_5``: VIA tools treat ``"5"`` and ``5`` alike). Numbers are written
-    with full precision, so reading the file back gives the same values for
-    every box whose top-left corner is not negative (always the case for boxes
-    inside the image); VIA stores the corner, so a centre closer to the origin
-    than half the box comes back within one unit in the last place.
-
-    Parameters
-    ----------
-    ds
-        A bounding-boxes dataset with a ``frame`` coordinate (or time in frames).
-    path
-        The ``.csv`` file to write.
-    overwrite
-        Replace an existing file.
-    filename_prefix, filename_suffix
-        Around the zero-padded frame number in the ``filename`` column.
-    digits
-        Zero-padding width; by default one more than the digits of the largest
-        frame (so every name has a leading zero, as ``movement`` writes them).
-    keep_empty_frames
-        Write VIA's empty-region row (``{}`` shape) for a frame without boxes,
-        as VIA itself does, so that the frame survives a round trip. ``movement``
-        (0.17) refuses such rows: pass False to write a file it can read.
-
-    Returns
-    -------
-    pathlib.Path
-        The path written.
-    """
-    validate_bboxes(ds)
-    require_contract_dims(ds, "a VIA tracks file")
-    frames = frame_numbers(ds, "writing VIA tracks")
-    if frames.size and frames.min() < 0:
-        raise InvalidDatasetError("frame numbers must not be negative to name VIA images")
-    width = digits or len(str(int(frames.max()) if frames.size else 0)) + 1
-    names = [str(n) for n in ds["individuals"].values]
-    tracks = _track_ids(names)
-    position = ds["position"].transpose("time", "individuals", "space").values
-    size = ds["shape"].transpose("time", "individuals", "space").values
-    confidence = ds["confidence"].transpose("time", "individuals").values
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(HEADER)
-    given_names = ds["filename"].values if "filename" in ds.coords else None
-    for i, frame in enumerate(frames.tolist()):
-        filename = (
-            str(given_names[i])
-            if given_names is not None
-            else f"{filename_prefix}{frame:0{width}d}{filename_suffix}"
-        )
-        fattr = json.dumps({"frame": frame})
-        present = [
-            j
-            for j in range(len(names))
-            if np.all(np.isfinite(position[i, j])) and np.all(np.isfinite(size[i, j]))
-        ]
-        if not present:
-            if keep_empty_frames:
-                writer.writerow([filename, 0, fattr, 0, 0, "{}", "{}"])
-            continue
-        for region_id, j in enumerate(present):
-            (cx, cy), (w, h) = position[i, j].tolist(), size[i, j].tolist()
-            shape = {
-                "name": "rect",
-                "x": _number(cx - w / 2),
-                "y": _number(cy - h / 2),
-                "width": _number(w),
-                "height": _number(h),
-            }
-            attributes: dict[str, Any] = {"track": tracks[j]}
-            if np.isfinite(confidence[i, j]):
-                attributes["confidence"] = float(confidence[i, j])
-            writer.writerow(
-                [
-                    filename,
-                    0,
-                    fattr,
-                    len(present),
-                    region_id,
-                    json.dumps(shape),
-                    json.dumps(attributes),
-                ]
-            )
-    with atomic_path(path, overwrite) as tmp:
-        tmp.write_text(out.getvalue(), encoding="utf-8")
-    return Path(path)
-
-
-# --------------------------------------------------------------------------- #
-# registry entry points
-# --------------------------------------------------------------------------- #
-def read(path: str | os.PathLike, fps: float | None = None, **kwargs: Any) -> xr.Dataset:
-    """Registry reader: :func:`from_via_tracks_file`."""
-    return from_via_tracks_file(path, fps=fps, **kwargs)
-
-
-def write(ds: xr.Dataset, path: str | os.PathLike, overwrite: bool = False, **kwargs: Any) -> Path:
-    """Registry writer: :func:`to_via_tracks_file`."""
-    return to_via_tracks_file(ds, path, overwrite=overwrite, **kwargs)

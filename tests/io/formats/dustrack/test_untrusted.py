@@ -109,3 +109,21 @@ def test_an_empty_layer_stacks(tmp_path):
     path = _layer(tmp_path, "{}")
     ds = load_poses.from_dustrack_layers([path])
     assert dict(ds.sizes) == {"layers": 1, "time": 0, "individuals": 1, "keypoints": 0, "space": 2}
+
+
+def test_degenerate_layers_write_what_loads_back_or_refuse(tmp_path):
+    import numpy as np
+
+    from movement_like.dataset import poses_from_numpy
+    from movement_like.errors import InvalidDatasetError
+    from movement_like.io import save_poses
+
+    ds = poses_from_numpy(np.ones((3, 1, 2, 2)), keypoint_names=["0", "1"])
+    no_labels = ds.isel(keypoints=slice(0, 0))
+    path = save_poses.to_dustrack_file(no_labels, tmp_path / "vid_annotations_a.json")
+    back = load_poses.from_dustrack_file(path, n_frames=3)
+    assert dict(back.sizes) == dict(no_labels.sizes)
+    target = tmp_path / "vid_annotations_b.json"
+    with pytest.raises(InvalidDatasetError, match="no individual"):
+        save_poses.to_dustrack_file(ds.isel(individuals=slice(0, 0)), target)
+    assert not target.exists()
