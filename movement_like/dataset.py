@@ -105,6 +105,8 @@ def _names(names: str | Sequence[str] | None, count: int, prefix: str, what: str
 def _check_fps(fps: float | None) -> float | None:
     if fps is None:
         return None
+    if isinstance(fps, (bool, np.bool_)):  # float(True) would be 1.0
+        raise InvalidDatasetError(f"fps must be a positive number, got {fps!r}")
     try:
         value = float(fps)
     except (TypeError, ValueError) as exc:

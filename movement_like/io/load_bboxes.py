@@ -10,8 +10,12 @@ import xarray as xr
 from movement_like.dataset import bboxes_from_numpy as from_numpy
 from movement_like.io import registry
 from movement_like.io.formats.via import from_via_tracks_file
+from movement_like.utils.checks import fps_checked
 
 __all__ = ["from_numpy", "from_file", "from_via_tracks_file"]
+
+# Every loader checks its fps argument the same way before reading (True is not 1.0).
+from_via_tracks_file = fps_checked(from_via_tracks_file)
 
 
 def from_file(

@@ -21,6 +21,7 @@ from movement_like.io.formats.idtracker import from_idtracker_file
 from movement_like.io.formats.lightningpose import from_lp_file
 from movement_like.io.formats.nwb import from_nwb_file
 from movement_like.io.formats.sleap import from_sleap_file
+from movement_like.utils.checks import fps_checked
 
 __all__ = [
     "from_numpy",
@@ -36,6 +37,18 @@ __all__ = [
     "from_dustrack_file",
     "from_dustrack_layers",
 ]
+
+# Every loader checks its fps argument the same way before reading (True is not 1.0).
+from_dlc_file = fps_checked(from_dlc_file)
+from_dlc_style_df = fps_checked(from_dlc_style_df)
+from_lp_file = fps_checked(from_lp_file)
+from_anipose_file = fps_checked(from_anipose_file)
+from_anipose_style_df = fps_checked(from_anipose_style_df)
+from_sleap_file = fps_checked(from_sleap_file)
+from_nwb_file = fps_checked(from_nwb_file)
+from_idtracker_file = fps_checked(from_idtracker_file)
+from_dustrack_file = fps_checked(from_dustrack_file)
+from_dustrack_layers = fps_checked(from_dustrack_layers)
 
 
 def from_file(
