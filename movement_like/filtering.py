@@ -23,6 +23,7 @@ from scipy import signal
 from movement_like.provenance import log_operation
 from movement_like.utils.along_time import map_along_time
 from movement_like.utils.checks import is_whole_number, require_dims
+from movement_like.utils.dims import accepts_dim_aliases
 
 __all__ = [
     "filter_by_confidence",
@@ -69,6 +70,7 @@ def _require_float(data: xr.DataArray, what: str) -> None:
 # --------------------------------------------------------------------------- #
 # filter_by_confidence
 # --------------------------------------------------------------------------- #
+@accepts_dim_aliases
 @log_operation
 def filter_by_confidence(
     data: xr.DataArray,
@@ -205,6 +207,7 @@ def _interpolate_kernel(
     return np.moveaxis(out, 0, axis)
 
 
+@accepts_dim_aliases
 @log_operation
 def interpolate_over_time(
     data: xr.DataArray,
@@ -302,6 +305,7 @@ def _rolling_kernel(array: np.ndarray, axis: int, window: int, statistic: str, m
     return trailing[tuple(keep)]
 
 
+@accepts_dim_aliases
 @log_operation
 def rolling_filter(
     data: xr.DataArray,
@@ -401,6 +405,7 @@ def _savgol_kernel(
     return smoothed
 
 
+@accepts_dim_aliases
 @log_operation
 def savgol_filter(
     data: xr.DataArray, window: int, polyorder: int = 2, **kwargs: Any

@@ -15,6 +15,7 @@ import xarray as xr
 
 from movement_like.provenance import log_operation
 from movement_like.utils.checks import require_2d, require_dims
+from movement_like.utils.dims import accepts_dim_aliases
 
 __all__ = [
     "scale",
@@ -31,6 +32,7 @@ _MIN_POINTS = {"similarity": 2, "affine": 3, "homography": 4}
 # --------------------------------------------------------------------------- #
 # scale
 # --------------------------------------------------------------------------- #
+@accepts_dim_aliases
 @log_operation
 def scale(
     data: xr.DataArray,
@@ -90,6 +92,7 @@ def _keypoint_mean(data: xr.DataArray, keypoints: Hashable | Sequence[Hashable])
     return data.sel(keypoints=chosen).mean("keypoints", skipna=False)
 
 
+@accepts_dim_aliases
 @log_operation
 def egocentric_align(
     data: xr.DataArray,
@@ -155,6 +158,7 @@ def egocentric_align(
 # --------------------------------------------------------------------------- #
 # poses -> bboxes
 # --------------------------------------------------------------------------- #
+@accepts_dim_aliases
 @log_operation
 def poses_to_bboxes(ds: xr.Dataset, padding: float = 0.0) -> xr.Dataset:
     """Turn a poses dataset into a bounding-boxes dataset (one box per individual).
@@ -324,6 +328,7 @@ def estimate_transform(
     return matrix / matrix[2, 2]
 
 
+@accepts_dim_aliases
 @log_operation
 def apply_transform(data: xr.DataArray, matrix: Any) -> xr.DataArray:
     """Map 2-D positions through a 3x3 matrix (from :func:`estimate_transform`).

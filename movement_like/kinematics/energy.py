@@ -11,11 +11,13 @@ from movement_like.kinematics._vectors import _named, _norm, _require_time_point
 from movement_like.kinematics.motion import compute_time_derivative
 from movement_like.provenance import log_operation
 from movement_like.utils.checks import require_dims
+from movement_like.utils.dims import accepts_dim_aliases
 
 
 # --------------------------------------------------------------------------- #
 # energy
 # --------------------------------------------------------------------------- #
+@accepts_dim_aliases
 @log_operation
 def compute_kinetic_energy(
     data: xr.DataArray,

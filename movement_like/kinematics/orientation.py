@@ -19,6 +19,7 @@ from movement_like.kinematics._vectors import (
 from movement_like.provenance import log_operation
 from movement_like.utils.along_time import map_along_time
 from movement_like.utils.checks import require_2d, require_dims
+from movement_like.utils.dims import accepts_dim_aliases
 
 
 # --------------------------------------------------------------------------- #
@@ -51,6 +52,7 @@ def _forward_vector(
     return forward.transpose(*dims)
 
 
+@accepts_dim_aliases
 @log_operation
 def compute_forward_vector(
     data: xr.DataArray,
@@ -89,6 +91,7 @@ def compute_forward_vector(
     )
 
 
+@accepts_dim_aliases
 @log_operation
 def compute_forward_vector_angle(
     data: xr.DataArray,
@@ -157,6 +160,7 @@ def _wrapped_gradient(array: np.ndarray, axis: int, times: np.ndarray, turn: flo
     return np.concatenate([first, interior, last], axis=axis)
 
 
+@accepts_dim_aliases
 @log_operation
 def compute_angular_velocity(angle: xr.DataArray, in_degrees: bool = False) -> xr.DataArray:
     """Rate of change of an angle over ``time``, unwrapped across the +-pi seam.

@@ -18,6 +18,7 @@ from movement_like.kinematics._vectors import (
 )
 from movement_like.provenance import log_operation
 from movement_like.utils.checks import require_2d, require_dims
+from movement_like.utils.dims import accepts_dim_aliases
 
 # --------------------------------------------------------------------------- #
 # path measures
@@ -53,6 +54,7 @@ def _check_nan_policy(nan_policy: str, what: str) -> None:
         )
 
 
+@accepts_dim_aliases
 @log_operation
 def compute_path_length(
     data: xr.DataArray,
@@ -98,6 +100,7 @@ def compute_path_length(
     return _named(_path_length(data, nan_policy), "path_length", data)
 
 
+@accepts_dim_aliases
 @log_operation
 def compute_path_straightness(
     data: xr.DataArray, nan_policy: Literal["ffill", "scale", "propagate"] = "ffill"
@@ -125,6 +128,7 @@ def compute_path_straightness(
     return _named(chord / length.where(length > 0), "straightness", data)
 
 
+@accepts_dim_aliases
 @log_operation
 def compute_turning_angle(
     data: xr.DataArray, in_degrees: bool = False, min_step_length: float = 0.0
