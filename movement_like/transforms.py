@@ -46,8 +46,10 @@ def scale(
     data
         Values with a ``space`` dim.
     factor
-        One number for all axes, one per ``space`` axis (``(sx, sy)``), or a
-        DataArray broadcast by dim name (e.g. one factor per ``views``).
+        One number for all axes, one per ``space`` axis (``(sx, sy)``, also
+        given as ``[[sx, sy]]``: length-1 axes are squeezed, as in
+        ``movement``), or a DataArray broadcast by dim name (e.g. one factor
+        per ``views``).
     space_unit
         The unit after scaling, stored in ``attrs["space_unit"]``. ``None``
         removes the attribute (the old unit no longer holds).
@@ -60,6 +62,8 @@ def scale(
     require_dims(data, ["space"], "scale")
     if not isinstance(factor, xr.DataArray):
         values = np.asarray(factor, dtype=np.float64)
+        if values.ndim > 1:
+            values = values.squeeze()  # a (1, 2) factor, as movement accepts it
         if values.ndim == 0:
             factor = float(values)
         elif values.ndim == 1 and values.size == data.sizes["space"]:

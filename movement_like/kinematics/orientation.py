@@ -93,6 +93,31 @@ def compute_forward_vector(
 
 @accepts_dim_aliases
 @log_operation
+def compute_head_direction_vector(
+    data: xr.DataArray,
+    left_keypoint: Hashable,
+    right_keypoint: Hashable,
+    camera_view: Literal["top_down", "bottom_up"] = "top_down",
+) -> xr.DataArray:
+    """Compute the unit vector the head points along, from a left/right pair on the head.
+
+    The same vector as :func:`compute_forward_vector` (pass e.g. the ears),
+    named ``"head_direction_vector"``, as in ``movement``.
+
+    Returns
+    -------
+    xarray.DataArray
+        The dims of ``data`` without ``keypoints``, ``space`` = x, y.
+    """
+    return _named(
+        _forward_vector(data, left_keypoint, right_keypoint, camera_view),
+        "head_direction_vector",
+        data,
+    )
+
+
+@accepts_dim_aliases
+@log_operation
 def compute_forward_vector_angle(
     data: xr.DataArray,
     left_keypoint: Hashable,

@@ -45,7 +45,7 @@ def report_nan_values(da: xr.DataArray, label: str | None = None) -> str:
     missing = da.isnull()
     if "space" in missing.dims:
         missing = missing.any("space")
-    counts = missing.sum("time")
+    counts = missing.sum("time").compute()  # a small array; dask cannot drop labels lazily
     counts = counts.where(counts > 0, other=0, drop=True)
     if counts.size == 0 or bool(counts.isnull().all()):
         return f"No missing points (marked as NaN) in {name}."
