@@ -24,7 +24,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure, SubFigure
 
-__all__ = ["plot_frame", "time_index_of_frame"]
+__all__ = ["plot_frame", "time_index_of_frame", "REGION_COLORS"]
+
+#: Region colours over a frame: the end of :data:`PALETTE`, so that they differ from
+#: the colours of the first individuals' points.
+REGION_COLORS = PALETTE[:1:-1]
 
 
 def time_index_of_frame(data: xr.DataArray | xr.Dataset, frame: int) -> int:
@@ -87,7 +91,8 @@ def plot_frame(
         Axes title (default: the frame number).
     region_kwargs
         Passed on to :func:`~movement_like.roi.draw_regions` (``fill_alpha``,
-        ``colors``, ``labels`` ...).
+        ``colors``, ``labels`` ...); regions are coloured with
+        :data:`REGION_COLORS` by default.
 
     Returns
     -------
@@ -118,7 +123,8 @@ def plot_frame(
     if regions is not None:
         from movement_like.roi.draw import draw_regions
 
-        draw_regions(ax, regions, **(region_kwargs or {}))
+        options = {"colors": REGION_COLORS, **(region_kwargs or {})}
+        draw_regions(ax, regions, **options)
     ax.set_xlim(-0.5, width - 0.5)
     ax.set_ylim(height - 0.5, -0.5)
     ax.set_xlabel("x (pixels)")
