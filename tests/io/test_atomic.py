@@ -137,7 +137,9 @@ def test_failed_verification_keeps_the_previous_file(tmp_path):
 
 
 def _dataset(frames: int):
-    return load_poses.from_numpy(np.random.default_rng(0).normal(size=(frames, 2, 3, 2)), fps=30)
+    return load_poses.from_numpy(
+        np.random.default_rng(0).normal(size=(frames, 2, 3, 2)), fps=30, layout="movement_like"
+    )
 
 
 def test_save_netcdf_checks_what_it_wrote(tmp_path, monkeypatch):
