@@ -11,6 +11,7 @@ or any scheduler's address), writes each output atomically under a name that
 carries the pipeline's hash, and returns a table of every input's outcome.
 """
 
+from movement_like.batch.apply import BatchInput, apply_steps, load_input, run_one
 from movement_like.batch.pipeline import (
     SAVE_FORMATS,
     STEP_ROOMS,
@@ -20,8 +21,24 @@ from movement_like.batch.pipeline import (
     resolve_function,
     save_pipeline,
 )
+from movement_like.batch.run import (
+    RESULT_COLUMNS,
+    local_cluster,
+    output_path,
+    run_batch,
+    step_summary,
+)
 
 __all__ = [
+    "run_batch",
+    "step_summary",
+    "output_path",
+    "local_cluster",
+    "RESULT_COLUMNS",
+    "BatchInput",
+    "load_input",
+    "apply_steps",
+    "run_one",
     "Pipeline",
     "Step",
     "load_pipeline",
