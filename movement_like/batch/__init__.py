@@ -11,23 +11,31 @@ or any scheduler's address), writes each output atomically under a name that
 carries the pipeline's hash, and returns a table of every input's outcome.
 """
 
-from movement_like.batch.apply import BatchInput, apply_steps, load_input, run_one
-from movement_like.batch.pipeline import (
-    SAVE_FORMATS,
-    STEP_ROOMS,
-    Pipeline,
-    Step,
-    load_pipeline,
-    resolve_function,
-    save_pipeline,
-)
-from movement_like.batch.run import (
-    RESULT_COLUMNS,
-    local_cluster,
-    output_path,
-    run_batch,
-    step_summary,
-)
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: Public name -> module that holds it; imported on first use, so that the command line
+#: (which imports :mod:`movement_like.batch.command`) does not import xarray or dask.
+_WHERE = {
+    "run_batch": "run",
+    "step_summary": "run",
+    "output_path": "run",
+    "local_cluster": "run",
+    "RESULT_COLUMNS": "run",
+    "BatchInput": "apply",
+    "load_input": "apply",
+    "apply_steps": "apply",
+    "run_one": "apply",
+    "Pipeline": "pipeline",
+    "Step": "pipeline",
+    "load_pipeline": "pipeline",
+    "save_pipeline": "pipeline",
+    "resolve_function": "pipeline",
+    "STEP_ROOMS": "pipeline",
+    "SAVE_FORMATS": "pipeline",
+}
 
 __all__ = [
     "run_batch",
@@ -47,3 +55,16 @@ __all__ = [
     "STEP_ROOMS",
     "SAVE_FORMATS",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the public names lazily (PEP 562)."""
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"movement_like.batch.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'movement_like.batch' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -296,7 +296,7 @@ def step_summary(results: pd.DataFrame | Sequence[dict[str, Any]]) -> pd.DataFra
         ran it), ``points_filled``, ``points_dropped``, ``frames_dropped``,
         ``missing_after`` and ``seconds``, summed over inputs.
     """
-    rows = []
+    rows: list[dict[str, Any]] = []
     records = results.to_dict("records") if isinstance(results, pd.DataFrame) else results
     for record in records:
         steps = record.get("steps") or []
