@@ -41,7 +41,6 @@ import hashlib
 import importlib
 import inspect
 import json
-import math
 import os
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -49,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from movement_like.batch.toml_text import dump_toml
 from movement_like.errors import PipelineError
 
 __all__ = [
@@ -216,7 +216,7 @@ class Pipeline:
 
     def to_toml(self) -> str:
         """Return the pipeline as TOML text (:meth:`from_toml` reads it back equal)."""
-        return _dump_toml(self.to_dict())
+        return dump_toml(self.to_dict())
 
     @classmethod
     def from_toml(cls, text: str, source: str = "pipeline") -> Pipeline:
@@ -343,7 +343,7 @@ def resolve_function(name: str, allow_external: bool = True, where: str = "") ->
         for room in STEP_ROOMS:
             module = importlib.import_module(room)
             if name in getattr(module, "__all__", ()):
-                function = getattr(module, name)
+                function = vars(module).get(name)
                 if callable(function) and not isinstance(function, type):
                     return function
         known = ", ".join(sorted(_short_names()))
@@ -380,7 +380,7 @@ def _short_names() -> list[str]:
     for room in STEP_ROOMS:
         module = importlib.import_module(room)
         for n in getattr(module, "__all__", ()):
-            value = getattr(module, n, None)
+            value = vars(module).get(n)  # not the deprecated names a module resolves lazily
             if inspect.isfunction(value):
                 names.append(n)
     return names
@@ -449,49 +449,6 @@ def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
         return value
 
     return {str(k): plain(v) for k, v in values.items()}
-
-
-# --------------------------------------------------------------------------- #
-# TOML writing (the standard library reads TOML but does not write it)
-# --------------------------------------------------------------------------- #
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value)  # a JSON string is a TOML basic string
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, Mapping):
-        inner = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
-        return "{ " + inner + " }" if inner else "{}"
-    raise PipelineError(f"cannot write {value!r} to TOML")
-
-
-def _toml_key(key: str) -> str:
-    if key and all(c.isalnum() or c in "_-" for c in key) and key.isascii():
-        return key
-    return json.dumps(key)
-
-
-def _dump_toml(data: Mapping[str, Any]) -> str:
-    lines: list[str] = []
-    for section in ("load", "steps", "save"):
-        if section not in data:
-            continue
-        tables = data[section] if section == "steps" else [data[section]]
-        for table in tables:
-            lines.append(f"[[{section}]]" if section == "steps" else f"[{section}]")
-            lines.extend(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in table.items())
-            lines.append("")
-    return "\n".join(lines)
 
 
 def load_pipeline(path: str | os.PathLike, allow_external: bool = False) -> Pipeline:
