@@ -41,9 +41,7 @@ VALUES = st.recursive(
     outputs=st.lists(st.none() | KEYS, min_size=4, max_size=4),
 )
 def test_toml_round_trip(args, load, outputs):
-    steps = [
-        Step(f"mylab.module:f{i}", a, output=outputs[i]) for i, a in enumerate(args)
-    ]
+    steps = [Step(f"mylab.module:f{i}", a, output=outputs[i]) for i, a in enumerate(args)]
     pipeline = Pipeline(steps=steps, load=load, save={"format": "zarr"})
     back = Pipeline.from_toml(pipeline.to_toml())
     assert back == pipeline
