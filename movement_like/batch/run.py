@@ -28,7 +28,7 @@ from movement_like.errors import OverwriteError, PathNotFoundError, PipelineErro
 __all__ = ["run_batch", "output_path", "step_summary", "RESULT_COLUMNS", "local_cluster"]
 
 #: Columns of the results table, in order.
-RESULT_COLUMNS = ("input", "status", "seconds", "output", "error", "worker", "steps")
+RESULT_COLUMNS = ("input", "status", "seconds", "cpu_seconds", "output", "error", "worker", "steps")
 
 
 def output_path(pipeline: Pipeline, item: BatchInput | str | os.PathLike, out_dir: Path) -> Path:
@@ -186,7 +186,8 @@ def run_batch(
     claimed: dict[Path, str] = {}
     for index, item in enumerate(items):
         target = output_path(pipeline, item, out)
-        row = {"input": item.path, "output": str(target), "seconds": 0.0, "error": ""}
+        row = {"input": item.path, "output": str(target), "seconds": 0.0, "cpu_seconds": 0.0}
+        row["error"] = ""
         if target in claimed:
             records[index] = row | {
                 "status": "failed",
@@ -215,7 +216,7 @@ def run_batch(
     table = pd.DataFrame([r for r in records if r is not None])
     for column in RESULT_COLUMNS:
         if column not in table:
-            table[column] = "" if column not in ("seconds", "steps") else None
+            table[column] = "" if column not in ("seconds", "cpu_seconds", "steps") else None
     table["steps"] = [
         json.dumps(s) if isinstance(s, list) else (s if isinstance(s, str) else "[]")
         for s in table["steps"]
@@ -260,6 +261,7 @@ def _submit_all(client, pipeline, todo, records, overwrite, progress, retries, t
                     "input": item.path,
                     "status": "failed",
                     "seconds": 0.0,
+                    "cpu_seconds": 0.0,
                     "output": "",
                     "error": f"task: {type(exc).__name__}: {' '.join(str(exc).split())}",
                 }
