@@ -58,7 +58,7 @@ MIRROR_ENV = "MOVEMENT_LIKE_SAMPLE_MIRROR"
 
 
 def mirror_dir() -> Path | None:
-    """The local mirror folder (``$MOVEMENT_LIKE_SAMPLE_MIRROR``), or ``None`` when unset.
+    """Return the local mirror folder (``$MOVEMENT_LIKE_SAMPLE_MIRROR``), or ``None`` if unset.
 
     A mirror holds the real sample files at their registry ``path=`` (e.g.
     ``deeplabcut/<file>.h5``, ``videos/<file>.mp4``), or flat by file name. It is
@@ -103,7 +103,7 @@ def list_datasets(bundled: bool | None = None) -> list[str]:
 
 
 def dataset_files(name: str) -> list[SampleFile]:
-    """The registry entries of one dataset: file names, sizes, hashes, licences and sources.
+    """Return the registry entries of a dataset: names, sizes, hashes, licences, sources.
 
     Reads the registry only (no file is fetched); use it to see what a dataset
     holds and under which licence before downloading it.
@@ -125,7 +125,7 @@ def _check_hash(path: Path, entry: SampleFile) -> bool:
 
 
 def _how_to_get(entry: SampleFile, target: Path) -> str:
-    """The fix to print when a real sample file cannot be had."""
+    """Say how to get a real sample file that cannot be had."""
     mirror = mirror_dir()
     where = (
         f"{MIRROR_ENV} is {mirror}, which has no good copy at {entry.mirror_path}"
@@ -143,7 +143,7 @@ def _how_to_get(entry: SampleFile, target: Path) -> str:
 
 
 def _from_mirror(entry: SampleFile) -> Path | None:
-    """The mirror's copy of a file when it exists and its hash matches, else ``None``."""
+    """Return the mirror's copy of a file if it exists and its hash matches, else ``None``."""
     mirror = mirror_dir()
     if mirror is None:
         return None
