@@ -83,10 +83,10 @@ US_DLC_LAYER = "dlc_iteration-0_5000"
 #: Frames a human annotated: uneven spacing, as when clicking through a video.
 US_MANUAL_FRAMES = [0, 14, 29, 44, 60, 74, 89, 105, 119, 134, 149]
 #: What the three points stand for, as DUSTrack's ``dlc_trackermap.txt`` says.
-US_TRACKERMAP = {
-    "point0": "superficial_aponeurosis",
+US_TRACKERMAP = {  # point 2 is nearest the probe (top of the image), point 0 deepest
+    "point0": "deep_aponeurosis",
     "point1": "fascicle_insertion",
-    "point2": "deep_aponeurosis",
+    "point2": "superficial_aponeurosis",
 }
 
 

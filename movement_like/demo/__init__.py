@@ -80,7 +80,7 @@ def _run_real(
     state, table = run_tracks(
         ds,
         name,
-        threshold=0.9 if threshold is None else threshold,
+        threshold=threshold,
         max_gap=30 if max_gap is None else max_gap,
         window=0.3 if window is None else window,
         progress=progress,
@@ -126,7 +126,7 @@ def run_demo(
         :class:`~movement_like.errors.OverwriteError` before any work is done.
     threshold
         Predictions with a lower confidence are dropped (default 0.6 for the
-        synthetic sample, 0.9 for the real ones).
+        synthetic sample, 0.9 for the real ones, 0.3 for SLEAP's point scores).
     max_gap
         Longest run of missing frames that is filled (default 10 for the
         synthetic sample, 30 for the real ones).

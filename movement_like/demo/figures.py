@@ -64,7 +64,7 @@ def tracks_figure(state: xr.Dataset, frame: np.ndarray | None, title: str) -> Fi
         The figure's title (the sample and where it came from).
     """
     has_heading = "heading" in state
-    fig = new_figure((18, 5.8))
+    fig = new_figure((18, 6.2))
     grid = fig.add_gridspec(
         1, 4 if has_heading else 3, width_ratios=[1.5, 1.2, 0.9, 0.9][: 4 if has_heading else 3]
     )
@@ -77,7 +77,9 @@ def tracks_figure(state: xr.Dataset, frame: np.ndarray | None, title: str) -> Fi
     body = state["body"].transpose("time", "individuals", "space")
     raw = state["body_raw"].transpose("time", "individuals", "space")
     name = state.attrs["body_point"]
-    individuals = [str(i) for i in state["individuals"].values]
+    individuals = [
+        f"track {i}" if str(i).isdigit() else str(i) for i in state["individuals"].values
+    ]
     many = len(individuals) > 1
     unit = time_unit(state)
 
@@ -91,7 +93,7 @@ def tracks_figure(state: xr.Dataset, frame: np.ndarray | None, title: str) -> Fi
     _outline(
         ax_track,
         state.attrs["arena"],
-        color="white" if frame is not None else "black",
+        color="#00bfff",
         linewidth=1.5,
         linestyle="--",
         label=f"arena ({state.attrs['arena_source']})",
@@ -106,7 +108,7 @@ def tracks_figure(state: xr.Dataset, frame: np.ndarray | None, title: str) -> Fi
     for k, individual in enumerate(individuals):
         colour = TRACK_COLOURS[k % len(TRACK_COLOURS)]
         xy = body.values[:, k]
-        label = f"{individual}: cleaned track" if many else f"{name}: cleaned track"
+        label = f"{individual}: cleaned track" if many else "cleaned track"
         ax_track.plot(xy[:, 0], xy[:, 1], color=colour, linewidth=1.0, alpha=0.9, label=label)
         first = np.flatnonzero(np.isfinite(xy).all(axis=1))
         if first.size:
@@ -116,10 +118,18 @@ def tracks_figure(state: xr.Dataset, frame: np.ndarray | None, title: str) -> Fi
     ax_track.plot(
         [], [], marker="o", linestyle="", color="grey", markeredgecolor="black", label="start"
     )
-    ax_track.set_title(f"Track {where}", loc="left", fontsize="medium")
+    ax_track.set_title(f"Track of the {name},\n{where}", loc="left", fontsize="medium")
     ax_track.set_xlabel("x (pixels)")
     ax_track.set_ylabel("y (pixels)")
-    ax_track.legend(fontsize="x-small", loc="upper right", framealpha=0.85)
+    handles, labels = ax_track.get_legend_handles_labels()
+    fig.legend(
+        handles,
+        labels,
+        loc="outside lower left",
+        ncols=min(6, len(labels)),
+        fontsize="small",
+        frameon=False,
+    )
     if frame is None:
         ax_track.set_aspect("equal")
 
@@ -135,8 +145,8 @@ def tracks_figure(state: xr.Dataset, frame: np.ndarray | None, title: str) -> Fi
         ax_speed.plot(
             time[excerpt],
             speed_raw[excerpt, k],
-            color=colour,
-            alpha=0.4,
+            color="#555555" if not many else colour,
+            alpha=0.6 if not many else 0.35,
             linewidth=0.8,
             label=f"{prefix}raw predictions",
         )
@@ -192,9 +202,10 @@ def tracks_figure(state: xr.Dataset, frame: np.ndarray | None, title: str) -> Fi
         ax_heading.set_theta_direction(-1)  # image axes: +90 degrees points down the frame
         left, right = state.attrs["head_pair"].split(",")
         ax_heading.set_title(
-            f"Head direction (from {left} and {right}),\n% of frames per "
-            "10 degrees; 0 = right, 90 = down the frame",
+            f"Head direction, from {left} and {right}\n(% of frames in each 10-degree bin;\n"
+            "0 = towards +x, 90 = down the frame)",
             fontsize="medium",
+            pad=18,
         )
 
     centre = state["in_centre"].transpose("time", "individuals").values.astype(bool)

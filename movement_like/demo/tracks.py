@@ -196,21 +196,30 @@ def summary(state: xr.Dataset) -> Any:
     return pd.DataFrame(rows).round(2)
 
 
-def _keep_tracked(ds: xr.Dataset) -> xr.Dataset:
-    """Drop the individuals that hold no point at all (SLEAP files list every track ever made)."""
+#: Default confidence threshold by source software: SLEAP's point scores run lower
+#: than DeepLabCut's likelihoods (median 0.77 on the fly sample, against 0.99+).
+THRESHOLDS = {"SLEAP": 0.3}
+DEFAULT_THRESHOLD = 0.9
+
+#: Tracks seen on fewer frames than this share are left out (SLEAP lists every track it made).
+MIN_TRACKED = 0.05
+
+
+def _keep_tracked(ds: xr.Dataset) -> tuple[xr.Dataset, int]:
+    """Drop the tracks seen on under :data:`MIN_TRACKED` of the frames; return how many went."""
     position = ds["position"]
-    dims = [d for d in position.dims if d not in ("individuals",)]
-    seen = position.notnull().any(dims)
+    dims = [d for d in position.dims if d not in ("individuals", "time")]
+    seen = position.notnull().any(dims).mean("time") >= MIN_TRACKED
     if bool(seen.all()):
-        return ds
-    return ds.sel(individuals=seen.values)
+        return ds, 0
+    return ds.sel(individuals=seen.values), int((~seen).sum())
 
 
 def run_tracks(
     ds: xr.Dataset,
     dataset_name: str,
     *,
-    threshold: float = 0.9,
+    threshold: float | None = None,
     max_gap: int = 30,
     window: float = 0.3,
     progress: bool = True,
@@ -226,7 +235,8 @@ def run_tracks(
     dataset_name
         The sample's name (it picks the arena, see :func:`arena_of`).
     threshold
-        Predictions with a lower confidence are dropped (when the file has confidences).
+        Predictions with a lower confidence are dropped (when the file has
+        confidences); by default 0.9, or 0.3 for SLEAP's point scores.
     max_gap
         Longest run of missing frames that is filled.
     window
@@ -245,14 +255,18 @@ def run_tracks(
     from movement_like.optical_flow import fill_gaps_optical_flow, reduce_jitter
     from movement_like.provenance import read_log
 
-    ds = _keep_tracked(ds)
+    ds, dropped_tracks = _keep_tracked(ds)
     video = ds.attrs.get("video_path")
     video = video if video and Path(video).is_file() else None
     raw = ds["position"]
     shape = ", ".join(f"{n} {d}" for d, n in ds.sizes.items() if d != "space")
     say(f"1. loaded {dataset_name}: {shape}" + (f"; video {Path(video).name}" if video else ""))
+    if dropped_tracks:
+        say(f"   left out {dropped_tracks} tracks seen on under {MIN_TRACKED:.0%} of the frames")
 
     position = raw
+    if threshold is None:
+        threshold = THRESHOLDS.get(str(ds.attrs.get("source_software")), DEFAULT_THRESHOLD)
     confidence = ds.get("confidence")
     if confidence is not None and bool(confidence.notnull().any()):
         position = filtering.filter_by_confidence(raw, confidence, threshold=threshold)
@@ -273,8 +287,20 @@ def run_tracks(
     say(f"3. filled gaps of up to {max_gap} frames with {how}: {before} -> {after} missing")
 
     if video is not None:
-        cleaned = reduce_jitter(filled, video, window=window, progress=progress)
-        say(f"4. reduced jitter with the optical-flow moving average ({window} s window)")
+        cleaned = reduce_jitter(
+            filled, video, window=window, progress=progress, skip_incomplete=True
+        )
+        assert isinstance(cleaned, xr.DataArray)
+        gappy = filled.isnull().any(["time", "space"])  # points optical flow left unchanged
+        say(
+            f"4. reduced jitter with the optical-flow moving average ({window} s window)"
+            + (f" on {int((~gappy).sum())} complete points" if bool(gappy.any()) else "")
+        )
+        if bool(gappy.any()):
+            frames = max(3, int(round(window * float(ds.attrs.get("fps") or 1.0))) | 1)
+            median = filtering.rolling_filter(filled, frames, statistic="median", min_periods=1)
+            cleaned = cleaned.where(~gappy, median.where(filled.notnull()))
+            say(f"   and a rolling median over {frames} frames on {int(gappy.sum())} with gaps")
     else:
         frames = max(3, int(round(window * float(ds.attrs.get("fps") or 1.0))) | 1)
         cleaned = filtering.rolling_filter(filled, frames, statistic="median", min_periods=1)

@@ -280,9 +280,9 @@ def test_ultrasound_layers_load_as_one_dataset():
     assert ds.attrs["fps"] == 30.0 and ds.sizes["time"] == 150
     assert list(ds["keypoints"].values) == ["0", "1", "2"]
     assert list(ds["keypoint_name"].values) == [  # from the bundled dlc_trackermap.txt
-        "superficial_aponeurosis",
-        "fascicle_insertion",
         "deep_aponeurosis",
+        "fascicle_insertion",
+        "superficial_aponeurosis",
     ]
     clicks = json.loads(paths["layers"][0].read_text())
     assert sorted(clicks) == ["0", "1", "2"] and len(clicks["0"]) == 11 and len(clicks["2"]) == 10
