@@ -74,8 +74,9 @@ def _run_real(
     for path in (nc_path, png_path):
         check_writable(path, overwrite)
     files = sample_data.dataset_files(name)
-    ds = sample_data.fetch_dataset(name, with_video=True, progress=progress)
-    if not any(f.role == "video" for f in files):
+    has_video = any(f.role == "video" for f in files)
+    ds = sample_data.fetch_dataset(name, with_video=has_video, progress=progress)
+    if not has_video:
         ds.attrs.pop("video_path", None)  # a path the tracker wrote, not a file we have
     state, table = run_tracks(
         ds,
