@@ -83,14 +83,15 @@ def _run_real(
         name,
         threshold=threshold,
         max_gap=30 if max_gap is None else max_gap,
-        window=0.3 if window is None else window,
+        window=0.2 if window is None else window,
         progress=progress,
         say=say,
     )
     save_netcdf(state, nc_path, overwrite=overwrite)
     say(f"7. saved the state to {nc_path}")
-    licences = ", ".join(sorted({f.licence or "BSD-3-Clause" for f in files}))
-    title = f"Sample {name!r}: " + "; ".join(f.name for f in files) + f" ({licences})"
+    title = f"Sample {name!r}: " + "; ".join(
+        f"{f.name} ({f.licence or 'BSD-3-Clause'})" for f in files
+    )
     figure = tracks_figure(state, video_frame(ds.attrs.get("video_path")), title)
     with atomic_path(png_path, overwrite=overwrite) as tmp:
         figure.savefig(tmp, dpi=100, format="png")
@@ -132,7 +133,7 @@ def run_demo(
         Longest run of missing frames that is filled (default 10 for the
         synthetic sample, 30 for the real ones).
     window
-        Jitter-reduction window, in seconds (default 0.5 synthetic, 0.3 real).
+        Jitter-reduction window, in seconds (default 0.5 synthetic, 0.2 real).
     verbose
         Print each step and the summary table with its columns explained.
     dataset

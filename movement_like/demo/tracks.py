@@ -221,7 +221,7 @@ def run_tracks(
     *,
     threshold: float | None = None,
     max_gap: int = 30,
-    window: float = 0.3,
+    window: float = 0.2,
     progress: bool = True,
     say: Any = print,
 ) -> tuple[xr.Dataset, Any]:
