@@ -56,6 +56,7 @@ class VideoFrames:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="video-ahead")
         self._pending: Future | None = None
         self.decoded = 0  # frames decoded so far (a measure of laziness)
+        self._last = -1  # the previous request: stepping backwards reads ahead backwards
 
     # ----------------------------------------------------------- array protocol
     @property
@@ -112,14 +113,21 @@ class VideoFrames:
             index += n
         if not 0 <= index < n:
             raise IndexError(f"frame {index} is outside the video's {n} frames")
+        backwards = index < self._last
+        self._last = index
         with self._lock:
             cached = self._cache.get(index)
             if cached is not None:
                 self._cache.move_to_end(index)
             else:
-                self._decode(index, min(n, index + 1 + self.read_ahead // 2))
+                if backwards:  # one seek serves the frames before it too
+                    self._decode(max(0, index - self.cache_frames + 2), index + 1)
+                else:
+                    self._decode(index, min(n, index + 1 + self.read_ahead // 2))
+                self._cache.move_to_end(index)
                 cached = self._cache[index]
-        self._schedule_ahead(index)
+        if not backwards:
+            self._schedule_ahead(index)
         return cached
 
     def _decode(self, start: int, stop: int) -> None:

@@ -41,8 +41,9 @@ def main() -> None:
     colours = points.face_color[points.data[:, 0] == frame]
     # world (y, x) -> screenshot pixel: napari's camera maps the data linearly
     h, w = shot.shape[:2]
-    zoom = viewer.camera.zoom
-    cy, cx = viewer.camera.center[-2:]
+    camera = viewer.scene.camera if hasattr(viewer, "scene") else viewer.camera
+    zoom = camera.zoom
+    cy, cx = camera.center[-2:]
     rows = (here[:, 1] - cy) * zoom + h / 2
     cols = (here[:, 2] - cx) * zoom + w / 2
     json.dump(

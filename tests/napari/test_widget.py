@@ -150,3 +150,13 @@ def test_save_never_overwrites_unasked(widget, tmp_path):
 )
 def test_jitter_names_follow_dustrack(source, name):
     assert workflow.jitter_layer_name(source, 0.5) == name
+
+
+def test_widget_screenshot_for_the_docs(widget):
+    from pathlib import Path
+
+    target = Path(__file__).resolve().parents[2] / "docs" / "images" / "napari_widget.png"
+    widget.resize(420, 700)
+    image = widget.grab()
+    assert image.width() > 100 and image.height() > 100
+    assert image.save(str(target))
