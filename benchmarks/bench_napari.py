@@ -82,13 +82,18 @@ def viewer() -> None:
     app.processEvents()
     v.window._qt_viewer.canvas.native.repaint()
     app.processEvents()
-    print(f"open the video + DLC predictions, first frame shown: {time.perf_counter() - start:.2f} s")
+    print(
+        f"open the video + DLC predictions, first frame shown: {time.perf_counter() - start:.2f} s"
+    )
     n = 150
     start = time.perf_counter()
     for i in range(1, n + 1):
         v.dims.set_current_step(0, i)
         app.processEvents()
-    print(f"stepping {n} frames in the viewer (drawn each): {n / (time.perf_counter() - start):.0f} fps")
+    print(
+        f"stepping {n} frames in the viewer (drawn each): "
+        f"{n / (time.perf_counter() - start):.0f} fps"
+    )
     v.close()
 
 

@@ -83,7 +83,7 @@ def is_dense_layer(name: str) -> bool:
 
 
 def _spatial_order(ds: xr.Dataset | xr.DataArray) -> list[int]:
-    """Indices of ``space`` in napari's order: (z, y, x) for (x, y, z)."""
+    """Return the indices of ``space`` in napari's order: (z, y, x) for (x, y, z)."""
     labels = [str(s) for s in ds["space"].values]
     return list(reversed(range(len(labels))))
 
@@ -103,7 +103,7 @@ def _poses_arrays(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _visible_points(
     position: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Indices ``(t, i, k)`` of every point with all coordinates finite, and the mask."""
+    """Return ``(t, i, k)`` of every point with all coordinates finite, and the mask."""
     mask = np.isfinite(position).all(axis=-1)
     t, i, k = np.nonzero(mask)
     return t, i, k, mask
@@ -240,7 +240,7 @@ def tracks_layer_data(
 
 
 def _tracks_colormap(keypoints: Sequence[str]) -> Any:
-    """A stepwise napari colormap giving keypoint index ``k`` its keypoint colour."""
+    """Return a stepwise napari colormap giving keypoint index ``k`` its colour."""
     try:
         from napari.utils.colormaps import Colormap
     except ImportError:  # napari absent: the data is still valid, coloured by napari's default
@@ -404,6 +404,8 @@ def points_to_dataset(
         The dataset the layer was made from: its coordinates, attributes and
         every position the layer never showed (a point with a NaN coordinate)
         are kept; every position it showed is replaced by the layer's rows.
+    track_ids
+        Whether ``data`` is Tracks data (a track id column first).
 
     Returns
     -------
@@ -432,8 +434,12 @@ def points_to_dataset(
     if len(features) != len(data):
         raise InvalidArgumentError(f"{len(features)} feature rows for {len(data)} points")
     t = _lookup(np.rint(data[:, 0]).astype(np.int64), frames, "frame")
-    i = _lookup(features["individual"].astype(str).to_numpy(), template["individuals"].values, "individual")
-    k = _lookup(features["keypoint"].astype(str).to_numpy(), template["keypoints"].values, "keypoint")
+    i = _lookup(
+        features["individual"].astype(str).to_numpy(), template["individuals"].values, "individual"
+    )
+    k = _lookup(
+        features["keypoint"].astype(str).to_numpy(), template["keypoints"].values, "keypoint"
+    )
     new_position = position.copy()
     new_confidence = confidence.copy()
     shown = np.isfinite(position).all(axis=-1)

@@ -100,8 +100,10 @@ class VideoFrames:
                 f"asked for {len(indices)} frames at once; VideoFrames hands out at most "
                 f"{self.cache_frames} (cache_frames) so that no call decodes the whole video"
             )
-        stack = np.stack([self.frame(i) for i in indices]) if len(indices) else np.empty(
-            (0, *self.shape[1:]), dtype=np.uint8
+        stack = (
+            np.stack([self.frame(i) for i in indices])
+            if len(indices)
+            else np.empty((0, *self.shape[1:]), dtype=np.uint8)
         )
         return stack[(slice(None), *rest)] if rest else stack
 

@@ -36,7 +36,7 @@ LayerData = tuple[Any, dict[str, Any], str]
 
 
 def video_layer_data(video: str | os.PathLike, **frames_kwargs: Any) -> LayerData:
-    """The napari Image layer data of a video, decoded lazily.
+    """Return the napari Image layer data of a video, decoded lazily.
 
     Parameters
     ----------
@@ -64,7 +64,7 @@ def video_layer_data(video: str | os.PathLike, **frames_kwargs: Any) -> LayerDat
 
 
 def _video_of(ds: xr.Dataset | None, path: Path) -> Path | None:
-    """The video of a dataset: its ``video_path`` attribute, else one next to the file."""
+    """Find the video of a dataset: its ``video_path`` attribute, else one next to the file."""
     if ds is not None:
         recorded = ds.attrs.get("video_path")
         if recorded and Path(str(recorded)).exists():
@@ -165,7 +165,7 @@ def _stored_regions(ds: xr.Dataset) -> list[LayerData]:
 
 
 def get_reader(path: str | os.PathLike | Sequence[str]) -> Callable[..., list[LayerData]] | None:
-    """napari's reader hook: a reading function for paths we can read, else None.
+    """Napari's reader hook: a reading function for paths we can read, else None.
 
     Parameters
     ----------

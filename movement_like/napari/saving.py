@@ -22,7 +22,7 @@ __all__ = ["save_layer", "save_state", "state_dataset", "movement_layers"]
 
 
 def movement_layers(layers: Sequence[Any]) -> list[Any]:
-    """The Points and Tracks layers among ``layers`` that hold one of our datasets."""
+    """Return the Points and Tracks layers among ``layers`` that hold one of our datasets."""
     return [
         layer
         for layer in layers
@@ -67,7 +67,7 @@ def state_dataset(
     frames_of_interest: Sequence[int] = (),
     regions_layers: Sequence[Any] = (),
 ) -> xr.Dataset:
-    """The whole session as one dataset: every layer on a ``layers`` dim, plus FOIs and regions.
+    """Gather the session in one dataset: every layer on ``layers``, plus FOIs and regions.
 
     Parameters
     ----------

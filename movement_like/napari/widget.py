@@ -12,6 +12,7 @@ progress bar, so the viewer stays responsive. Save asks before replacing a file.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -76,7 +77,11 @@ class DUSTrackWidget(QWidget):
         layout = QVBoxLayout(self)
         layers = QGroupBox("Layers")
         form = QFormLayout(layers)
-        self.current_box, self.overlay_box, self.keypoint_box = QComboBox(), QComboBox(), QComboBox()
+        self.current_box, self.overlay_box, self.keypoint_box = (
+            QComboBox(),
+            QComboBox(),
+            QComboBox(),
+        )
         self.current_box.currentTextChanged.connect(lambda *_: self._refresh_keypoints())
         form.addRow("Current", self.current_box)
         form.addRow("Overlay", self.overlay_box)
@@ -110,8 +115,12 @@ class DUSTrackWidget(QWidget):
         column = QVBoxLayout(act)
         copy_row = QHBoxLayout()
         copy_row.addWidget(QLabel("Copy overlay:"))
-        for scope, text in (("frame", "this frame"), ("marked", "marked"), ("interval", "interval")):
-            copy_row.addWidget(_button(text, lambda scope=scope: self.copy_overlay(scope)))
+        for scope, text in (
+            ("frame", "this frame"),
+            ("marked", "marked"),
+            ("interval", "interval"),
+        ):
+            copy_row.addWidget(_button(text, functools.partial(self.copy_overlay, scope)))
         column.addLayout(copy_row)
         column.addWidget(_button("Fill interval by LK-RSTC", self.fill_interval))
         column.addWidget(_button("Apply manual corrections (dlccorr)", self.apply_corrections))
@@ -151,7 +160,9 @@ class DUSTrackWidget(QWidget):
             if keep in names:
                 box.setCurrentText(keep)
             elif blank and len(names) > 1:
-                box.setCurrentText(next((n for n in names if n != self.current_box.currentText()), ""))
+                box.setCurrentText(
+                    next((n for n in names if n != self.current_box.currentText()), "")
+                )
             box.blockSignals(False)
         self._refresh_keypoints()
 
@@ -206,7 +217,7 @@ class DUSTrackWidget(QWidget):
         self.end_box.setValue(int(end))
 
     def video(self) -> str:
-        """The video of the current layer (its metadata, else the first video layer)."""
+        """Return the video of the current layer (its metadata, else any video layer's)."""
         layer = self.current_layer
         video = None if layer is None else layer.metadata[METADATA_KEY].get("video")
         if video is None:
@@ -256,7 +267,9 @@ class DUSTrackWidget(QWidget):
         """Show ``ds`` in ``layer`` (same layer, same kind): the current layer's new content."""
         kind = "tracks" if type(layer).__name__ == "Tracks" else "points"
         data, kwargs, _ = dataset_to_layers(ds, kind=kind)[0]
-        meta = dict(layer.metadata[METADATA_KEY], template=kwargs["metadata"][METADATA_KEY]["template"])
+        meta = dict(
+            layer.metadata[METADATA_KEY], template=kwargs["metadata"][METADATA_KEY]["template"]
+        )
         layer.metadata = {**layer.metadata, METADATA_KEY: meta}
         layer.data = data
         layer.features = kwargs["features"]
@@ -283,7 +296,7 @@ class DUSTrackWidget(QWidget):
             return None
 
     def copy_overlay(self, scope: str = "frame") -> None:
-        """Copy the overlay's points into the current layer: ``frame``, ``marked`` or ``interval``."""
+        """Copy the overlay's points into the current layer (``frame``, ``marked``, interval)."""
 
         def run() -> None:
             current, overlay = self._require(overlay=True)
@@ -301,7 +314,9 @@ class DUSTrackWidget(QWidget):
 
         self._guard(run)
 
-    def _in_worker(self, compute: Callable[[], xr.Dataset], done: Callable[[xr.Dataset], Any]) -> Any:
+    def _in_worker(
+        self, compute: Callable[[], xr.Dataset], done: Callable[[xr.Dataset], Any]
+    ) -> Any:
         if self.busy:
             show_info("an optical-flow step is still running")
             return None
@@ -390,7 +405,7 @@ class DUSTrackWidget(QWidget):
         return True
 
     def save_current(self, path: str | Path, to: str | None = None, overwrite: bool = False) -> Any:
-        """Write the current layer with its edits (``.json`` = DUSTrack layer; any writable format)."""
+        """Write the current layer with its edits (``.json``: DUSTrack layer; or any format)."""
         current, _ = self._require(overlay=False)
         return save_layer(current, path, to=to, overwrite=overwrite)
 

@@ -135,9 +135,17 @@ def fill_interval(
     if end <= start:
         raise InvalidArgumentError(f"the interval must have start < end, got [{start}, {end}]")
     names = _keypoint_list(current, keypoints)
-    seeded = current if overlay is None else copy_from_overlay(current, overlay, [start, end], names)
+    seeded = (
+        current if overlay is None else copy_from_overlay(current, overlay, [start, end], names)
+    )
     filled = fill_gaps_optical_flow(
-        seeded["position"], video, start=start, end=end, keypoints=names, progress=progress, **kwargs
+        seeded["position"],
+        video,
+        start=start,
+        end=end,
+        keypoints=names,
+        progress=progress,
+        **kwargs,
     )
     out = seeded.copy()
     out["position"] = filled.drop_vars([c for c in filled.coords if c not in seeded.coords])
@@ -145,7 +153,7 @@ def fill_interval(
 
 
 def corrections_layer_name(name: str) -> str:
-    """The name DUSTrack gives a manual layer once applied: ``<name>_manual_corrections``."""
+    """Return DUSTrack's name of a manual layer once applied: ``<name>_manual_corrections``."""
     return name if name.endswith("_manual_corrections") else f"{name}_manual_corrections"
 
 
@@ -171,7 +179,7 @@ def manual_corrections(overlay: xr.Dataset, current: xr.Dataset) -> xr.Dataset:
 
 
 def jitter_layer_name(source: str, window: float) -> str:
-    """The name DUSTrack gives the "Reduce jitter" result of layer ``source``.
+    """Return the name DUSTrack gives the "Reduce jitter" result of layer ``source``.
 
     ``dlc_<folder>_<snapshot>`` gives ``dlc_<folder>_<W:.3f>``; any other layer
     gives ``<source>_lkmovavg_<W:.3f>`` (``dlccorr`` → ``dlccorr_lkmovavg_0.500``).

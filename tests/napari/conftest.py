@@ -50,8 +50,6 @@ def clip(tmp_path_factory):
     sparse = truth.copy(deep=True)
     keep = np.zeros(truth.sizes["time"], bool)
     keep[[0, 10, 20, 39]] = True
-    sparse["position"] = sparse["position"].where(
-        __import__("xarray").DataArray(keep, dims="time")
-    )
+    sparse["position"] = sparse["position"].where(__import__("xarray").DataArray(keep, dims="time"))
     to_dustrack_file(sparse, folder / "clip.mkv", layer="manual")
     return {"folder": folder, "video": folder / "clip.mkv", "truth": truth}

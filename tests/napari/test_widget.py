@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 from movement_like.annotations import apply_manual_corrections
-from movement_like.napari import layer_to_dataset
-from movement_like.napari import workflow
+from movement_like.napari import layer_to_dataset, workflow
 from movement_like.napari.reader import read_layers
 from movement_like.optical_flow import fill_gaps_optical_flow, reduce_jitter
 from tests.napari.conftest import require
