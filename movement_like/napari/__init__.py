@@ -26,8 +26,15 @@ from movement_like.napari.convert import (
     points_to_dataset,
     tracks_layer_data,
 )
+from movement_like.napari.frames import VideoFrames
+from movement_like.napari.reader import read_layers
+from movement_like.napari.regions import layer_to_regions, regions_layer_data
 
 __all__ = [
+    "VideoFrames",
+    "layer_to_regions",
+    "read_layers",
+    "regions_layer_data",
     "KEYPOINT_COLORS",
     "bboxes_layer_data",
     "dataset_to_layers",

@@ -122,6 +122,7 @@ class DUSTrackWidget(QWidget):
         ):
             copy_row.addWidget(_button(text, functools.partial(self.copy_overlay, scope)))
         column.addLayout(copy_row)
+        column.addWidget(_button("New manual layer (like the overlay)", self.new_manual_layer))
         column.addWidget(_button("Fill interval by LK-RSTC", self.fill_interval))
         column.addWidget(_button("Apply manual corrections (dlccorr)", self.apply_corrections))
         jitter_row = QHBoxLayout()
@@ -313,6 +314,23 @@ class DUSTrackWidget(QWidget):
             self._replace(current, ds)
 
         self._guard(run)
+
+    def new_manual_layer(self, name: str = "manual") -> Any:
+        """Add an empty Points layer on the overlay's keypoints, and make it current."""
+
+        def run() -> Any:
+            _, overlay = self._require(overlay=True)
+            taken = {layer.name for layer in self.viewer.layers}
+            unique, n = name, 1
+            while unique in taken:
+                unique, n = f"{name}-{n}", n + 1
+            ds = workflow.empty_layer(layer_to_dataset(overlay), unique)
+            new = self._add(ds, unique, overlay)
+            self._refresh_layers()
+            self.set_layers(unique, overlay.name)
+            return new
+
+        return self._guard(run)
 
     def _in_worker(
         self, compute: Callable[[], xr.Dataset], done: Callable[[xr.Dataset], Any]

@@ -25,6 +25,7 @@ from movement_like.errors import InvalidArgumentError
 from movement_like.optical_flow import fill_gaps_optical_flow, reduce_jitter
 
 __all__ = [
+    "empty_layer",
     "copy_from_overlay",
     "fill_interval",
     "manual_corrections",
@@ -38,6 +39,33 @@ def _keypoint_list(ds: xr.Dataset, keypoints: str | Sequence[str] | None) -> lis
     if keypoints is None:
         return [str(k) for k in ds["keypoints"].values]
     return [keypoints] if isinstance(keypoints, str) else [str(k) for k in keypoints]
+
+
+def empty_layer(template: xr.Dataset, name: str = "manual") -> xr.Dataset:
+    """Return a layer with no points on the frames, individuals and keypoints of ``template``.
+
+    DUSTrack's new manual layer: correct into it with the overlay beside it,
+    then apply it with :func:`manual_corrections`.
+
+    Parameters
+    ----------
+    template
+        A poses dataset (usually the overlay).
+    name
+        The new layer's name.
+
+    Returns
+    -------
+    xarray.Dataset
+        All positions and confidences NaN, ``layer`` attribute ``name``.
+    """
+    out = template.copy(deep=True)
+    out["position"] = out["position"] * np.nan
+    if "confidence" in out:
+        out["confidence"] = out["confidence"] * np.nan
+    out.attrs["layer"] = name
+    out.attrs.pop("source_file", None)
+    return out
 
 
 def copy_from_overlay(

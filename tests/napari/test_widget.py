@@ -159,3 +159,18 @@ def test_widget_screenshot_for_the_docs(widget):
     image = widget.grab()
     assert image.width() > 100 and image.height() > 100
     assert image.save(str(target))
+
+
+def test_new_manual_layer_then_correct_then_dlccorr(widget):
+    overlay = _ds(widget, DENSE)
+    widget.new_manual_layer()
+    assert widget.last_error is None
+    layer = widget.current_layer
+    assert layer.name == "manual-1" and len(layer.data) == 0
+    layer.feature_defaults = {"individual": "individual_0", "keypoint": "2", "confidence": np.nan}
+    layer.add([[6, 33.0, 44.0]])  # the one correction, drawn in napari
+    widget.apply_corrections()
+    corrected = _ds(widget, "dlccorr")["position"]
+    expected = overlay["position"].copy()
+    expected[6, 0, 2] = [44.0, 33.0]
+    np.testing.assert_array_equal(corrected.values, expected.values)
