@@ -433,13 +433,9 @@ def points_to_dataset(
         )
     if len(features) != len(data):
         raise InvalidArgumentError(f"{len(features)} feature rows for {len(data)} points")
-    t = _lookup(np.rint(data[:, 0]).astype(np.int64), frames, "frame")
-    i = _lookup(
-        features["individual"].astype(str).to_numpy(), template["individuals"].values, "individual"
-    )
-    k = _lookup(
-        features["keypoint"].astype(str).to_numpy(), template["keypoints"].values, "keypoint"
-    )
+    t = _frame_index(np.rint(data[:, 0]).astype(np.int64), frames)
+    i = _lookup(features["individual"], template["individuals"].values, "individual")
+    k = _lookup(features["keypoint"], template["keypoints"].values, "keypoint")
     new_position = position.copy()
     new_confidence = confidence.copy()
     shown = np.isfinite(position).all(axis=-1)
@@ -459,22 +455,38 @@ def points_to_dataset(
     return out
 
 
-def _lookup(values: np.ndarray, known: np.ndarray, what: str) -> np.ndarray:
+def _frame_index(frames: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Time index of each frame number (``known`` is strictly increasing, by the contract)."""
+    index = np.searchsorted(known, frames)
+    inside = index < len(known)
+    ok = inside.copy()
+    ok[inside] = known[index[inside]] == frames[inside]
+    if not ok.all():
+        bad = np.unique(frames[~ok])[:5].tolist()
+        span = f"frames run from {known[0]} to {known[-1]}" if len(known) else "no frames"
+        raise InvalidArgumentError(f"layer points lie on frame(s) {bad} the dataset lacks; {span}")
+    return index
+
+
+def _lookup(values: pd.Series, known: np.ndarray, what: str) -> np.ndarray:
     """Index of each value in ``known``; an unknown value is an error naming it."""
-    known_list = [v.item() if hasattr(v, "item") else v for v in known]
-    if what != "frame":
-        known_list = [str(v) for v in known_list]
+    known_list = [str(v) for v in known]
+    if isinstance(values.dtype, pd.CategoricalDtype):  # napari keeps our categoricals
+        codes = values.cat.codes.to_numpy()
+        uniques = [str(c) for c in values.cat.categories]
+        if (codes < 0).any():
+            raise InvalidArgumentError(f"some layer points have no {what}; set it in the layer")
+    else:
+        codes, uniques = pd.factorize(values.astype(str).to_numpy())
     index = {v: n for n, v in enumerate(known_list)}
-    codes, uniques = pd.factorize(values)
     mapped = np.array([index.get(u, -1) for u in uniques], dtype=np.int64)
-    if (mapped < 0).any():
-        bad = [u for u, m in zip(uniques, mapped, strict=True) if m < 0][:5]
-        hint = (
-            f"frames run from {known_list[0]} to {known_list[-1]}"
-            if what == "frame" and known_list
-            else f"known: {known_list[:20]}"
+    used = np.zeros(len(uniques), bool)
+    used[np.unique(codes)] = True
+    if (mapped[used] < 0).any():
+        bad = [u for u, m, e in zip(uniques, mapped, used, strict=True) if m < 0 and e][:5]
+        raise InvalidArgumentError(
+            f"layer points name unknown {what}(s) {bad}; known: {known_list[:20]}"
         )
-        raise InvalidArgumentError(f"layer points name unknown {what}(s) {bad}; {hint}")
     return mapped[codes] if len(codes) else np.zeros(0, dtype=np.int64)
 
 

@@ -183,3 +183,24 @@ def test_layer_conversion_does_not_change_the_dataset(clip):
     copy = ds.copy(deep=True)
     dataset_to_layers(ds, kind="points")
     xr.testing.assert_identical(ds, copy)
+
+
+def test_points_naming_unknown_keypoints_or_frames_are_refused(clip):
+    from movement_like.errors import InvalidArgumentError
+    from movement_like.napari import points_to_dataset
+
+    ds = clip["truth"]
+    data, kwargs, _ = dataset_to_layers(ds, kind="points")[0]
+    features = kwargs["features"].copy()
+    features["keypoint"] = features["keypoint"].astype(str)
+    features.loc[0, "keypoint"] = "tail"
+    with pytest.raises(InvalidArgumentError, match="unknown keypoint"):
+        points_to_dataset(data, features, ds)
+    moved = data.copy()
+    moved[0, 0] = 400
+    with pytest.raises(InvalidArgumentError, match="frame"):
+        points_to_dataset(moved, kwargs["features"], ds)
+    # string features (not categorical) work as well
+    features.loc[0, "keypoint"] = "0"
+    back = points_to_dataset(data, features, ds)
+    np.testing.assert_array_equal(back["position"].values, ds["position"].values)
