@@ -93,6 +93,8 @@ def _safe_unpickle(path: Path, handle: Any, damaged: str) -> Any:
 
 def _check_npy_size(path: Path, handle: Any, shape: tuple, dtype: np.dtype) -> None:
     """Refuse a header whose shape needs more bytes than the file holds (before allocating)."""
+    if any(int(n) < 0 for n in shape):
+        raise FileFormatError(path, f"the .npy header declares a negative shape {tuple(shape)}")
     declared = math.prod(int(n) for n in shape) * dtype.itemsize
     available = os.fstat(handle.fileno()).st_size - handle.tell()
     if declared > available:
@@ -135,7 +137,10 @@ def safe_load_npy(path: str | os.PathLike) -> Any:
         if not dtype.hasobject:
             _check_npy_size(path, handle, shape, dtype)
             handle.seek(0)
-            return np.load(handle, allow_pickle=False)
+            try:
+                return np.load(handle, allow_pickle=False)
+            except (ValueError, EOFError, OSError) as exc:
+                raise FileFormatError(path, f"the array data cannot be read ({exc})") from exc
         array = _safe_unpickle(path, handle, "the pickled contents are damaged")
     if isinstance(array, np.ndarray) and array.shape == () and array.dtype.hasobject:
         return array.item()
