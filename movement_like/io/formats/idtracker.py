@@ -250,10 +250,39 @@ def _read_h5(path: Path) -> dict[str, Any]:
     """idtracker.ai v6 ``trajectories.h5``: root attrs + datasets + groups, merged."""
     import h5py
 
-    def group_to_dict(group: Any) -> dict[str, Any]:
+    file_size = path.stat().st_size
+
+    def read_dataset(item: Any) -> Any:
+        if item.shape and item.dtype.kind not in "OV":  # bound by what the file can hold
+            declared = math.prod(item.shape) * item.dtype.itemsize
+            compressed = item.id.get_create_plist().get_nfilters() > 0
+            if declared > (1 << 20) + file_size * (1000 if compressed else 1):
+                raise FileFormatError(
+                    path,
+                    f"'{item.name}' declares {item.shape} ({declared:,} bytes), more than the "
+                    f"{file_size:,}-byte file can hold",
+                    "the file is damaged; re-export it from idtracker.ai",
+                )
+        return _decode(item[()])
+
+    def group_to_dict(group: Any, depth: int = 0) -> dict[str, Any]:
+        if depth > 8:
+            raise FileFormatError(path, "groups are nested too deeply for idtracker.ai")
         out: dict[str, Any] = {k: _decode(v) for k, v in group.attrs.items()}
-        for key, item in group.items():
-            out[key] = group_to_dict(item) if isinstance(item, h5py.Group) else _decode(item[()])
+        for key in group:
+            if not isinstance(group.get(key, getlink=True), h5py.HardLink):
+                raise FileFormatError(
+                    path,
+                    f"'{group.name}/{key}' is a link to another place or file, which is not "
+                    "followed",
+                    "idtracker.ai never writes links; re-export the file",
+                )
+            item = group[key]
+            out[key] = (
+                group_to_dict(item, depth + 1)
+                if isinstance(item, h5py.Group)
+                else read_dataset(item)
+            )
         return out
 
     try:
