@@ -68,3 +68,15 @@ def test_h5_writer_output_still_loads(tmp_path):
     (path,) = dlc.to_dlc_file(ds, tmp_path / "out.h5")
     back = load_poses.from_dlc_file(path)
     np.testing.assert_array_equal(back.position.values, ds.position.values)
+
+
+@pytest.mark.parametrize("drop", ["kp1_y", "kp0_z", "kp1_score"])
+def test_anipose_file_missing_a_column_is_refused(tmp_path, drop):
+    from movement_like.errors import FileFormatError
+
+    path = anipose.to_anipose_file(_poses(n_space=3), tmp_path / "pose3d.csv")
+    df = pd.read_csv(path).drop(columns=[drop])
+    df.to_csv(path, index=False)
+    bodypart, _, coord = drop.partition("_")
+    with pytest.raises(FileFormatError, match=f"bodypart '{bodypart}' has no '{drop}' column"):
+        load_poses.from_anipose_file(path)

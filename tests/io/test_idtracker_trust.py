@@ -43,3 +43,28 @@ def test_id_probabilities_of_the_wrong_type(tmp_path):
     np.save(path, np.array(content, dtype=object))
     with pytest.raises(FileFormatError, match="'id_probabilities' must be an array"):
         load_poses.from_idtracker_file(path)
+
+
+def test_h5_links_are_not_followed(tmp_path):
+    import h5py
+
+    other = tmp_path / "other.h5"
+    with h5py.File(other, "w") as file:
+        file["secret"] = np.zeros((3, 2, 2))
+    path = tmp_path / "trajectories.h5"
+    with h5py.File(path, "w") as file:
+        file["trajectories"] = h5py.ExternalLink(str(other), "/secret")
+        file.attrs["frames_per_second"] = 30
+    with pytest.raises(FileFormatError, match="link"):
+        load_poses.from_idtracker_file(path)
+
+
+def test_h5_declaring_more_than_the_file_holds_is_refused(tmp_path):
+    import h5py
+
+    path = tmp_path / "trajectories.h5"
+    with h5py.File(path, "w") as file:
+        file.create_dataset("trajectories", shape=(2**31, 8, 2), dtype="f8", chunks=(1024, 8, 2))
+        file.attrs["frames_per_second"] = 30
+    with pytest.raises(FileFormatError, match="declares"):
+        load_poses.from_idtracker_file(path)

@@ -75,7 +75,7 @@ def _read_parts(path: Path, key: str | None) -> _Parts:
     with file:
         try:
             keys = _frame_keys(path, file)
-        except (OSError, RuntimeError, ValueError) as exc:
+        except (OSError, RuntimeError, ValueError, KeyError) as exc:
             raise FileFormatError(path, f"its groups cannot be listed ({exc})") from exc
         names = list(keys)
         if key is None:
@@ -98,15 +98,19 @@ def _read_parts(path: Path, key: str | None) -> _Parts:
         key = key.strip("/")
         if key not in keys:
             raise FileFormatError(path, f"has no table {key!r}; it holds {names}")
-        group = _Reader(path).member(file, key, kind="group")
-        reader = _Reader(path, group)
         try:
+            group = _Reader(path).member(file, key, kind="group")
+            reader = _Reader(path, group)
             if keys[key] == "frame_table":
                 return _read_table_format(reader, group)
             if keys[key] == "frame":
                 return _read_fixed_format(reader, group)
-        except (OSError, RuntimeError) as exc:  # h5py on damaged structures
-            raise reader.error(f"the table {key!r} cannot be read ({exc})") from exc
+        except (OSError, RuntimeError, KeyError) as exc:  # h5py on damaged structures
+            raise FileFormatError(
+                path,
+                f"the table {key!r} cannot be read ({type(exc).__name__}: {exc})",
+                "the file may be truncated or damaged; re-export it from DeepLabCut",
+            ) from exc
         raise FileFormatError(
             path,
             f"the object under {key!r} is a pandas {keys[key]!r}, not a DataFrame",

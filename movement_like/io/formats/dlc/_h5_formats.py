@@ -40,6 +40,8 @@ def _read_table_format(reader: _Reader, group: Any) -> _Parts:
     values_cols = reader.pickled(group, "values_cols")
     if not isinstance(values_cols, list) or not all(isinstance(v, str) for v in values_cols):
         raise reader.error("the list of value blocks ('values_cols') is not pandas' layout")
+    if table.shape is None or len(table.shape) != 1:
+        raise reader.error(f"'{table.name}' is not a one-dimensional table")
     fields = table.dtype.names or ()
     if "index" not in fields or any(v not in fields for v in values_cols):
         raise reader.error(f"the table's fields {list(fields)} do not match its metadata")

@@ -16,12 +16,9 @@ else with :class:`~movement_like.errors.UnsafeFileError` before it is built.
 from __future__ import annotations
 
 import ast
-import csv
-import json
 import logging
 import math
 import os
-import pickle
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -30,8 +27,10 @@ import numpy as np
 import xarray as xr
 
 from movement_like.dataset import netcdf_safe_attrs, poses_from_numpy
-from movement_like.errors import FileFormatError, RefusedPickleError, UnsafeFileError
-from movement_like.io.safe_pickle import SafeUnpickler, safe_load
+from movement_like.errors import FileFormatError
+from movement_like.io.safe_pickle import SafeUnpickler  # noqa: F401 - re-exported
+
+from ._files import _csv_header, _decode, _read_csv, _read_h5, _read_npy, safe_load_npy
 
 __all__ = [
     "SafeUnpickler",
@@ -59,100 +58,8 @@ SESSION_FORMATS: tuple[str, ...] = (".h5", ".hdf5", ".npy", ".pickle", "_csv")
 
 
 # --------------------------------------------------------------------------- #
-# the restricted unpickler (movement_like.io.safe_pickle)
-# --------------------------------------------------------------------------- #
-def _safe_unpickle(path: Path, handle: Any, damaged: str) -> Any:
-    """Unpickle from ``handle`` with :class:`SafeUnpickler` and check what came out.
-
-    ``damaged`` starts the message of the :class:`FileFormatError` for a broken pickle.
-    """
-    try:
-        content = safe_load(handle)
-    except RefusedPickleError as exc:
-        raise UnsafeFileError(
-            path,
-            f"the pickled contents were refused: {exc}",
-            "idtracker.ai files hold only arrays and plain values; this file was not "
-            "written by idtracker.ai or was tampered with. Nothing in it was executed",
-        ) from exc
-    except (
-        pickle.UnpicklingError,
-        EOFError,
-        AttributeError,
-        ImportError,
-        IndexError,
-        TypeError,
-        ValueError,
-        KeyError,
-        MemoryError,
-        RecursionError,
-    ) as exc:
-        raise FileFormatError(path, f"{damaged} ({exc})") from exc
-    return content
-
-
-def _check_npy_size(path: Path, handle: Any, shape: tuple, dtype: np.dtype) -> None:
-    """Refuse a header whose shape needs more bytes than the file holds (before allocating)."""
-    declared = math.prod(int(n) for n in shape) * dtype.itemsize
-    available = os.fstat(handle.fileno()).st_size - handle.tell()
-    if declared > available:
-        raise FileFormatError(
-            path,
-            f"the .npy header declares an array of shape {tuple(shape)} ({declared:,} bytes) "
-            f"but the file holds only {max(available, 0):,} bytes of data",
-            "the file is truncated or its header is damaged; re-export it",
-        )
-
-
-def safe_load_npy(path: str | os.PathLike) -> Any:
-    """Load a ``.npy`` file; pickled contents through :class:`SafeUnpickler` only.
-
-    Plain numeric arrays are read with ``np.load(allow_pickle=False)``; object
-    arrays (idtracker.ai's dicts) are unpickled by :class:`SafeUnpickler`.
-
-    Returns
-    -------
-    numpy.ndarray or object
-        The array, or the item of a 0-d object array (the idtracker.ai dict).
-
-    Raises
-    ------
-    UnsafeFileError
-        If the pickle asks for anything but numpy arrays and plain values.
-    FileFormatError
-        If the file is not a valid ``.npy`` file.
-    """
-    path = Path(path)
-    with open(path, "rb") as handle:
-        try:
-            version = np.lib.format.read_magic(handle)
-            if version == (1, 0):
-                shape, fortran, dtype = np.lib.format.read_array_header_1_0(handle)
-            else:
-                shape, fortran, dtype = np.lib.format.read_array_header_2_0(handle)
-        except ValueError as exc:
-            raise FileFormatError(path, f"is not a valid .npy file ({exc})") from exc
-        if not dtype.hasobject:
-            _check_npy_size(path, handle, shape, dtype)
-            handle.seek(0)
-            return np.load(handle, allow_pickle=False)
-        array = _safe_unpickle(path, handle, "the pickled contents are damaged")
-    if isinstance(array, np.ndarray) and array.shape == () and array.dtype.hasobject:
-        return array.item()
-    return array
-
-
-# --------------------------------------------------------------------------- #
 # sniffing
 # --------------------------------------------------------------------------- #
-def _csv_header(line: str) -> list[str] | None:
-    cells = [c.strip() for c in line.split(",")]
-    if cells and cells[0] in ("seconds", "time"):
-        cells = cells[1:]
-    if not cells or len(cells) % 2:
-        return None
-    expected = [f"{axis}{i}" for i in range(1, len(cells) // 2 + 1) for axis in ("x", "y")]
-    return cells if cells == expected else None
 
 
 def sniff(head: Any) -> bool:
@@ -226,119 +133,6 @@ def find_session_file(folder: str | os.PathLike) -> Path:
         "expected e.g. trajectories/without_gaps.npy, trajectories/trajectories.h5 or "
         "trajectories/trajectories_wo_gaps.npy; or pass the file itself",
     )
-
-
-# --------------------------------------------------------------------------- #
-# readers of the three file kinds: each returns the idtracker.ai dict
-# --------------------------------------------------------------------------- #
-def _decode(value: Any) -> Any:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    if isinstance(value, np.ndarray) and value.dtype.kind in "OS":
-        return [_decode(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def _read_h5(path: Path) -> dict[str, Any]:
-    """idtracker.ai v6 ``trajectories.h5``: root attrs + datasets + groups, merged."""
-    import h5py
-
-    def group_to_dict(group: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {k: _decode(v) for k, v in group.attrs.items()}
-        for key, item in group.items():
-            out[key] = group_to_dict(item) if isinstance(item, h5py.Group) else _decode(item[()])
-        return out
-
-    try:
-        with h5py.File(path, "r") as file:
-            content = group_to_dict(file)
-    except (OSError, RuntimeError, KeyError, ValueError, TypeError) as exc:
-        raise FileFormatError(
-            path,
-            f"cannot be read as an idtracker.ai HDF5 file ({type(exc).__name__}: {exc})",
-            "the file may be truncated or damaged; re-export it from idtracker.ai",
-        ) from exc
-    if content.get("length_unit") == -1:
-        content["length_unit"] = None
-    return content
-
-
-def _read_pickle(path: Path) -> Any:
-    """Read a v6 ``.pickle`` (a plain pickled dict) through :class:`SafeUnpickler` only."""
-    with open(path, "rb") as handle:
-        return _safe_unpickle(path, handle, "is not a readable pickle")
-
-
-def _read_npy(path: Path) -> dict[str, Any]:
-    content = safe_load_npy(path) if path.suffix.lower() != ".pickle" else _read_pickle(path)
-    if isinstance(content, np.ndarray) and content.dtype.kind == "f":
-        return {"trajectories": content}
-    if not isinstance(content, dict):
-        raise FileFormatError(
-            path, f"holds a {type(content).__name__}, not an idtracker.ai trajectories dict"
-        )
-    return content
-
-
-def _read_csv_table(path: Path) -> tuple[list[str], np.ndarray]:
-    import pandas as pd
-
-    try:
-        table = pd.read_csv(path, skipinitialspace=True)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise FileFormatError(path, f"is not a readable CSV ({exc})") from exc
-    except (ValueError, OverflowError, csv.Error) as exc:
-        raise FileFormatError(path, f"is not a readable CSV ({exc})") from exc
-    columns = [str(c).strip() for c in table.columns]
-    if table.shape[0] == 0:
-        raise FileFormatError(path, "has a header but no rows", "the export may be truncated")
-    not_numbers = [
-        c for c, kind in zip(columns, table.dtypes, strict=True) if kind.kind not in "fiu"
-    ]
-    if not_numbers:
-        raise FileFormatError(
-            path,
-            f"the column {not_numbers[0]!r} holds text where numbers are expected",
-            "idtracker.ai CSV cells are numbers or empty",
-        )
-    try:
-        return columns, table.to_numpy(dtype=np.float64)
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise FileFormatError(path, f"holds cells that are not numbers ({exc})") from exc
-
-
-def _read_csv(path: Path) -> dict[str, Any]:
-    """Read a CSV export plus its siblings (``id_probabilities.csv``, ``attributes.json``)."""
-    columns, values = _read_csv_table(path)
-    content: dict[str, Any] = {}
-    if columns and columns[0] in ("seconds", "time"):
-        content["_csv_time"] = values[:, 0]
-        columns, values = columns[1:], values[:, 1:]
-    if _csv_header(",".join(columns)) is None:
-        raise FileFormatError(
-            path,
-            f"the header must be x1,y1,x2,y2,… (optionally after 'seconds' or 'time'); "
-            f"found {columns[:6]}",
-        )
-    content["trajectories"] = values.reshape(values.shape[0], -1, 2)
-    probabilities = path.with_name(path.name.replace("trajectories", "id_probabilities"))
-    if probabilities != path and probabilities.is_file():
-        prob_columns, prob_values = _read_csv_table(probabilities)
-        if prob_columns and prob_columns[0] in ("seconds", "time"):
-            prob_values = prob_values[:, 1:]
-        if prob_values.shape == content["trajectories"].shape[:2]:
-            content["id_probabilities"] = prob_values
-    attributes = path.with_name("attributes.json")
-    if attributes.is_file():
-        try:
-            extra = json.loads(attributes.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise FileFormatError(attributes, f"is not valid JSON ({exc})") from exc
-        if isinstance(extra, dict):
-            content = {**extra, **content}
-    return content
 
 
 # --------------------------------------------------------------------------- #
