@@ -290,7 +290,7 @@ def bench_long(args, folder: Path) -> None:
     from distributed import Client
 
     n = args.long_frames
-    cluster = local_cluster(2, memory_limit="700MiB")
+    cluster = local_cluster(2, memory_limit="1GiB")
     client = Client(cluster)
     try:
         start = time.perf_counter()
@@ -328,7 +328,7 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=50_000)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--long-frames", type=int, default=2_500_000)
-    parser.add_argument("--long-chunk", type=int, default=250_000)
+    parser.add_argument("--long-chunk", type=int, default=50_000)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench_batch_"))
     try:

@@ -169,7 +169,7 @@ def run_batch(
     items = [BatchInput.of(i) for i in inputs]
     if not items:
         raise PipelineError("run_batch: no inputs given")
-    out = Path(out_dir).expanduser()
+    out = Path(out_dir).expanduser().absolute()  # workers may run in another folder
     if out.exists() and not out.is_dir():
         raise PathNotFoundError(f"{out}: is not a folder; give a folder for the outputs")
     out.mkdir(parents=True, exist_ok=True)
@@ -238,10 +238,11 @@ def _submit_all(client, pipeline, todo, records, overwrite, progress, retries, t
     token = secrets.token_hex(4)
     futures = {}
     for index, item, target in todo:
+        absolute = BatchInput(str(Path(item.path).expanduser().absolute()), item.options)
         future = client.submit(
             run_one,
             plain,
-            item.to_dict(),
+            absolute.to_dict(),
             str(target),
             overwrite,
             key=f"movement-like-batch-{token}-{index}",
@@ -265,6 +266,7 @@ def _submit_all(client, pipeline, todo, records, overwrite, progress, retries, t
                     "output": "",
                     "error": f"task: {type(exc).__name__}: {' '.join(str(exc).split())}",
                 }
+            record["input"] = item.path  # as the caller named it
             if record.get("status") == "failed":
                 failed += 1
                 bar.set_postfix(failed=failed)
