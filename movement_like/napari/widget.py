@@ -67,6 +67,7 @@ class DUSTrackWidget(QWidget):
         self.frames_of_interest: list[int] = []
         self.busy = False
         self.last_error: BaseException | None = None
+        self._history: list[tuple[Any, Any, Any, dict[str, Any]]] = []
         self._build()
         napari_viewer.layers.events.inserted.connect(self._refresh_layers)
         napari_viewer.layers.events.removed.connect(self._refresh_layers)
@@ -134,6 +135,7 @@ class DUSTrackWidget(QWidget):
         jitter_row.addWidget(_button("Reduce jitter", self.reduce_jitter))
         jitter_row.addWidget(self.window_box)
         column.addLayout(jitter_row)
+        column.addWidget(_button("Undo the last copy or fill", self.undo))
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         column.addWidget(self.progress)
@@ -264,8 +266,32 @@ class DUSTrackWidget(QWidget):
             raise ValueError("choose an overlay layer first")
         return current, other
 
+    def undo(self) -> bool:
+        """Restore the layer changed by the last copy or fill (napari has no undo for points).
+
+        Returns
+        -------
+        bool
+            Whether there was something to undo.
+        """
+        if not self._history:
+            show_info("nothing to undo")
+            return False
+        layer, data, features, metadata = self._history.pop()
+        layer.metadata = metadata
+        layer.data = data
+        layer.features = features
+        if type(layer).__name__ == "Points":
+            template = metadata[METADATA_KEY]["template"]
+            sizes = dataset_to_layers(template, kind="points")[0][1]["size"]
+            layer.size = sizes if len(sizes) == len(data) else layer.size
+            layer.refresh_colors()
+        return True
+
     def _replace(self, layer: Any, ds: xr.Dataset) -> None:
         """Show ``ds`` in ``layer`` (same layer, same kind): the current layer's new content."""
+        snapshot = (layer, layer.data.copy(), layer.features.copy(), dict(layer.metadata))
+        self._history = [*self._history[-19:], snapshot]
         kind = "tracks" if type(layer).__name__ == "Tracks" else "points"
         data, kwargs, _ = dataset_to_layers(ds, kind=kind)[0]
         meta = dict(
