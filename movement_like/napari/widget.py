@@ -359,12 +359,12 @@ class DUSTrackWidget(QWidget):
         return self._guard(run)
 
     def _in_worker(
-        self, compute: Callable[[], xr.Dataset], done: Callable[[xr.Dataset], Any]
+        self, compute: Callable[[], xr.Dataset], done: Callable[[xr.Dataset], Any], title: str
     ) -> Any:
         if self.busy:
             show_info("an optical-flow step is still running")
             return None
-        worker = create_worker(compute)
+        worker = create_worker(compute, _progress={"desc": title})  # napari's activity dock
         self.busy = True
         self.last_error = None
         self.progress.setRange(0, 0)  # busy: LK reports no fraction done through napari
@@ -398,7 +398,7 @@ class DUSTrackWidget(QWidget):
             def compute() -> xr.Dataset:
                 return workflow.fill_interval(cur_ds, ov_ds, video, begin, end, keypoints)
 
-            return self._in_worker(compute, lambda ds: self._replace(current, ds))
+            return self._in_worker(compute, lambda ds: self._replace(current, ds), "LK-RSTC fill")
 
         return self._guard(start)
 
@@ -432,7 +432,9 @@ class DUSTrackWidget(QWidget):
             def compute() -> xr.Dataset:
                 return workflow.reduce_layer_jitter(ds, video, window, keypoints)
 
-            return self._in_worker(compute, lambda out: self._add(out, out.attrs["layer"], current))
+            return self._in_worker(
+                compute, lambda out: self._add(out, out.attrs["layer"], current), "Reduce jitter"
+            )
 
         return self._guard(start)
 
