@@ -68,6 +68,8 @@ class DUSTrackWidget(QWidget):
         self.busy = False
         self.last_error: BaseException | None = None
         self._history: list[tuple[Any, Any, Any, dict[str, Any]]] = []
+        self._watched: set[int] = set()
+        self._chosen: dict[str, Any] = {"current": None, "overlay": None}
         self._build()
         napari_viewer.layers.events.inserted.connect(self._refresh_layers)
         napari_viewer.layers.events.removed.connect(self._refresh_layers)
@@ -84,6 +86,8 @@ class DUSTrackWidget(QWidget):
             QComboBox(),
         )
         self.current_box.currentTextChanged.connect(lambda *_: self._refresh_keypoints())
+        self.current_box.currentTextChanged.connect(lambda *_: self._remember())
+        self.overlay_box.currentTextChanged.connect(lambda *_: self._remember())
         form.addRow("Current", self.current_box)
         form.addRow("Overlay", self.overlay_box)
         form.addRow("Keypoint", self.keypoint_box)
@@ -154,9 +158,18 @@ class DUSTrackWidget(QWidget):
         return movement_layers(list(self.viewer.layers))
 
     def _refresh_layers(self, *_: Any) -> None:
-        names = [layer.name for layer in self._our_layers()]
-        for box, blank in ((self.current_box, False), (self.overlay_box, True)):
-            keep = box.currentText()
+        for layer in self._our_layers():  # a layer renamed in napari's list is renamed here too
+            if id(layer) not in self._watched:
+                self._watched.add(id(layer))
+                layer.events.name.connect(self._refresh_layers)
+        ours = self._our_layers()
+        names = [layer.name for layer in ours]
+        for box, blank, which in (
+            (self.current_box, False, "current"),
+            (self.overlay_box, True, "overlay"),
+        ):
+            chosen = self._chosen[which]
+            keep = chosen.name if any(chosen is layer for layer in ours) else box.currentText()
             box.blockSignals(True)
             box.clear()
             box.addItems(([""] if blank else []) + names)
@@ -167,7 +180,15 @@ class DUSTrackWidget(QWidget):
                     next((n for n in names if n != self.current_box.currentText()), "")
                 )
             box.blockSignals(False)
+        self._remember()
         self._refresh_keypoints()
+
+    def _remember(self) -> None:
+        """Hold on to the chosen layers themselves, so that a rename keeps them chosen."""
+        self._chosen = {
+            "current": self._layer(self.current_box.currentText()),
+            "overlay": self._layer(self.overlay_box.currentText()),
+        }
 
     def _refresh_keypoints(self) -> None:
         layer = self.current_layer

@@ -184,3 +184,9 @@ def test_undo_restores_the_layer_before_a_copy(widget):
     assert widget.undo()
     np.testing.assert_array_equal(_ds(widget, MANUAL)["position"], before["position"])
     assert not widget.undo()
+
+
+def test_renaming_a_layer_in_napari_keeps_it_chosen(widget):
+    widget.current_layer.name = "mine"
+    assert widget.current_box.currentText() == "mine"
+    assert widget.current_layer.name == "mine"
