@@ -38,7 +38,12 @@ from qtpy.QtWidgets import (
 )
 
 from movement_like.napari import workflow
-from movement_like.napari.convert import METADATA_KEY, dataset_to_layers, layer_to_dataset
+from movement_like.napari.convert import (
+    METADATA_KEY,
+    dataset_to_layers,
+    is_dense_layer,
+    layer_to_dataset,
+)
 from movement_like.napari.saving import movement_layers, save_layer, save_state
 
 __all__ = ["DUSTrackWidget"]
@@ -326,7 +331,7 @@ class DUSTrackWidget(QWidget):
             layer.refresh_colors()
 
     def _add(self, ds: xr.Dataset, name: str, like: Any) -> Any:
-        kind = "tracks" if workflow_is_dense(name) else "points"
+        kind = "tracks" if is_dense_layer(name) else "points"
         data, kwargs, layer_type = dataset_to_layers(ds, kind=kind)[0]
         kwargs["name"] = name
         kwargs["metadata"][METADATA_KEY].update(
@@ -516,10 +521,3 @@ class DUSTrackWidget(QWidget):
         self._save_with(
             "Save whole state", "netCDF (*.nc)", lambda p, o: self.save_state(p, overwrite=o)
         )
-
-
-def workflow_is_dense(name: str) -> bool:
-    """Whether a new layer of this name is shown as Tracks (DUSTrack's dense rule)."""
-    from movement_like.napari.convert import is_dense_layer
-
-    return is_dense_layer(name)
