@@ -5,8 +5,8 @@ through its manifest (``napari.yaml``). ``import movement_like.napari`` does
 not import napari or Qt: the conversions are plain numpy, and the widget
 module (:mod:`.widget`) is imported by napari when the dock widget opens.
 
-* :mod:`.convert`: datasets to Points / Tracks / Shapes layer data and back
-  (:func:`dataset_to_layers`, :func:`layer_to_dataset`);
+* :mod:`.convert`: datasets to Points / Tracks / Shapes layer data (:func:`dataset_to_layers`);
+* :mod:`.edits`: an edited layer back to its dataset (:func:`layer_to_dataset`);
 * :mod:`.regions`: regions of interest to Shapes and back;
 * :mod:`.frames`: :class:`VideoFrames`, a lazy frame array with a small cache;
 * :mod:`.reader`: the reader contribution (:func:`get_reader`, :func:`read_layers`);

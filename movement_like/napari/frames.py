@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -36,6 +37,10 @@ class VideoFrames:
         How many decoded frames to keep (least recently used go first).
     read_ahead
         How many frames to decode after each requested frame (0: none).
+    prefetch
+        Frames to decode at once in the background, e.g. the frame the viewer
+        will show first: ``"middle"`` is ``(n_frames - 1) // 2``, where napari
+        starts, so that its seek overlaps with loading the points.
 
     Examples
     --------
@@ -46,7 +51,11 @@ class VideoFrames:
     dtype = np.dtype(np.uint8)
 
     def __init__(
-        self, source: str | os.PathLike | VideoReader, cache_frames: int = 30, read_ahead: int = 8
+        self,
+        source: str | os.PathLike | VideoReader,
+        cache_frames: int = 30,
+        read_ahead: int = 8,
+        prefetch: Sequence[int | str] = (),
     ):
         self.reader = source if isinstance(source, VideoReader) else VideoReader(source)
         self.cache_frames = max(int(cache_frames), 1)
@@ -57,6 +66,10 @@ class VideoFrames:
         self._pending: Future | None = None
         self.decoded = 0  # frames decoded so far (a measure of laziness)
         self._last = -1  # the previous request: stepping backwards reads ahead backwards
+        n = self.reader.n_frames
+        wanted = sorted({(n - 1) // 2 if i == "middle" else int(i) % n for i in prefetch})
+        if wanted:
+            self._pending = self._executor.submit(self._prefetch, wanted)
 
     # ----------------------------------------------------------- array protocol
     @property
@@ -151,6 +164,12 @@ class VideoFrames:
                 start += 1
         if start < stop:
             self._pending = self._executor.submit(self._ahead, start, stop)
+
+    def _prefetch(self, frames: Sequence[int]) -> None:
+        for index in frames:
+            with self._lock:
+                if index not in self._cache:
+                    self._decode(index, index + 1)
 
     def _ahead(self, start: int, stop: int) -> None:
         with self._lock:

@@ -34,6 +34,9 @@ __all__ = ["get_reader", "read_layers", "video_layer_data"]
 
 LayerData = tuple[Any, dict[str, Any], str]
 
+#: napari opens a new image at its middle frame, ``(n - 1) // 2``: decode it first.
+_MIDDLE = "middle"
+
 
 def video_layer_data(video: str | os.PathLike, **frames_kwargs: Any) -> LayerData:
     """Return the napari Image layer data of a video, decoded lazily.
@@ -44,13 +47,14 @@ def video_layer_data(video: str | os.PathLike, **frames_kwargs: Any) -> LayerDat
         A video file or an image folder.
     **frames_kwargs
         Passed to :class:`~movement_like.napari.frames.VideoFrames` (``cache_frames``,
-        ``read_ahead``).
+        ``read_ahead``, ``prefetch``).
 
     Returns
     -------
     tuple
         ``(VideoFrames, kwargs, "image")``, grey, contrast 0-255.
     """
+    frames_kwargs.setdefault("prefetch", ())
     frames = VideoFrames(video, **frames_kwargs)
     kwargs = {
         "name": Path(video).name,
@@ -126,6 +130,9 @@ def read_layers(
         then the regions stored in the dataset.
     """
     path = Path(path).expanduser()
+    early: LayerData | None = None
+    if video is not None:  # start decoding the frame napari shows first while the points load
+        early = video_layer_data(Path(video).expanduser(), prefetch=[_MIDDLE])
     ds: xr.Dataset | None
     if path.suffix.lower() == ".geojson":
         from movement_like.io.rois import load_rois
@@ -142,8 +149,10 @@ def read_layers(
     elif video_path is None:
         video_path = _video_of(ds, path)
     out: list[LayerData] = []
-    if video_path is not None:
-        out.append(video_layer_data(video_path))
+    if early is not None:
+        out.append(early)
+    elif video_path is not None:
+        out.append(video_layer_data(video_path, prefetch=[_MIDDLE]))
     if ds is not None:
         for data, kwargs, layer_type in dataset_to_layers(ds, kind=kind):
             meta = kwargs["metadata"][METADATA_KEY]

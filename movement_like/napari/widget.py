@@ -38,7 +38,12 @@ from qtpy.QtWidgets import (
 )
 
 from movement_like.napari import workflow
-from movement_like.napari.convert import METADATA_KEY, dataset_to_layers, layer_to_dataset
+from movement_like.napari.convert import (
+    METADATA_KEY,
+    dataset_to_layers,
+    is_dense_layer,
+    layer_to_dataset,
+)
 from movement_like.napari.saving import movement_layers, save_layer, save_state
 
 __all__ = ["DUSTrackWidget"]
@@ -67,6 +72,9 @@ class DUSTrackWidget(QWidget):
         self.frames_of_interest: list[int] = []
         self.busy = False
         self.last_error: BaseException | None = None
+        self._history: list[tuple[Any, Any, Any, dict[str, Any]]] = []
+        self._watched: set[int] = set()
+        self._chosen: dict[str, Any] = {"current": None, "overlay": None}
         self._build()
         napari_viewer.layers.events.inserted.connect(self._refresh_layers)
         napari_viewer.layers.events.removed.connect(self._refresh_layers)
@@ -83,6 +91,8 @@ class DUSTrackWidget(QWidget):
             QComboBox(),
         )
         self.current_box.currentTextChanged.connect(lambda *_: self._refresh_keypoints())
+        self.current_box.currentTextChanged.connect(lambda *_: self._remember())
+        self.overlay_box.currentTextChanged.connect(lambda *_: self._remember())
         form.addRow("Current", self.current_box)
         form.addRow("Overlay", self.overlay_box)
         form.addRow("Keypoint", self.keypoint_box)
@@ -134,6 +144,7 @@ class DUSTrackWidget(QWidget):
         jitter_row.addWidget(_button("Reduce jitter", self.reduce_jitter))
         jitter_row.addWidget(self.window_box)
         column.addLayout(jitter_row)
+        column.addWidget(_button("Undo the last copy or fill", self.undo))
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         column.addWidget(self.progress)
@@ -152,9 +163,18 @@ class DUSTrackWidget(QWidget):
         return movement_layers(list(self.viewer.layers))
 
     def _refresh_layers(self, *_: Any) -> None:
-        names = [layer.name for layer in self._our_layers()]
-        for box, blank in ((self.current_box, False), (self.overlay_box, True)):
-            keep = box.currentText()
+        for layer in self._our_layers():  # a layer renamed in napari's list is renamed here too
+            if id(layer) not in self._watched:
+                self._watched.add(id(layer))
+                layer.events.name.connect(self._refresh_layers)
+        ours = self._our_layers()
+        names = [layer.name for layer in ours]
+        for box, blank, which in (
+            (self.current_box, False, "current"),
+            (self.overlay_box, True, "overlay"),
+        ):
+            chosen = self._chosen[which]
+            keep = chosen.name if any(chosen is layer for layer in ours) else box.currentText()
             box.blockSignals(True)
             box.clear()
             box.addItems(([""] if blank else []) + names)
@@ -165,7 +185,15 @@ class DUSTrackWidget(QWidget):
                     next((n for n in names if n != self.current_box.currentText()), "")
                 )
             box.blockSignals(False)
+        self._remember()
         self._refresh_keypoints()
+
+    def _remember(self) -> None:
+        """Hold on to the chosen layers themselves, so that a rename keeps them chosen."""
+        self._chosen = {
+            "current": self._layer(self.current_box.currentText()),
+            "overlay": self._layer(self.overlay_box.currentText()),
+        }
 
     def _refresh_keypoints(self) -> None:
         layer = self.current_layer
@@ -264,8 +292,32 @@ class DUSTrackWidget(QWidget):
             raise ValueError("choose an overlay layer first")
         return current, other
 
+    def undo(self) -> bool:
+        """Restore the layer changed by the last copy or fill (napari has no undo for points).
+
+        Returns
+        -------
+        bool
+            Whether there was something to undo.
+        """
+        if not self._history:
+            show_info("nothing to undo")
+            return False
+        layer, data, features, metadata = self._history.pop()
+        layer.metadata = metadata
+        layer.data = data
+        layer.features = features
+        if type(layer).__name__ == "Points":
+            template = metadata[METADATA_KEY]["template"]
+            sizes = dataset_to_layers(template, kind="points")[0][1]["size"]
+            layer.size = sizes if len(sizes) == len(data) else layer.size
+            layer.refresh_colors()
+        return True
+
     def _replace(self, layer: Any, ds: xr.Dataset) -> None:
         """Show ``ds`` in ``layer`` (same layer, same kind): the current layer's new content."""
+        snapshot = (layer, layer.data.copy(), layer.features.copy(), dict(layer.metadata))
+        self._history = [*self._history[-19:], snapshot]
         kind = "tracks" if type(layer).__name__ == "Tracks" else "points"
         data, kwargs, _ = dataset_to_layers(ds, kind=kind)[0]
         meta = dict(
@@ -279,7 +331,7 @@ class DUSTrackWidget(QWidget):
             layer.refresh_colors()
 
     def _add(self, ds: xr.Dataset, name: str, like: Any) -> Any:
-        kind = "tracks" if workflow_is_dense(name) else "points"
+        kind = "tracks" if is_dense_layer(name) else "points"
         data, kwargs, layer_type = dataset_to_layers(ds, kind=kind)[0]
         kwargs["name"] = name
         kwargs["metadata"][METADATA_KEY].update(
@@ -333,12 +385,12 @@ class DUSTrackWidget(QWidget):
         return self._guard(run)
 
     def _in_worker(
-        self, compute: Callable[[], xr.Dataset], done: Callable[[xr.Dataset], Any]
+        self, compute: Callable[[], xr.Dataset], done: Callable[[xr.Dataset], Any], title: str
     ) -> Any:
         if self.busy:
             show_info("an optical-flow step is still running")
             return None
-        worker = create_worker(compute)
+        worker = create_worker(compute, _progress={"desc": title})  # napari's activity dock
         self.busy = True
         self.last_error = None
         self.progress.setRange(0, 0)  # busy: LK reports no fraction done through napari
@@ -372,7 +424,7 @@ class DUSTrackWidget(QWidget):
             def compute() -> xr.Dataset:
                 return workflow.fill_interval(cur_ds, ov_ds, video, begin, end, keypoints)
 
-            return self._in_worker(compute, lambda ds: self._replace(current, ds))
+            return self._in_worker(compute, lambda ds: self._replace(current, ds), "LK-RSTC fill")
 
         return self._guard(start)
 
@@ -406,7 +458,9 @@ class DUSTrackWidget(QWidget):
             def compute() -> xr.Dataset:
                 return workflow.reduce_layer_jitter(ds, video, window, keypoints)
 
-            return self._in_worker(compute, lambda out: self._add(out, out.attrs["layer"], current))
+            return self._in_worker(
+                compute, lambda out: self._add(out, out.attrs["layer"], current), "Reduce jitter"
+            )
 
         return self._guard(start)
 
@@ -467,10 +521,3 @@ class DUSTrackWidget(QWidget):
         self._save_with(
             "Save whole state", "netCDF (*.nc)", lambda p, o: self.save_state(p, overwrite=o)
         )
-
-
-def workflow_is_dense(name: str) -> bool:
-    """Whether a new layer of this name is shown as Tracks (DUSTrack's dense rule)."""
-    from movement_like.napari.convert import is_dense_layer
-
-    return is_dense_layer(name)

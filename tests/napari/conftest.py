@@ -24,6 +24,16 @@ def require(module: str):
         pytest.skip(f"{module} not installed (pip install 'movement_like[napari]')")
 
 
+try:
+    import pytestqt  # noqa: F401  (its plugin gives the real qtbot)
+except ImportError:
+
+    @pytest.fixture
+    def qtbot():
+        """Without pytest-qt: skip locally, fail in CI (as for napari)."""
+        require("pytestqt")
+
+
 @pytest.fixture
 def viewer(qtbot):
     napari = require("napari")

@@ -204,3 +204,17 @@ def test_points_naming_unknown_keypoints_or_frames_are_refused(clip):
     features.loc[0, "keypoint"] = "0"
     back = points_to_dataset(data, features, ds)
     np.testing.assert_array_equal(back["position"].values, ds["position"].values)
+
+
+@pytest.mark.parametrize("suffix", [".h5", ".nc", ".slp"])
+def test_a_layer_saves_in_any_writable_format_and_reads_back(clip, viewer, tmp_path, suffix):
+    from movement_like.napari.saving import save_layer
+
+    layers = _add_all(viewer, read_layers(clip["video"]))
+    dense = next(layer for layer in layers if getattr(layer, "name", "") == "dlc_iteration-0_1000")
+    target = tmp_path / f"dense{suffix}"
+    save_layer(dense, target)
+    back = load_poses.from_file(target)
+    np.testing.assert_allclose(
+        back["position"].values, layer_to_dataset(dense)["position"].values, atol=1e-4
+    )

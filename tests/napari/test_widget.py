@@ -174,3 +174,19 @@ def test_new_manual_layer_then_correct_then_dlccorr(widget):
     expected = overlay["position"].copy()
     expected[6, 0, 2] = [44.0, 33.0]
     np.testing.assert_array_equal(corrected.values, expected.values)
+
+
+def test_undo_restores_the_layer_before_a_copy(widget):
+    before = _ds(widget, MANUAL)
+    widget.viewer.dims.set_current_step(0, 7)
+    widget.copy_overlay("frame")
+    assert not np.array_equal(_ds(widget, MANUAL)["position"], before["position"], equal_nan=True)
+    assert widget.undo()
+    np.testing.assert_array_equal(_ds(widget, MANUAL)["position"], before["position"])
+    assert not widget.undo()
+
+
+def test_renaming_a_layer_in_napari_keeps_it_chosen(widget):
+    widget.current_layer.name = "mine"
+    assert widget.current_box.currentText() == "mine"
+    assert widget.current_layer.name == "mine"
