@@ -13,8 +13,11 @@ contract and is spelled out in its docstring under *NaN handling*.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import warnings
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
 import bottleneck as bn
 import numpy as np
@@ -69,10 +72,28 @@ def _require_float(data: xr.DataArray, what: str) -> None:
         raise TypeError(f"{what} needs float data, got dtype {data.dtype}")
 
 
-def _print_report(before: xr.DataArray, after: xr.DataArray) -> None:
-    """Print the NaN reports of the input and the output, as ``movement`` does."""
-    print(report_nan_values(before, "input"))
-    print(report_nan_values(after, "output"))
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _prints_report(func: F) -> F:
+    """Let a filter print the NaN reports of its input and output when ``print_report``.
+
+    Applied outside :func:`accepts_dim_aliases`, so the reports name the dims
+    as the caller does (``keypoint`` for a movement array), exactly as
+    ``movement`` prints them.
+    """
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        result = func(*args, **kwargs)
+        bound = signature.bind(*args, **kwargs)
+        if bound.arguments.get("print_report", False):
+            print(report_nan_values(bound.arguments["data"], "input"))
+            print(report_nan_values(result, "output"))
+        return result
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _warn_if_threshold_outside(confidence: xr.DataArray, threshold: float) -> None:
@@ -104,6 +125,7 @@ def _warn_if_threshold_outside(confidence: xr.DataArray, threshold: float) -> No
 # --------------------------------------------------------------------------- #
 # filter_by_confidence
 # --------------------------------------------------------------------------- #
+@_prints_report
 @accepts_dim_aliases
 @log_operation
 def filter_by_confidence(
@@ -167,8 +189,6 @@ def filter_by_confidence(
     result = result.transpose(*data.dims)
     result.attrs = dict(data.attrs)
     result.name = data.name
-    if print_report:
-        _print_report(data, result)
     return result
 
 
@@ -249,6 +269,7 @@ def _interpolate_kernel(
     return np.moveaxis(out, 0, axis)
 
 
+@_prints_report
 @accepts_dim_aliases
 @log_operation
 def interpolate_over_time(
@@ -352,8 +373,6 @@ def interpolate_over_time(
                 f"{list(INTERPOLATION_METHODS)} (without extra keyword arguments)"
             )
         result = _interpolate_with_xarray(data, method, max_gap, by_time, kwargs)
-    if print_report:
-        _print_report(data, result)
     return result
 
 
@@ -453,6 +472,7 @@ def _rolling_kernel(array: np.ndarray, axis: int, window: int, statistic: str, m
     return trailing[tuple(keep)]
 
 
+@_prints_report
 @accepts_dim_aliases
 @log_operation
 def rolling_filter(
@@ -535,8 +555,6 @@ def rolling_filter(
 
         values = map_along_time(data, kernel, half, min_chunk=half + 1)
     result = data.copy(data=values)
-    if print_report:
-        _print_report(data, result)
     return result
 
 
@@ -562,6 +580,7 @@ def _savgol_kernel(
     return smoothed
 
 
+@_prints_report
 @accepts_dim_aliases
 @log_operation
 def savgol_filter(
@@ -659,8 +678,6 @@ def savgol_filter(
     depth = None if mode == "wrap" else window // 2
     values = map_along_time(data, kernel, depth, min_chunk=window)
     result = data.copy(data=values)
-    if print_report:
-        _print_report(data, result)
     return result
 
 
