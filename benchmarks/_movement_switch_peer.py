@@ -197,6 +197,12 @@ CASES: dict[str, tuple[str, str, list[Any], dict[str, Any]]] = {
     "scale_1x2": ("transforms", "scale", ["@position"], {"factor": [[2.0, 0.5]]}),
     "forward_displacement": ("kinematics", "compute_forward_displacement", ["@holes"], {}),
     "backward_displacement": ("kinematics", "compute_backward_displacement", ["@holes"], {}),
+    "forward_displacement_zero": (
+        "kinematics",
+        "compute_forward_displacement",
+        ["@holes"],
+        {"end_value": 0.0},
+    ),
     "err_statistic": (
         "filtering",
         "rolling_filter",
@@ -210,6 +216,9 @@ CASES: dict[str, tuple[str, str, list[Any], dict[str, Any]]] = {
     "report": ("utils.reports", "report_nan_values", ["@holes"], {}),
     "report_label": ("utils.reports", "report_nan_values", ["@position"], {"label": "clean"}),
 }
+
+#: our keyword arguments that ask for movement's behaviour (dropped on movement's side)
+OURS_ONLY = {"use_coordinate", "end_value"}
 
 #: the cases the speed benchmark times (over many frames)
 BENCH_CASES = ["path_deviation_centroid", "directional_change_centroid"]
@@ -225,8 +234,9 @@ def resolve(value: Any, inputs: dict[str, Any]) -> Any:
 
 def call(library: str, case: str, inputs: dict[str, Any]) -> Any:
     module, function, args, kwargs = CASES[case]
-    if library == "movement" and case == "interp_uneven_index":
-        kwargs = {}  # movement always places by sample index
+    if library == "movement":
+        # our options that select movement's behaviour, which movement has without asking
+        kwargs = {k: v for k, v in kwargs.items() if k not in OURS_ONLY}
     target = getattr(importlib.import_module(f"{library}.{module}"), function)
     return target(
         *[resolve(a, inputs) for a in args], **{k: resolve(v, inputs) for k, v in kwargs.items()}
