@@ -15,10 +15,13 @@ import warnings
 import numpy as np
 import pytest
 import xarray as xr
+from hypothesis import HealthCheck, given, settings
 
 from movement_like import filtering, kinematics, transforms
 from movement_like.provenance import read_log
 from movement_like.utils import reports, vector
+from tests.analysis.test_filtering import assert_invariant
+from tests.strategies import poses_datasets
 
 MOVEMENT_DIMS = ("time", "space", "keypoint", "individual")
 
@@ -402,3 +405,35 @@ def test_signed_angle():
         vector.compute_signed_angle_2d(u, np.zeros((2, 2, 2)))
     with pytest.raises(TypeError, match="xarray.DataArray or np.ndarray"):
         vector.compute_signed_angle_2d(u, [1, 0])
+
+
+# --------------------------------------------------------------------------- #
+# the new functions keep the analysis contract (any dim order, dask, extra dims, pure)
+# --------------------------------------------------------------------------- #
+NEW_FUNCTIONS = {
+    "path deviation": kinematics.compute_path_deviation,
+    "directional change": kinematics.compute_directional_change,
+    "sinuosity": kinematics.compute_path_sinuosity,
+    "emax": kinematics.compute_path_emax,
+    "emax dimensionless": lambda d: kinematics.compute_path_emax(d, in_spatial_units=False),
+    "turning angle": kinematics.compute_turning_angle,
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEW_FUNCTIONS))
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    ds=poses_datasets(
+        max_time=10, max_individuals=2, max_keypoints=2, spaces=(2,), dtypes=(np.float64,)
+    )
+)
+def test_new_functions_keep_the_contract(ds, name):
+    data = ds["position"]
+    if data.sizes["time"] < 3:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            assert_invariant(NEW_FUNCTIONS[name], data)
+        except ValueError as error:
+            assert "identical for all tracks" in str(error)
