@@ -163,14 +163,31 @@ def compute_speed(data: xr.DataArray) -> xr.DataArray:
     return _named(_norm(_derivative(data, 1), consume=True), "speed", data)
 
 
+def _with_end(result: xr.DataArray, index: int, end_value: float) -> xr.DataArray:
+    """Set the sample at ``index`` along time to ``end_value`` (unless it is NaN)."""
+    if np.isnan(end_value) or result.sizes["time"] == 0:
+        return result
+    position = np.arange(result.sizes["time"]) == (index % result.sizes["time"])
+    is_end = xr.DataArray(position, dims=["time"])
+    return result.where(~is_end, end_value)
+
+
 @accepts_dim_aliases
 @log_operation
-def compute_forward_displacement(data: xr.DataArray) -> xr.DataArray:
+def compute_forward_displacement(data: xr.DataArray, end_value: float = np.nan) -> xr.DataArray:
     """Vector from each position to the next one: ``x[t+1] - x[t]``.
 
-    The last sample has no next position and is NaN (``movement`` 0.17 puts
-    0 there, which reads as "did not move"). A NaN position makes the two
-    displacements that touch it NaN.
+    The last sample has no next position and is NaN by default
+    (``movement`` 0.17 puts 0 there, which reads as "did not move"; pass
+    ``end_value=0`` for that). A NaN position makes the two displacements
+    that touch it NaN.
+
+    Parameters
+    ----------
+    data
+        Positions with ``time`` and ``space``.
+    end_value
+        The value of the last sample (NaN by default; 0 as ``movement``).
 
     Returns
     -------
@@ -178,15 +195,24 @@ def compute_forward_displacement(data: xr.DataArray) -> xr.DataArray:
         Same dims as ``data``, named ``"forward_displacement"``.
     """
     require_dims(data, ["time", "space"], "compute_forward_displacement")
-    return _named(_shift(data, -1) - data, "forward_displacement", data)
+    result = _with_end(_shift(data, -1) - data, -1, float(end_value))
+    return _named(result, "forward_displacement", data)
 
 
 @accepts_dim_aliases
 @log_operation
-def compute_backward_displacement(data: xr.DataArray) -> xr.DataArray:
+def compute_backward_displacement(data: xr.DataArray, end_value: float = np.nan) -> xr.DataArray:
     """Vector from each position back to the previous one: ``x[t-1] - x[t]``.
 
-    The first sample is NaN (no previous position).
+    The first sample has no previous position and is NaN by default
+    (``movement`` 0.17 puts 0 there; pass ``end_value=0`` for that).
+
+    Parameters
+    ----------
+    data
+        Positions with ``time`` and ``space``.
+    end_value
+        The value of the first sample (NaN by default; 0 as ``movement``).
 
     Returns
     -------
@@ -194,4 +220,5 @@ def compute_backward_displacement(data: xr.DataArray) -> xr.DataArray:
         Same dims as ``data``, named ``"backward_displacement"``.
     """
     require_dims(data, ["time", "space"], "compute_backward_displacement")
-    return _named(_shift(data, 1) - data, "backward_displacement", data)
+    result = _with_end(_shift(data, 1) - data, 0, float(end_value))
+    return _named(result, "backward_displacement", data)

@@ -62,8 +62,7 @@ def _first_known(array: np.ndarray, *, last: bool) -> np.ndarray:
     gaps = np.isnan(end)
     if gaps.any():
         where = np.nonzero(gaps)
-        index_: tuple[Any, ...] = (*where[:-1], slice(None), where[-1])
-        series = array[index_]  # (n_gaps, time)
+        series = np.moveaxis(array, -2, -1)[where]  # (n_gaps, time)
         known = ~np.isnan(series)
         if last:
             index = series.shape[-1] - 1 - np.argmax(known[:, ::-1], axis=-1)

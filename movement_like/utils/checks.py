@@ -46,7 +46,10 @@ def require_2d(data: xr.DataArray, what: str) -> None:
     """Raise a clear error unless ``data`` has ``space`` = x, y."""
     labels = [str(s) for s in data["space"].values] if "space" in data.coords else []
     if labels != ["x", "y"]:
-        raise ValueError(f"{what} works on 2-D positions (space = ['x', 'y']), got space={labels}")
+        raise ValueError(
+            f"{what} works on 2-D positions: Dimension 'space' must only contain ['x', 'y'] "
+            f"as coordinates, got space={labels}"
+        )
 
 
 def is_whole_number(value: Any) -> bool:
