@@ -54,8 +54,8 @@ def load_dataset(
         ``"auto"`` (default) detects the format; or a format name or alias
         (``"DeepLabCut"``, ``"SLEAP"``, ``"NWB"``, ...).
     fps
-        Frames per second, for formats that do not store it. For NWB it is
-        used only when the file has neither rate nor timestamps.
+        Frames per second, for formats that do not store it. For NWB it
+        overrides the rate inferred from the timestamps.
     kind
         ``"poses"`` or ``"bboxes"``: only formats holding that dataset type.
     **kwargs

@@ -17,8 +17,9 @@ from movement_like.io.formats import via
 
 __all__ = ["from_numpy", "from_file", "from_via_tracks_file"]
 
-#: The VIA reader, taking ``movement``'s ``file=`` / ``file_path=`` as well as ``path=``.
 from_via_tracks_file = accepts_file_aliases(via.from_via_tracks_file)
+"""VIA tracks reader (:func:`movement_like.io.formats.via.from_via_tracks_file`). Takes
+``file=`` / ``file_path=`` as well as ``path=``."""
 
 
 def from_numpy(

@@ -20,6 +20,7 @@ from movement_like.io.formats import via
 __all__ = ["to_file", "to_netcdf", "to_via_tracks_file"]
 
 to_netcdf = accepts_file_aliases(netcdf.save_netcdf)
+"""netCDF writer (:func:`movement_like.io.netcdf.save_netcdf`)."""
 _via_writer = accepts_file_aliases(via.to_via_tracks_file)
 
 
