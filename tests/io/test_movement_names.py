@@ -244,3 +244,25 @@ def test_movement_order_is_our_order_transposed(n_time, n_ind, n_kp, n_space):
     )
     np.testing.assert_array_equal(a.position.values, b.position.values)
     np.testing.assert_array_equal(a.confidence.values, b.confidence.values)
+
+
+@settings(max_examples=60, deadline=None)
+@given(shape=st.tuples(st.integers(1, 3), st.integers(1, 4), st.integers(1, 3), st.integers(1, 4)))
+def test_auto_reads_an_array_only_where_exactly_one_order_fits(shape):
+    array = np.arange(float(np.prod(shape))).reshape(shape)
+    ours_fits, theirs_fits = shape[3] in (2, 3), shape[1] in (2, 3)
+    if ours_fits and theirs_fits:
+        with pytest.raises(InvalidArgumentError, match="fits both"):
+            load_poses.from_numpy(array)
+    elif ours_fits:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            got = load_poses.from_numpy(array)
+        xr.testing.assert_identical(got, load_poses.from_numpy(array, layout="movement_like"))
+    elif theirs_fits:
+        with pytest.warns(LayoutAssumedWarning):
+            got = load_poses.from_numpy(array)
+        xr.testing.assert_identical(got, load_poses.from_numpy(array, layout="movement"))
+    else:
+        with pytest.raises(InvalidDatasetError):
+            load_poses.from_numpy(array)
