@@ -175,7 +175,10 @@ def test_log_operation_appends_without_mutating_input():
     out = shift(da, 2.0, label="x")
     assert read_log(da) == [{"operation": "load", "arguments": {}}]
     entries = read_log(out)
+    assert entries[-1].pop("datetime")  # movement's entry shape carries the time of the call
     assert entries[-1] == {"operation": "shift", "arguments": {"by": 2.0, "label": "x"}}
+    # stored in movement's shape: the arguments at the top level
+    assert json.loads(out.attrs["log"])[-1]["by"] == 2.0
     assert len(entries) == 2
     out2 = shift(out, by=np.float64(3))
     assert [e["operation"] for e in read_log(out2)] == ["load", "shift", "shift"]

@@ -14,10 +14,12 @@ from movement_like.io import registry
 from movement_like.io._arguments import accepts_file_aliases, take_one
 from movement_like.io.array_layout import movement_to_ours, resolve_layout
 from movement_like.io.formats import via
+from movement_like.utils.checks import fps_checked
 
 __all__ = ["from_numpy", "from_file", "from_via_tracks_file"]
 
-from_via_tracks_file = accepts_file_aliases(via.from_via_tracks_file)
+# Every loader checks its fps argument the same way before reading (True is not 1.0).
+from_via_tracks_file = fps_checked(accepts_file_aliases(via.from_via_tracks_file))
 """VIA tracks reader (:func:`movement_like.io.formats.via.from_via_tracks_file`). Takes
 ``file=`` / ``file_path=`` as well as ``path=``."""
 

@@ -23,6 +23,7 @@ from movement_like.io.formats.anipose import from_anipose_style_df
 from movement_like.io.formats.dlc import from_dlc_style_df
 from movement_like.io.formats.dustrack import from_dustrack_layers
 from movement_like.io.formats.nwb import from_nwb_file
+from movement_like.utils.checks import fps_checked
 
 __all__ = [
     "from_numpy",
@@ -48,19 +49,24 @@ def _as_array(values: Any) -> np.ndarray | None:
         return None
 
 
-# The readers, taking movement's ``file=`` / ``file_path=`` as well as our ``path=``.
-from_dlc_file = accepts_file_aliases(dlc.from_dlc_file)
+# The readers, taking movement's ``file=`` / ``file_path=`` as well as our ``path=``; every
+# loader checks its fps argument the same way before reading (True is not 1.0).
+from_dlc_file = fps_checked(accepts_file_aliases(dlc.from_dlc_file))
 """DeepLabCut ``.h5``/``.csv`` reader (:func:`movement_like.io.formats.dlc.from_dlc_file`)."""
-from_lp_file = accepts_file_aliases(lightningpose.from_lp_file)
+from_lp_file = fps_checked(accepts_file_aliases(lightningpose.from_lp_file))
 """LightningPose reader (:func:`movement_like.io.formats.lightningpose.from_lp_file`)."""
-from_anipose_file = accepts_file_aliases(anipose.from_anipose_file)
+from_anipose_file = fps_checked(accepts_file_aliases(anipose.from_anipose_file))
 """Anipose reader (:func:`movement_like.io.formats.anipose.from_anipose_file`)."""
-from_sleap_file = accepts_file_aliases(sleap.from_sleap_file)
+from_sleap_file = fps_checked(accepts_file_aliases(sleap.from_sleap_file))
 """SLEAP reader (:func:`movement_like.io.formats.sleap.from_sleap_file`)."""
-from_idtracker_file = accepts_file_aliases(idtracker.from_idtracker_file)
+from_idtracker_file = fps_checked(accepts_file_aliases(idtracker.from_idtracker_file))
 """idtracker.ai reader (:func:`movement_like.io.formats.idtracker.from_idtracker_file`)."""
-from_dustrack_file = accepts_file_aliases(dustrack.from_dustrack_file)
+from_dustrack_file = fps_checked(accepts_file_aliases(dustrack.from_dustrack_file))
 """DUSTrack layer reader (:func:`movement_like.io.formats.dustrack.from_dustrack_file`)."""
+from_dlc_style_df = fps_checked(from_dlc_style_df)
+from_anipose_style_df = fps_checked(from_anipose_style_df)
+from_nwb_file = fps_checked(from_nwb_file)
+from_dustrack_layers = fps_checked(from_dustrack_layers)
 
 
 def from_numpy(

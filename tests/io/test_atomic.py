@@ -17,8 +17,9 @@ import pytest
 import xarray as xr
 
 from movement_like.errors import DiskFullError, OverwriteError, WriteError
-from movement_like.io import atomic, load_netcdf, load_poses, save_netcdf
-from movement_like.io.atomic import atomic_path, partial_files
+from movement_like.io import load_netcdf, load_poses, save_netcdf
+from movement_like.utils import atomic
+from movement_like.utils.atomic import atomic_path, partial_files
 
 ROUNDS = 150
 

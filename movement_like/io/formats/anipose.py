@@ -206,6 +206,12 @@ def to_anipose_style_df(ds: xr.Dataset, individual: str | None = None) -> pd.Dat
     validate_poses(ds)
     if ds.sizes["space"] != 3:
         raise InvalidDatasetError("Anipose files hold 3D poses; this dataset is 2D")
+    for dim in ("individuals", "keypoints"):
+        if ds.sizes[dim] == 0:
+            raise InvalidDatasetError(
+                f"the dataset has no {dim}, so there is nothing to write as an Anipose file "
+                "(it would hold no keypoint columns and could not be loaded back)"
+            )
     if individual is None:
         if ds.sizes["individuals"] != 1:
             raise InvalidDatasetError(

@@ -16,6 +16,7 @@ else with :class:`~movement_like.errors.UnsafeFileError` before it is built.
 from __future__ import annotations
 
 import ast
+import csv
 import json
 import logging
 import math
@@ -30,6 +31,7 @@ import xarray as xr
 
 from movement_like.dataset import netcdf_safe_attrs, poses_from_numpy
 from movement_like.errors import FileFormatError, RefusedPickleError, UnsafeFileError
+from movement_like.io.safe_pickle import SafeUnpickler, safe_load
 
 __all__ = [
     "SafeUnpickler",
@@ -57,89 +59,15 @@ SESSION_FORMATS: tuple[str, ...] = (".h5", ".hdf5", ".npy", ".pickle", "_csv")
 
 
 # --------------------------------------------------------------------------- #
-# the restricted unpickler
+# the restricted unpickler (movement_like.io.safe_pickle)
 # --------------------------------------------------------------------------- #
-def _numpy_reconstructors() -> dict[tuple[str, str], Any]:
-    """Return the numpy callables an array pickle legitimately needs, under every module path."""
-    reconstruct = np.ndarray.__reduce__(np.empty(0))[0]
-    scalar = np.float64(0).__reduce__()[0]
-    allowed: dict[tuple[str, str], Any] = {
-        ("numpy", "ndarray"): np.ndarray,
-        ("numpy", "dtype"): np.dtype,
-    }
-    for module in ("numpy.core.multiarray", "numpy._core.multiarray"):
-        allowed[(module, "_reconstruct")] = reconstruct
-        allowed[(module, "scalar")] = scalar
-    frombuffer = np.arange(1).__reduce_ex__(5)[0]  # protocol-5 pickles of arrays
-    for module in ("numpy.core.numeric", "numpy._core.numeric"):
-        allowed[(module, "_frombuffer")] = frombuffer
-    return allowed
-
-
-class SafeUnpickler(pickle.Unpickler):
-    """An unpickler that builds only numpy arrays, dtypes, scalars and plain values.
-
-    Dicts, lists, tuples, strings, numbers, ``None`` and booleans need no
-    class lookup; ``set``, ``frozenset``, ``complex`` and numpy's own array
-    rebuilders are admitted by name. Any other global (``os.system``,
-    ``builtins.eval``, ``io.open``, a user class …) raises
-    :class:`~movement_like.errors.RefusedPickleError` *before* it is imported or called.
-    """
-
-    _SAFE_BUILTINS = {"set": set, "frozenset": frozenset, "complex": complex}
-
-    def __init__(self, file: Any, **kwargs: Any):
-        super().__init__(file, **kwargs)
-        self._allowed = _numpy_reconstructors()
-        for name, value in self._SAFE_BUILTINS.items():
-            self._allowed[("builtins", name)] = value
-            self._allowed[("__builtin__", name)] = value  # Python 2 pickles
-        self._allowed[("collections", "OrderedDict")] = dict
-
-    def find_class(self, module: str, name: str) -> Any:  # noqa: D102 - see class docstring
-        try:
-            return self._allowed[(module, name)]
-        except KeyError:
-            raise RefusedPickleError(
-                f"refused to load '{module}.{name}': only numpy arrays and plain Python "
-                "values are allowed"
-            ) from None
-
-    def persistent_load(self, pid: Any) -> Any:  # noqa: D102 - refuse external references
-        raise RefusedPickleError("refused a persistent reference")
-
-
-def _check_object_values(value: Any, depth: int = 0) -> None:
-    """Refuse object arrays whose items are not plain values (defence in depth)."""
-    if depth > 50:
-        raise RefusedPickleError("the pickle is nested too deeply")
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind == "O":
-            for item in value.flat:
-                _check_object_values(item, depth + 1)
-        return
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            _check_object_values(key, depth + 1)
-            _check_object_values(item, depth + 1)
-        return
-    if isinstance(value, (list, tuple, set, frozenset)):
-        for item in value:
-            _check_object_values(item, depth + 1)
-        return
-    if value is None or isinstance(value, (str, bytes, int, float, complex, np.generic)):
-        return
-    raise RefusedPickleError(f"unexpected object of type {type(value).__name__}")
-
-
 def _safe_unpickle(path: Path, handle: Any, damaged: str) -> Any:
     """Unpickle from ``handle`` with :class:`SafeUnpickler` and check what came out.
 
     ``damaged`` starts the message of the :class:`FileFormatError` for a broken pickle.
     """
     try:
-        content = SafeUnpickler(handle, encoding="latin1").load()
-        _check_object_values(content)
+        content = safe_load(handle)
     except RefusedPickleError as exc:
         raise UnsafeFileError(
             path,
@@ -155,9 +83,25 @@ def _safe_unpickle(path: Path, handle: Any, damaged: str) -> Any:
         IndexError,
         TypeError,
         ValueError,
+        KeyError,
+        MemoryError,
+        RecursionError,
     ) as exc:
         raise FileFormatError(path, f"{damaged} ({exc})") from exc
     return content
+
+
+def _check_npy_size(path: Path, handle: Any, shape: tuple, dtype: np.dtype) -> None:
+    """Refuse a header whose shape needs more bytes than the file holds (before allocating)."""
+    declared = math.prod(int(n) for n in shape) * dtype.itemsize
+    available = os.fstat(handle.fileno()).st_size - handle.tell()
+    if declared > available:
+        raise FileFormatError(
+            path,
+            f"the .npy header declares an array of shape {tuple(shape)} ({declared:,} bytes) "
+            f"but the file holds only {max(available, 0):,} bytes of data",
+            "the file is truncated or its header is damaged; re-export it",
+        )
 
 
 def safe_load_npy(path: str | os.PathLike) -> Any:
@@ -189,6 +133,7 @@ def safe_load_npy(path: str | os.PathLike) -> Any:
         except ValueError as exc:
             raise FileFormatError(path, f"is not a valid .npy file ({exc})") from exc
         if not dtype.hasobject:
+            _check_npy_size(path, handle, shape, dtype)
             handle.seek(0)
             return np.load(handle, allow_pickle=False)
         array = _safe_unpickle(path, handle, "the pickled contents are damaged")
@@ -306,8 +251,15 @@ def _read_h5(path: Path) -> dict[str, Any]:
             out[key] = group_to_dict(item) if isinstance(item, h5py.Group) else _decode(item[()])
         return out
 
-    with h5py.File(path, "r") as file:
-        content = group_to_dict(file)
+    try:
+        with h5py.File(path, "r") as file:
+            content = group_to_dict(file)
+    except (OSError, RuntimeError, KeyError, ValueError, TypeError) as exc:
+        raise FileFormatError(
+            path,
+            f"cannot be read as an idtracker.ai HDF5 file ({type(exc).__name__}: {exc})",
+            "the file may be truncated or damaged; re-export it from idtracker.ai",
+        ) from exc
     if content.get("length_unit") == -1:
         content["length_unit"] = None
     return content
@@ -337,7 +289,24 @@ def _read_csv_table(path: Path) -> tuple[list[str], np.ndarray]:
         table = pd.read_csv(path, skipinitialspace=True)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise FileFormatError(path, f"is not a readable CSV ({exc})") from exc
-    return [str(c).strip() for c in table.columns], table.to_numpy(dtype=np.float64)
+    except (ValueError, OverflowError, csv.Error) as exc:
+        raise FileFormatError(path, f"is not a readable CSV ({exc})") from exc
+    columns = [str(c).strip() for c in table.columns]
+    if table.shape[0] == 0:
+        raise FileFormatError(path, "has a header but no rows", "the export may be truncated")
+    not_numbers = [
+        c for c, kind in zip(columns, table.dtypes, strict=True) if kind.kind not in "fiu"
+    ]
+    if not_numbers:
+        raise FileFormatError(
+            path,
+            f"the column {not_numbers[0]!r} holds text where numbers are expected",
+            "idtracker.ai CSV cells are numbers or empty",
+        )
+    try:
+        return columns, table.to_numpy(dtype=np.float64)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise FileFormatError(path, f"holds cells that are not numbers ({exc})") from exc
 
 
 def _read_csv(path: Path) -> dict[str, Any]:
@@ -424,7 +393,10 @@ def _dataset_from_content(content: Mapping[str, Any], path: Path, fps: float | N
             f"the idtracker.ai dict has no 'trajectories' (keys: {sorted(map(str, content))})",
             "pass a trajectories file (with_gaps, without_gaps, validated, trajectories)",
         )
-    trajectories = np.asarray(content["trajectories"])
+    try:
+        trajectories = np.asarray(content["trajectories"])
+    except (TypeError, ValueError) as exc:
+        raise FileFormatError(path, f"'trajectories' is not an array ({exc})") from exc
     if trajectories.dtype.kind not in "fiu" or trajectories.ndim != 3 or trajectories.shape[2] != 2:
         raise FileFormatError(
             path,
@@ -435,7 +407,15 @@ def _dataset_from_content(content: Mapping[str, Any], path: Path, fps: float | N
     confidence = None
     probabilities = content.get("id_probabilities")
     if probabilities is not None:
-        probabilities = np.asarray(probabilities, dtype=np.float64)
+        try:
+            probabilities = np.asarray(probabilities, dtype=np.float64)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise FileFormatError(
+                path,
+                f"'id_probabilities' must be an array of numbers, found a "
+                f"{type(probabilities).__name__}",
+                "the file was not written by idtracker.ai or is damaged",
+            ) from exc
         if probabilities.ndim == 3 and probabilities.shape[2] == 1:
             probabilities = probabilities[:, :, 0]
         if probabilities.shape == (n_frames, n_animals):
