@@ -13,7 +13,7 @@ import numpy as np
 import xarray as xr
 
 from movement_like.dataset import BBOXES_DIMS, POSES_DIMS, frame_numbers, netcdf_safe_attrs
-from movement_like.errors import InvalidDatasetError
+from movement_like.errors import InvalidArgumentError, InvalidDatasetError
 from movement_like.utils.dims import DIM_ALIASES
 
 __all__ = ["from_movement", "to_movement", "is_movement_layout"]
@@ -113,7 +113,9 @@ def to_movement(ds: xr.Dataset, layout: str = "0.17") -> xr.Dataset:
         ``time`` is kept.
     """
     if layout not in _MOVEMENT_ORDER:
-        raise ValueError(f"layout must be one of {sorted(_MOVEMENT_ORDER)}, got {layout!r}")
+        raise InvalidArgumentError(
+            f"layout must be one of {sorted(_MOVEMENT_ORDER)}, got {layout!r}"
+        )
     ds_type = _ds_type(ds)
     out = ds.drop_vars([c for c in ("frame",) if c in ds.coords])
     if layout == "0.17":

@@ -13,6 +13,7 @@ from typing import Any
 
 import xarray as xr
 
+from movement_like.errors import ArgumentTypeError
 from movement_like.io import netcdf, registry
 from movement_like.io._arguments import accepts_file_aliases, take_one
 from movement_like.io.formats import via
@@ -48,7 +49,7 @@ def to_via_tracks_file(
         if value is None:
             continue
         if ours in kwargs:
-            raise TypeError(f"to_via_tracks_file() got {ours!r} twice, under two spellings")
+            raise ArgumentTypeError(f"to_via_tracks_file() got {ours!r} twice, under two spellings")
         if ours == "filename_suffix" and value and not str(value).startswith("."):
             value = f".{value}"
         kwargs[ours] = value

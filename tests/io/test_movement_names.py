@@ -13,7 +13,7 @@ import xarray as xr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from movement_like.errors import InvalidArgumentError, InvalidDatasetError
+from movement_like.errors import ArgumentTypeError, InvalidArgumentError, InvalidDatasetError
 from movement_like.io import (
     load_bboxes,
     load_dataset,
@@ -125,6 +125,13 @@ def test_load_dataset_takes_an_nwbfile_object(poses):
     assert both.sizes["individuals"] == 2
     with pytest.raises(InvalidArgumentError, match="NWBFile object"):
         load_dataset(nwbfiles[0], source_software="DeepLabCut")
+
+
+@pytest.mark.parametrize("value", [123, object(), [], ["a.h5"]])
+def test_load_dataset_refuses_what_is_not_a_file(value):
+    with pytest.raises(ArgumentTypeError, match="a path or a pynwb.NWBFile") as info:
+        load_dataset(value)
+    assert isinstance(info.value, TypeError)
 
 
 def test_load_multiview_dataset(tmp_path, poses):
