@@ -37,6 +37,7 @@ __all__ = [
     "VideoNotFoundError",
     "SampleDataError",
     "RegistryError",
+    "PipelineError",
 ]
 
 
@@ -248,3 +249,7 @@ class SampleDataError(MovementLikeError, RuntimeError):
 
 class RegistryError(MovementLikeError, ValueError):
     """The sample-data registry file is malformed (the message names the line)."""
+
+
+class PipelineError(MovementLikeError, ValueError):
+    """A batch pipeline is malformed: unknown function or bad argument (names the step)."""

@@ -18,10 +18,9 @@ from movement_like.utils.checks import fps_checked
 
 __all__ = ["from_numpy", "from_file", "from_via_tracks_file"]
 
-# Every loader checks its fps argument the same way before reading (True is not 1.0).
-from_via_tracks_file = fps_checked(accepts_file_aliases(via.from_via_tracks_file))
-"""VIA tracks reader (:func:`movement_like.io.formats.via.from_via_tracks_file`). Takes
-``file=`` / ``file_path=`` as well as ``path=``."""
+#: The VIA reader, taking ``movement``'s ``file=`` / ``file_path=`` as well as ``path=``
+#: and checking its fps argument as every loader does (True is not 1.0).
+from_via_tracks_file = accepts_file_aliases(fps_checked(via.from_via_tracks_file))
 
 
 def from_numpy(

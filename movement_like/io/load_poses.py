@@ -49,20 +49,14 @@ def _as_array(values: Any) -> np.ndarray | None:
         return None
 
 
-# The readers, taking movement's ``file=`` / ``file_path=`` as well as our ``path=``; every
-# loader checks its fps argument the same way before reading (True is not 1.0).
-from_dlc_file = fps_checked(accepts_file_aliases(dlc.from_dlc_file))
-"""DeepLabCut ``.h5``/``.csv`` reader (:func:`movement_like.io.formats.dlc.from_dlc_file`)."""
-from_lp_file = fps_checked(accepts_file_aliases(lightningpose.from_lp_file))
-"""LightningPose reader (:func:`movement_like.io.formats.lightningpose.from_lp_file`)."""
-from_anipose_file = fps_checked(accepts_file_aliases(anipose.from_anipose_file))
-"""Anipose reader (:func:`movement_like.io.formats.anipose.from_anipose_file`)."""
-from_sleap_file = fps_checked(accepts_file_aliases(sleap.from_sleap_file))
-"""SLEAP reader (:func:`movement_like.io.formats.sleap.from_sleap_file`)."""
-from_idtracker_file = fps_checked(accepts_file_aliases(idtracker.from_idtracker_file))
-"""idtracker.ai reader (:func:`movement_like.io.formats.idtracker.from_idtracker_file`)."""
-from_dustrack_file = fps_checked(accepts_file_aliases(dustrack.from_dustrack_file))
-"""DUSTrack layer reader (:func:`movement_like.io.formats.dustrack.from_dustrack_file`)."""
+# The readers, taking movement's ``file=`` / ``file_path=`` as well as our ``path=``, and
+# checking their fps argument the same way before reading (True is not 1.0).
+from_dlc_file = accepts_file_aliases(fps_checked(dlc.from_dlc_file))
+from_lp_file = accepts_file_aliases(fps_checked(lightningpose.from_lp_file))
+from_anipose_file = accepts_file_aliases(fps_checked(anipose.from_anipose_file))
+from_sleap_file = accepts_file_aliases(fps_checked(sleap.from_sleap_file))
+from_idtracker_file = accepts_file_aliases(fps_checked(idtracker.from_idtracker_file))
+from_dustrack_file = accepts_file_aliases(fps_checked(dustrack.from_dustrack_file))
 from_dlc_style_df = fps_checked(from_dlc_style_df)
 from_anipose_style_df = fps_checked(from_anipose_style_df)
 from_nwb_file = fps_checked(from_nwb_file)
