@@ -22,6 +22,22 @@ from movement_like.io.atomic import check_writable
 PACKAGE = Path(movement_like.__file__).parent
 
 CONVERTED = ["cli.py", "io/atomic.py", "io/netcdf.py", "io/netcdf_screen.py"]
+CONVERTED += [
+    "io/_arguments.py",
+    "io/array_layout.py",
+    "io/load.py",
+    "io/load_poses.py",
+    "io/load_bboxes.py",
+    "io/save_poses.py",
+    "io/save_bboxes.py",
+    "io/movement_compat.py",
+    "plots/__init__.py",
+    "plots/_select.py",
+    "plots/tracks.py",
+    "plots/trajectory.py",
+    "plots/occupancy.py",
+    "plots/frame.py",
+]
 
 BUILTIN_ERRORS = {
     name

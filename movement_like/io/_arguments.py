@@ -13,6 +13,8 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from movement_like.errors import ArgumentTypeError
+
 __all__ = ["FILE_ALIASES", "accepts_file_aliases", "take_one"]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -33,16 +35,16 @@ def take_one(func_name: str, given: Mapping[str, Any]) -> Any:
 
     Raises
     ------
-    TypeError
-        If none, or more than one, is given (what Python raises for a missing
-        or repeated argument).
+    ArgumentTypeError
+        If none, or more than one, is given: a ``TypeError``, what Python raises
+        for a missing or repeated argument.
     """
     present = {name: value for name, value in given.items() if value is not None}
     names = " / ".join(repr(name) for name in given)
     if not present:
-        raise TypeError(f"{func_name}() missing the file argument ({names})")
+        raise ArgumentTypeError(f"{func_name}() missing the file argument ({names})")
     if len(present) > 1:
-        raise TypeError(
+        raise ArgumentTypeError(
             f"{func_name}() got the file as {' and '.join(map(repr, present))}; "
             f"{names} are spellings of one argument, pass one"
         )
@@ -87,7 +89,7 @@ def accepts_file_aliases(
         for theirs, ours in renamed.items():
             if theirs in kwargs:
                 if ours in kwargs:
-                    raise TypeError(
+                    raise ArgumentTypeError(
                         f"{func.__name__}() got both {theirs!r} and {ours!r}, "
                         "two spellings of one argument; pass one"
                     )

@@ -15,7 +15,7 @@ from typing import Any
 
 import xarray as xr
 
-from movement_like.errors import InvalidArgumentError
+from movement_like.errors import ArgumentTypeError, InvalidArgumentError
 from movement_like.io import registry
 from movement_like.io._arguments import take_one
 from movement_like.io.formats.nwb import from_nwb_file
@@ -54,8 +54,8 @@ def load_dataset(
         ``"auto"`` (default) detects the format; or a format name or alias
         (``"DeepLabCut"``, ``"SLEAP"``, ``"NWB"``, ...).
     fps
-        Frames per second, for formats that do not store it. For NWB it is
-        used only when the file has neither rate nor timestamps.
+        Frames per second, for formats that do not store it. For NWB it
+        overrides the rate inferred from the timestamps.
     kind
         ``"poses"`` or ``"bboxes"``: only formats holding that dataset type.
     **kwargs
@@ -72,6 +72,8 @@ def load_dataset(
         If the format is not recognised or the file is malformed.
     InvalidArgumentError
         If an ``NWBFile`` object comes with a ``source_software`` other than NWB.
+    ArgumentTypeError
+        If the file is neither a path nor ``NWBFile`` objects (a ``TypeError``).
     """
     where = take_one("load_dataset", {"path": path, "file": file, "file_path": file_path})
     if _is_nwb_object(where):
@@ -81,6 +83,11 @@ def load_dataset(
                 "pass source_software='NWB' or 'auto'"
             )
         return from_nwb_file(where, fps=fps, **kwargs)
+    if not isinstance(where, (str, os.PathLike)):
+        raise ArgumentTypeError(
+            f"load_dataset() takes a path or a pynwb.NWBFile (or a list of them), "
+            f"got {type(where).__name__}"
+        )
     return registry.load(where, source_software=source_software, fps=fps, kind=kind, **kwargs)
 
 

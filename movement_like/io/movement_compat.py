@@ -13,13 +13,14 @@ import numpy as np
 import xarray as xr
 
 from movement_like.dataset import BBOXES_DIMS, POSES_DIMS, frame_numbers, netcdf_safe_attrs
-from movement_like.errors import InvalidDatasetError
+from movement_like.errors import InvalidArgumentError, InvalidDatasetError
+from movement_like.utils.dims import DIM_ALIASES
 
 __all__ = ["from_movement", "to_movement", "is_movement_layout"]
 
 _SINGULAR_TO_PLURAL = {"individual": "individuals", "keypoint": "keypoints"}
-#: Also renamed: ``movement``'s multi-view dim (0.17 names it ``view``).
-_VIEW = {"view": "views"}
+#: Every dim renamed between the two (``movement`` 0.17 also says ``view``), as utils decides.
+_RENAMES = dict(DIM_ALIASES)
 _MOVEMENT_ORDER = {
     "0.17": {
         "poses": ("time", "space", "keypoint", "individual"),
@@ -58,7 +59,7 @@ def from_movement(ds: xr.Dataset) -> xr.Dataset:
     is not modified.
     """
     ds_type = _ds_type(ds)
-    renames = _SINGULAR_TO_PLURAL | _VIEW
+    renames = _RENAMES
     out = ds.rename({k: v for k, v in renames.items() if k in ds.dims and v not in ds.dims})
     order = POSES_DIMS if ds_type == "poses" else BBOXES_DIMS
     variables = {}
@@ -112,11 +113,13 @@ def to_movement(ds: xr.Dataset, layout: str = "0.17") -> xr.Dataset:
         ``time`` is kept.
     """
     if layout not in _MOVEMENT_ORDER:
-        raise ValueError(f"layout must be one of {sorted(_MOVEMENT_ORDER)}, got {layout!r}")
+        raise InvalidArgumentError(
+            f"layout must be one of {sorted(_MOVEMENT_ORDER)}, got {layout!r}"
+        )
     ds_type = _ds_type(ds)
     out = ds.drop_vars([c for c in ("frame",) if c in ds.coords])
     if layout == "0.17":
-        renames = _SINGULAR_TO_PLURAL | _VIEW
+        renames = _RENAMES
         out = out.rename({v: k for k, v in renames.items() if v in out.dims and k not in out.dims})
     order = _MOVEMENT_ORDER[layout][ds_type]
     variables = {}

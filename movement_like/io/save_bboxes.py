@@ -13,6 +13,7 @@ from typing import Any
 
 import xarray as xr
 
+from movement_like.errors import ArgumentTypeError
 from movement_like.io import netcdf, registry
 from movement_like.io._arguments import accepts_file_aliases, take_one
 from movement_like.io.formats import via
@@ -20,6 +21,7 @@ from movement_like.io.formats import via
 __all__ = ["to_file", "to_netcdf", "to_via_tracks_file"]
 
 to_netcdf = accepts_file_aliases(netcdf.save_netcdf)
+"""netCDF writer (:func:`movement_like.io.netcdf.save_netcdf`)."""
 _via_writer = accepts_file_aliases(via.to_via_tracks_file)
 
 
@@ -47,7 +49,7 @@ def to_via_tracks_file(
         if value is None:
             continue
         if ours in kwargs:
-            raise TypeError(f"to_via_tracks_file() got {ours!r} twice, under two spellings")
+            raise ArgumentTypeError(f"to_via_tracks_file() got {ours!r} twice, under two spellings")
         if ours == "filename_suffix" and value and not str(value).startswith("."):
             value = f".{value}"
         kwargs[ours] = value

@@ -38,10 +38,15 @@ __all__ = [
 
 # The writers, taking movement's ``file_path=`` (and ``file=``) as well as our ``path=``.
 to_netcdf = accepts_file_aliases(netcdf.save_netcdf)
+"""netCDF writer (:func:`movement_like.io.netcdf.save_netcdf`)."""
 to_dlc_file = accepts_file_aliases(dlc.to_dlc_file)
+"""DeepLabCut writer (:func:`movement_like.io.formats.dlc.to_dlc_file`)."""
 to_lp_file = accepts_file_aliases(lightningpose.to_lp_file)
+"""LightningPose writer (:func:`movement_like.io.formats.lightningpose.to_lp_file`)."""
 to_anipose_file = accepts_file_aliases(anipose.to_anipose_file)
+"""Anipose writer (:func:`movement_like.io.formats.anipose.to_anipose_file`)."""
 to_sleap_analysis_file = accepts_file_aliases(sleap.to_sleap_analysis_file)
+"""SLEAP analysis HDF5 writer (:func:`movement_like.io.formats.sleap.to_sleap_analysis_file`)."""
 
 
 def to_file(

@@ -7,6 +7,7 @@ from typing import Any
 
 import xarray as xr
 
+from movement_like.errors import InvalidArgumentError, InvalidDatasetError
 from movement_like.utils.dims import to_contract_dims
 
 #: The dims a plot of positions knows how to reduce.
@@ -22,20 +23,22 @@ def centroid(
 
     Raises
     ------
-    ValueError
-        If ``da`` has no ``space`` or ``time`` dim, or has dims a plot cannot
-        reduce (``layers``, ``views`` ...): the message says how to pick one value.
+    InvalidDatasetError
+        If ``da`` has no ``space`` or ``time`` dim (a ``ValueError``).
+    InvalidArgumentError
+        If ``da`` has dims a plot cannot reduce (``layers``, ``views`` ...); the
+        message says how to pick one value (a ``ValueError``).
     """
     data, _ = to_contract_dims(da)
     missing = [d for d in ("time", "space") if d not in data.dims]
     if missing:
-        raise ValueError(
+        raise InvalidDatasetError(
             f"{what} needs a DataArray with dims 'time' and 'space'; missing {missing}"
         )
     extra = [str(d) for d in data.dims if d not in KNOWN_DIMS]
     if extra:
         example = ", ".join(f"{d}=..." for d in extra)
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{what} cannot tell how to combine the dims {extra}; select one value of each "
             f"first, e.g. da.sel({example})"
         )
@@ -58,7 +61,7 @@ def xy_labels(data: xr.DataArray) -> tuple[Hashable, Hashable]:
     """Return the first two ``space`` labels (``x``, ``y``), whatever they are called."""
     labels = data["space"].values if "space" in data.coords else [0, 1]
     if len(labels) < 2:
-        raise ValueError(f"a plot needs 2 spatial coordinates, the data has {len(labels)}")
+        raise InvalidDatasetError(f"a plot needs 2 spatial coordinates, the data has {len(labels)}")
     return labels[0], labels[1]
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import xarray as xr
 
+from movement_like.errors import InvalidArgumentError
 from movement_like.plots._select import select_space, xy_labels
 from movement_like.plots.tracks import PALETTE, new_figure, read_video_frame
 from movement_like.utils.dims import to_contract_dims
@@ -45,11 +46,11 @@ def time_index_of_frame(data: xr.DataArray | xr.Dataset, frame: int) -> int:
     if "frame" in data.coords:
         hits = np.flatnonzero(np.asarray(data["frame"].values) == int(frame))
         if not hits.size:
-            raise ValueError(f"the data has no time point at frame {frame}")
+            raise InvalidArgumentError(f"the data has no time point at frame {frame}")
         return int(hits[0])
     n_time = int(data.sizes["time"])
     if not 0 <= int(frame) < n_time:
-        raise ValueError(f"frame {frame} is outside the data's {n_time} time points")
+        raise InvalidArgumentError(f"frame {frame} is outside the data's {n_time} time points")
     return int(frame)
 
 
@@ -153,7 +154,9 @@ def _draw_points(
         da = da.expand_dims(keypoints=["centroid"])
     extra = [str(d) for d in da.dims if d not in ("time", "individuals", "keypoints", "space")]
     if extra:
-        raise ValueError(f"plot_frame cannot draw the dims {extra}; select one value of each")
+        raise InvalidArgumentError(
+            f"plot_frame cannot draw the dims {extra}; select one value of each"
+        )
     if individuals is not None:
         chosen = [individuals] if isinstance(individuals, str) else list(individuals)
         da = da.sel(individuals=chosen)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import xarray as xr
 
+from movement_like.errors import InvalidArgumentError
 from movement_like.utils.dims import to_contract_dims
 from movement_like.utils.reports import nan_runs
 
@@ -71,7 +72,7 @@ def read_video_frame(video: str | os.PathLike, frame: int = 0) -> np.ndarray:
         try:
             return reader.gray_frame(int(frame))
         except IndexError:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"{reader.path}: could not read frame {frame} (the video has {reader.n_frames})"
             ) from None
 
@@ -388,7 +389,7 @@ def plot_layer_comparison(
     """
     position, _ = to_contract_dims(position)
     if "layers" not in position.dims:
-        raise ValueError("plot_layer_comparison needs data with a 'layers' dimension")
+        raise InvalidArgumentError("plot_layer_comparison needs data with a 'layers' dimension")
     data = _pick(position, individuals=individual, keypoints=keypoint)
     fig, axes = new_figure(2, 1, figsize=(9, 5), sharex=True)
     time = np.asarray(data["time"].values, dtype=float)

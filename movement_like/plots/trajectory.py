@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import xarray as xr
 
+from movement_like.errors import InvalidArgumentError
 from movement_like.plots._select import centroid, select_space, xy_labels
 from movement_like.plots.tracks import new_figure
 
@@ -70,7 +71,7 @@ def plot_centroid_trajectory(
         If ``individual`` is a list, or ``da`` has dims that must be selected first.
     """
     if isinstance(individual, list):
-        raise ValueError("Only one individual can be selected.")
+        raise InvalidArgumentError("Only one individual can be selected.")
     data = centroid(da, keypoints, "plot_centroid_trajectory")
     if "individuals" in data.dims:
         chosen = individual if individual is not None else data["individuals"].values[0]

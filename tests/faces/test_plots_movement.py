@@ -220,3 +220,142 @@ def test_plot_frame_on_the_real_video_with_its_predictions():
     assert 0 <= x[0] < width and 0 <= y[0] < height
     assert [p for p in ax.patches if isinstance(p, PathPatch)]
     assert not_blank(fig)
+
+
+# --------------------------------------------------------------------------- #
+# the cases movement 0.17's own plot tests check, on movement-named arrays
+# --------------------------------------------------------------------------- #
+def walking_plus(n_time: int = 4) -> xr.DataArray:
+    """Two plus-shaped animals (left, centre, right, snout, tail), one walking up y, one down."""
+    offsets = {"left": (-1, 0), "centre": (0, 0), "right": (1, 0), "snout": (0, 1), "tail": (0, -1)}
+    up = np.zeros((n_time, 2, len(offsets)))
+    for k, (dx, dy) in enumerate(offsets.values()):
+        up[:, 0, k] = dx
+        up[:, 1, k] = np.arange(n_time) + dy
+    down = up * np.array([1, -1])[None, :, None]
+    return xr.DataArray(
+        np.stack([up, down], axis=-1),
+        dims=("time", "space", "keypoint", "individual"),
+        coords={
+            "time": np.arange(n_time),
+            "space": ["x", "y"],
+            "keypoint": list(offsets),
+            "individual": ["up", "down"],
+        },
+        name="position",
+    )
+
+
+UP = np.column_stack([np.zeros(4), np.arange(4.0)])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({}, UP),
+        ({"individual": "up"}, UP),
+        ({"keypoints": ["left", "right"]}, UP),
+        ({"keypoints": ["snout", "tail"]}, UP),
+        ({"keypoints": "centre"}, UP),
+        ({"keypoints": ["centre", "snout"]}, UP + [0, 0.5]),
+        ({"individual": "up", "keypoints": ["tail"]}, UP - [0, 1]),
+        ({"individual": "down", "keypoints": ["tail"]}, -(UP - [0, 1])),
+    ],
+)
+@pytest.mark.parametrize("image_first", [False, True])
+def test_centroid_trajectory_cases(kwargs, expected, image_first):
+    fig, ax = plots.new_figure()
+    if image_first:
+        ax.imshow(np.zeros((10, 10)))
+    _, ax = plots.plot_centroid_trajectory(walking_plus(), ax=ax, **kwargs)
+    np.testing.assert_allclose(ax.collections[0].get_offsets().data, expected)
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [{"keypoint": "centre"}, {"individual": "up"}, {"keypoint": "centre", "individual": "up"}],
+)
+def test_centroid_trajectory_without_some_dims(selection):
+    da = walking_plus().sel(selection).squeeze()
+    _, ax = plots.plot_centroid_trajectory(da)
+    np.testing.assert_allclose(ax.collections[0].get_offsets().data, UP)
+
+
+def staircase() -> xr.DataArray:
+    """Occupancy data: 4 individuals x 3 keypoints walking down an anti-diagonal.
+
+    left walks (0, 4) -> (4, 0), right = left + (1, 1), centre their mean;
+    individual 3 is the others moved by (1, 0).
+    """
+    left = np.column_stack([np.arange(5.0), 4 - np.arange(5.0)])
+    keypoints = np.stack([left, left + 1, left + 0.5], axis=-1)  # left, right, centre
+    data = np.repeat(keypoints[..., None], 4, axis=-1)
+    data[:, 0, :, 3] += 1
+    return xr.DataArray(
+        data,
+        dims=("time", "space", "keypoint", "individual"),
+        coords={
+            "space": ["x", "y"],
+            "keypoint": ["left", "right", "centre"],
+            "individual": [0, 1, 2, 3],
+        },
+    )
+
+
+def with_gaps() -> xr.DataArray:
+    da = staircase().copy(deep=True)
+    da.loc[0, "x", "left", 0] = np.nan
+    da.loc[0, :, "centre", 1] = np.nan
+    da.loc[:, :, "right", 2] = np.nan
+    return da
+
+
+ANTI = np.fliplr(np.eye(5))
+UNIT = [list(range(6)), list(range(6))]
+SHIFTED = 3 * np.vstack([np.fliplr(np.eye(5)), np.zeros(5)]) + np.vstack(
+    [np.zeros(5), np.fliplr(np.eye(5))]
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "before", "kwargs", "expected"),
+    [
+        (staircase, {}, {"individuals": 0, "bins": UNIT}, ANTI),
+        (staircase, {}, {"individuals": 0, "keypoints": ["left", "right"], "bins": UNIT}, ANTI),
+        (
+            staircase,
+            {"keypoint": "centre"},
+            {"individuals": [0, 1, 2], "keypoints": ["left"], "bins": UNIT},
+            3 * ANTI,
+        ),
+        (staircase, {}, {"keypoints": "centre", "bins": [list(range(7)), list(range(6))]}, SHIFTED),
+        (staircase, {}, {"individuals": [0, 1, 2], "bins": UNIT}, 3 * ANTI),
+        (
+            staircase,
+            {"individual": 0},
+            {"keypoints": ["left", "right"], "individuals": [0, 2], "bins": UNIT},
+            ANTI,
+        ),
+        (
+            staircase,
+            {},
+            {"keypoints": ["left", "right"], "individuals": [0, 2], "bins": UNIT},
+            2 * ANTI,
+        ),
+        (
+            with_gaps,
+            {},
+            {"keypoints": "centre", "individuals": 1, "bins": UNIT},
+            np.fliplr(np.diag([0.0, 1, 1, 1, 1])),
+        ),
+        (with_gaps, {}, {"keypoints": ["left", "right"], "individuals": 1, "bins": UNIT}, ANTI),
+        (with_gaps, {}, {"keypoints": "right", "individuals": 2, "bins": UNIT}, np.zeros((5, 5))),
+        (with_gaps, {}, {"individuals": [0, 1, 2], "bins": UNIT}, 3 * ANTI),
+    ],
+)
+def test_occupancy_cases(data, before, kwargs, expected):
+    da = data()
+    if before:
+        da = da.sel(before)
+    _, _, info = plots.plot_occupancy(da, **kwargs)
+    np.testing.assert_allclose(info["h"], expected)

@@ -13,7 +13,7 @@ import xarray as xr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from movement_like.errors import InvalidArgumentError, InvalidDatasetError
+from movement_like.errors import ArgumentTypeError, InvalidArgumentError, InvalidDatasetError
 from movement_like.io import (
     load_bboxes,
     load_dataset,
@@ -125,6 +125,13 @@ def test_load_dataset_takes_an_nwbfile_object(poses):
     assert both.sizes["individuals"] == 2
     with pytest.raises(InvalidArgumentError, match="NWBFile object"):
         load_dataset(nwbfiles[0], source_software="DeepLabCut")
+
+
+@pytest.mark.parametrize("value", [123, object(), [], ["a.h5"]])
+def test_load_dataset_refuses_what_is_not_a_file(value):
+    with pytest.raises(ArgumentTypeError, match="a path or a pynwb.NWBFile") as info:
+        load_dataset(value)
+    assert isinstance(info.value, TypeError)
 
 
 def test_load_multiview_dataset(tmp_path, poses):
@@ -244,3 +251,25 @@ def test_movement_order_is_our_order_transposed(n_time, n_ind, n_kp, n_space):
     )
     np.testing.assert_array_equal(a.position.values, b.position.values)
     np.testing.assert_array_equal(a.confidence.values, b.confidence.values)
+
+
+@settings(max_examples=60, deadline=None)
+@given(shape=st.tuples(st.integers(1, 3), st.integers(1, 4), st.integers(1, 3), st.integers(1, 4)))
+def test_auto_reads_an_array_only_where_exactly_one_order_fits(shape):
+    array = np.arange(float(np.prod(shape))).reshape(shape)
+    ours_fits, theirs_fits = shape[3] in (2, 3), shape[1] in (2, 3)
+    if ours_fits and theirs_fits:
+        with pytest.raises(InvalidArgumentError, match="fits both"):
+            load_poses.from_numpy(array)
+    elif ours_fits:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            got = load_poses.from_numpy(array)
+        xr.testing.assert_identical(got, load_poses.from_numpy(array, layout="movement_like"))
+    elif theirs_fits:
+        with pytest.warns(LayoutAssumedWarning):
+            got = load_poses.from_numpy(array)
+        xr.testing.assert_identical(got, load_poses.from_numpy(array, layout="movement"))
+    else:
+        with pytest.raises(InvalidDatasetError):
+            load_poses.from_numpy(array)
