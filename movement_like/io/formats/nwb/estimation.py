@@ -187,7 +187,7 @@ def _checked_fps(
     raise InvalidArgumentError(
         f"{source}: fps={fps:g} contradicts the file's timestamps, which give {said} "
         f"({', '.join(f'{t:g}' for t in times[:3])} … s); time keeps the timestamps, so "
-        "frame numbers would be wrong; leave fps=... out to use the file's timing, or pass "
+        "frame numbers would be wrong; leave out fps=... to use the file's timing, or pass "
         "time_from='frames' to take the samples as consecutive frames timed at fps"
     )
 

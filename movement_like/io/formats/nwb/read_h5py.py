@@ -130,15 +130,19 @@ def _h5_estimation(module: str, group: Any) -> Estimation:
     return Estimation(module, group.name.rsplit("/", 1)[-1], series, nodes, edges, meta)
 
 
-def _h5_instance(instance: Any) -> Instance:
+def _h5_instance(instance: Any, direct: bool = False) -> Instance:
+    """One SkeletonInstance; ``direct`` when it sits in its TrainingFrame (fixed name)."""
     nodes, _ = _h5_skeleton(instance)
     identity = instance.attrs.get("id")
     visibility = _h5_dataset(instance, "node_visibility", "biuf")
     locations = read_dataset(
         instance, "node_locations", instance.file.filename, kinds="fiu", ndim=2
     )
+    name = instance.name.rsplit("/", 1)[-1]
+    if direct and identity is not None:  # "skeleton_instance" names the slot, not the animal
+        name = f"id_{int(identity)}"
     return Instance(
-        name=instance.name.rsplit("/", 1)[-1],
+        name=name,
         id=None if identity is None else int(identity),
         locations=float_array(locations),
         visibility=None if visibility is None else np.asarray(visibility, dtype=bool),
@@ -154,7 +158,8 @@ def _h5_training(group: Any) -> list[TrainingFrame]:
             holders = _h5_linked(frame, "SkeletonInstances")
             held = [i for h in holders for i in _h5_linked(h, "SkeletonInstance")]
             direct = _h5_linked(frame, "SkeletonInstance")
-            instances = [_h5_instance(instance) for instance in [*direct, *held]]
+            instances = [_h5_instance(i, direct=True) for i in direct]
+            instances += [_h5_instance(i) for i in held]
             video: dict[str, Any] = {}
             if "source_video" in frame:
                 source = frame["source_video"]
