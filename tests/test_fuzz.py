@@ -48,15 +48,6 @@ KNOWN_READER_FAILURES: dict[str, str] = {
     # --- idtracker.py ---
     "realdata/idtrackerai/test_trajectories_idtrackerai.npy#4:npy_header": "memory: _ArrayMemoryError at idtracker.py:195",
     "realdata/idtrackerai/test_trajectories_idtrackerai_with_border.npy#5:npy_header": "memory: _ArrayMemoryError at idtracker.py:195",
-    # --- nwb.py ---
-    "realdata/nwb/0.1.1_poseestimation_no_cameras.nwb#2:h5_soft_loop": "foreign: builtins.RuntimeError at nwb.py:340",
-    "realdata/nwb/0.1.1_poseestimation_nodes_edges.nwb#5:h5_huge": "memory: _ArrayMemoryError at nwb.py:385",
-    "realdata/nwb/0.3.0_poseestimation_one_camera.nwb#1:h5_soft_loop": "foreign: builtins.RuntimeError at nwb.py:469",
-    "realdata/nwb/0.3.0_poseestimation_two_cameras.nwb#1:h5_huge": "memory: _ArrayMemoryError at nwb.py:349",
-    "realdata/nwb/m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.nwb#1:h5_huge": "memory: _ArrayMemoryError at nwb.py:349",
-    "realdata/nwb/sleap-io_written/minimal.pose.nwb#5:h5_huge": "memory: _ArrayMemoryError at nwb.py:349",
-    "written/nwb_poses.nwb#3:h5_dataset_to_group": "foreign: builtins.TypeError at nwb.py:355",
-    "realdata/nwb/sleap-io_written/minimal.pose.nwb#0:h5_huge": "memory: _ArrayMemoryError at nwb.py:349",
     # --- via.py ---
     "realdata/via/sherlock_ep01_tracks_FRCNN.csv#1:csv_cell": "foreign: builtins.OverflowError at via.py:383",
 }
