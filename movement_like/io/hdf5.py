@@ -6,6 +6,8 @@ Every HDF5 reader (SLEAP, NWB, ...) opens files through :func:`open_hdf5`, which
   block or a failed filter, ``RuntimeError`` for a soft-link loop, ``KeyError``
   for a dangling link ...) into a :class:`~movement_like.errors.FileFormatError`
   naming the file;
+* refuses a damaged global heap, on which HDF5 loops forever
+  (:func:`movement_like.io.netcdf_screen.check_global_heaps`);
 * screens the file before anything reads it (:func:`screen`): links to other
   files, datasets stored in other files (external storage) and virtual
   datasets whose sources are other files are refused unless the caller opts in
@@ -43,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from movement_like.errors import FileFormatError, MovementLikeError
+from movement_like.io.netcdf_screen import check_global_heaps
 
 __all__ = [
     "ALWAYS_ALLOWED_BYTES",
@@ -145,6 +148,7 @@ def open_hdf5(
     import h5py
 
     where = Path(path)
+    check_global_heaps(where)  # a damaged heap makes HDF5 itself loop forever
     try:
         file = h5py.File(where, "r")
     except HDF5_ERRORS as exc:
