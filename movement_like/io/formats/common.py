@@ -134,11 +134,10 @@ class FileHead:
         import h5py
 
         from movement_like.errors import FileFormatError
-        from movement_like.io.hdf5 import HDF5_ERRORS
-        from movement_like.io.netcdf_screen import check_global_heaps
+        from movement_like.io.hdf5 import HDF5_ERRORS, check_heaps
 
         try:
-            check_global_heaps(self.path)  # HDF5 loops forever on a damaged heap
+            check_heaps(self.path)  # HDF5 loops forever on a damaged heap
         except FileFormatError as exc:
             return {}, {}, {}, exc.problem
         try:
