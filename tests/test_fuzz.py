@@ -35,22 +35,7 @@ MEMORY_CAP_MIB = 1024
 #: Mutants that still break the promise in readers this test does not fix,
 #: by recipe id, with what goes wrong. Remove a line when its reader is fixed
 #: (the strict xfail then fails, saying so).
-KNOWN_READER_FAILURES: dict[str, str] = {
-    # --- dlc.py ---
-    "realdata/deeplabcut/Reaching-Mackenzie-2018-08-30/CollectedData_Mackenzie.csv#5:csv_cr_only": "foreign: _csv.Error at dlc.py:116",
-    "realdata/lightningpose/eks_mirror-mouse-separate/180607_004.train_frames=75.rng=0.bot.csv#2:csv_cr_only": "foreign: _csv.Error at dlc.py:116",
-    "realdata/lightningpose/eks_mirror-mouse-separate/180607_004.train_frames=75.rng=0.bot.csv#4:csv_cell": "foreign: builtins.ValueError at dlc.py:425",
-    "realdata/lightningpose/eks_mirror-mouse-separate/180607_004.train_frames=75.rng=0.top.csv#4:csv_cell": "foreign: builtins.OverflowError at dlc.py:425",
-    "realdata/lightningpose/mirror-mouse-example/CollectedData.csv#4:csv_cr_only": "foreign: _csv.Error at dlc.py:116",
-    "written/lightningpose_poses.csv#5:csv_cr_only": "foreign: _csv.Error at dlc.py:116",
-    # --- dustrack.py ---
-    "written/dustrack_poses.json#6:json_value": "foreign: builtins.ValueError at dustrack.py:354",
-    # --- idtracker.py ---
-    "realdata/idtrackerai/test_trajectories_idtrackerai.npy#4:npy_header": "memory: _ArrayMemoryError at idtracker.py:195",
-    "realdata/idtrackerai/test_trajectories_idtrackerai_with_border.npy#5:npy_header": "memory: _ArrayMemoryError at idtracker.py:195",
-    # --- via.py ---
-    "realdata/via/sherlock_ep01_tracks_FRCNN.csv#1:csv_cell": "foreign: builtins.OverflowError at via.py:383",
-}
+KNOWN_READER_FAILURES: dict[str, str] = {}
 
 
 def _sources_and_recipes() -> tuple[dict, list[dict]]:

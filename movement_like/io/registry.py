@@ -50,6 +50,7 @@ from movement_like.io.plugins import (
     entry_point_formats,
     insert_format,
 )
+from movement_like.utils.checks import check_fps
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -387,7 +388,14 @@ def load(
     -------
     xarray.Dataset
         What the reader returns.
+
+    Raises
+    ------
+    ArgumentTypeError, InvalidArgumentError
+        When ``fps`` is not a positive finite number (``True`` is not 1.0);
+        checked here, once, before any reader runs.
     """
+    fps = check_fps(fps)
     if source_software in (None, "auto"):
         fmt = detect_format(path, kind)
     else:

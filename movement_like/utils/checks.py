@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import functools
+import inspect
+import math
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import numpy as np
 import xarray as xr
 
-__all__ = ["require_dims", "require_2d", "is_whole_number"]
+from movement_like.errors import ArgumentTypeError, InvalidArgumentError
+
+__all__ = ["require_dims", "require_2d", "is_whole_number", "check_fps", "fps_checked"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def require_dims(data: Any, dims: Iterable[str], what: str) -> None:
@@ -45,3 +52,73 @@ def require_2d(data: xr.DataArray, what: str) -> None:
 def is_whole_number(value: Any) -> bool:
     """Whether ``value`` is a Python or numpy integer (``bool`` excluded)."""
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def check_fps(fps: Any, argument: str = "fps") -> float | None:
+    """Return ``fps`` as a float after checking it is a frame rate; None stays None.
+
+    The one check every loader applies to its ``fps`` argument: ``True`` is
+    not a frame rate (``float(True)`` would make it 1.0), nor is text, and
+    zero, negative, NaN or infinite rates are refused.
+
+    Parameters
+    ----------
+    fps
+        What the caller passed.
+    argument
+        How the caller named it, for the message (``"fps"``, ``"--fps"``).
+
+    Returns
+    -------
+    float or None
+        The frame rate.
+
+    Raises
+    ------
+    ArgumentTypeError
+        For a boolean, a string or anything else that is not a real number.
+    InvalidArgumentError
+        For a number that is not positive and finite.
+    """
+    if fps is None:
+        return None
+    if isinstance(fps, (bool, np.bool_, str, bytes)):
+        raise ArgumentTypeError(
+            f"{argument} must be a number of frames per second, got {fps!r} "
+            f"(pass {argument}=None when the rate is unknown)"
+        )
+    try:
+        value = float(fps)
+    except (TypeError, ValueError) as exc:
+        raise ArgumentTypeError(
+            f"{argument} must be a number of frames per second, got {fps!r}"
+        ) from exc
+    if not math.isfinite(value) or value <= 0:
+        raise InvalidArgumentError(
+            f"{argument} must be a positive finite number, got {fps!r} "
+            f"(pass {argument}=None when the rate is unknown)"
+        )
+    return value
+
+
+def fps_checked(func: F) -> F:
+    """Wrap a loader so that its ``fps`` argument goes through :func:`check_fps` first.
+
+    A loader without an ``fps`` parameter is returned unchanged; the wrapper
+    keeps the loader's name, docstring and signature.
+    """
+    signature = inspect.signature(func)
+    if "fps" not in signature.parameters:
+        return func
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            given = signature.bind_partial(*args, **kwargs).arguments
+        except TypeError:  # a wrong call: let the loader say so, as it would unwrapped
+            given = {}
+        if given.get("fps") is not None:
+            check_fps(given["fps"])
+        return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

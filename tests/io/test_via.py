@@ -241,13 +241,15 @@ def test_non_rect_shape_is_a_clear_error(tmp_path):
         _row("0001.png", 1),
         _row("0002.png", 1, shape={"name": "circle", "cx": 1, "cy": 2, "r": 3}),
     ]
-    with pytest.raises(FileFormatError, match=r"row 3: region shape 'circle' is not a 'rect'"):
+    message = r"row 3, column 'region_shape_attributes': region shape 'circle' is not a 'rect'"
+    with pytest.raises(FileFormatError, match=message):
         load_bboxes.from_via_tracks_file(_write(tmp_path / "c.csv", rows))
 
 
 def test_unparseable_frame_is_a_clear_error(tmp_path):
     path = _write(tmp_path / "n.csv", [_row("0001.png", 1), _row("frame.png", 1)])
-    with pytest.raises(FileFormatError, match=r"row 3: cannot read a frame number.*'frame.png'"):
+    message = r"row 3, column 'filename': cannot read a frame number.*'frame.png'"
+    with pytest.raises(FileFormatError, match=message):
         load_bboxes.from_via_tracks_file(path)
     path = _write(tmp_path / "m.csv", [_row("a.png", 1, fattr={"frame": "x"})])
     with pytest.raises(FileFormatError, match="not a frame number"):
@@ -273,7 +275,7 @@ def test_unparseable_frame_is_a_clear_error(tmp_path):
             "no 'track' id",
         ),
         ([_row("1.png", 2.5)], "not a whole number"),
-        ([_row("1.png", 1, shape={"name": "rect", "x": 1, "y": 1})], "numeric x, y, width"),
+        ([_row("1.png", 1, shape={"name": "rect", "x": 1, "y": 1})], "a rect needs x, y, width"),
         ([["1.png", 0, "{not json", 1, 0, "{}", "{}"]], "not valid JSON"),
     ],
 )

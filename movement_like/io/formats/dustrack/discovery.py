@@ -20,6 +20,7 @@ import xarray as xr
 
 from movement_like.dataset import netcdf_safe_attrs, poses_from_numpy
 from movement_like.errors import FileFormatError, InvalidDatasetError
+from movement_like.io import limits
 from movement_like.io.formats import dlc
 from movement_like.io.formats.dustrack.layer import (
     checked_video,
@@ -167,10 +168,14 @@ def _layers_of(
     return found
 
 
-def _read_any_layer(path: Path, fps: float | None) -> xr.Dataset:
-    """Read a layer file: DUSTrack JSON, or a DLC ``.h5`` through our DLC reader."""
+def _read_any_layer(path: Path, fps: float | None, n_frames: int | None) -> xr.Dataset:
+    """Read a layer file: DUSTrack JSON, or a DLC ``.h5`` through our DLC reader.
+
+    ``n_frames`` (the video's, or the caller's) bounds the frames a JSON layer may
+    name before its array is allocated; None leaves it to the documented limit.
+    """
     if path.suffix.lower() == ".json":
-        return layer_dataset(path, fps, None, None, canonical_layer_name(path) or "noname")
+        return layer_dataset(path, fps, n_frames, None, canonical_layer_name(path) or "noname")
     ds = dlc.read(path, fps=fps)
     if "frame" not in ds.coords:
         raise FileFormatError(
@@ -233,10 +238,11 @@ def from_dustrack_layers(
     if not files:
         raise FileFormatError(anchor, "no annotation layer found", "check the video or folder")
     video_frames, fps = frames_and_fps(video_path, n_frames, fps)
-    loaded = {name: _read_any_layer(path, fps) for name, path in files.items()}
+    bound = n_frames if n_frames is not None else video_frames
+    loaded = {name: _read_any_layer(path, fps, bound) for name, path in files.items()}
     project = None if dlc_project is None else Path(dlc_project)
     trackermap = find_trackermap(anchor, project)
-    ds = _stack_layers(loaded, n_frames if n_frames is not None else video_frames, fps, files)
+    ds = _stack_layers(loaded, bound, fps, files)
     ds.attrs.update(
         netcdf_safe_attrs(
             {
@@ -292,6 +298,13 @@ def _stack_layers(
     last = max((int(f.max()) for f in frames.values() if f.size), default=-1)
     if n_frames is None:
         n_frames = max([last + 1] + [int(ds.attrs.get("n_frames", 0)) for ds in loaded.values()])
+        name = max(loaded, key=lambda n: int(frames[n].max()) if frames[n].size else -1)
+        limits.check_frame_count(
+            n_frames,
+            files[name],
+            f"the layers name frames up to {n_frames - 1} and no video says how many there are",
+            "pass video= or n_frames=",
+        )
     elif last >= n_frames:
         name = next(n for n, f in frames.items() if f.size and f.max() == last)
         raise FileFormatError(
@@ -308,6 +321,7 @@ def _stack_layers(
         if ds.sizes["space"] != 2:
             raise FileFormatError(files[name], "is not 2-D; DUSTrack layers are (x, y)")
     shape = (len(loaded), n_frames, len(individuals), len(keypoints))
+    limits.check_array_size(shape + (2,), np.float64, next(iter(files.values())), "the layers")
     position = np.full(shape + (2,), np.nan)
     confidence = np.full(shape, np.nan)
     for index, (name, ds) in enumerate(loaded.items()):
@@ -316,12 +330,14 @@ def _stack_layers(
         pos = ds["position"].transpose("time", "individuals", "keypoints", "space").values
         conf = ds["confidence"].transpose("time", "individuals", "keypoints").values
         rows = frames[name]
-        position[
-            index, rows[:, None, None], np.array(ind)[None, :, None], np.array(kps)[None, None, :]
-        ] = pos
-        confidence[
-            index, rows[:, None, None], np.array(ind)[None, :, None], np.array(kps)[None, None, :]
-        ] = conf
+        at = (
+            index,
+            rows[:, None, None],
+            np.array(ind, dtype=np.intp)[None, :, None],
+            np.array(kps, dtype=np.intp)[None, None, :],
+        )
+        position[at] = pos
+        confidence[at] = conf
     template = poses_from_numpy(
         position[0],
         confidence[0],

@@ -22,6 +22,7 @@ from movement_like.dataset import (
     validate_poses,
 )
 from movement_like.errors import FileFormatError, InvalidDatasetError
+from movement_like.io import limits
 from movement_like.io.atomic import atomic_path, check_writable
 from movement_like.io.formats.dustrack.layer_json import LabelPoints, json_text, read_layer_arrays
 from movement_like.io.formats.dustrack.naming import (
@@ -34,6 +35,7 @@ from movement_like.io.formats.dustrack.naming import (
     video_stem_of,
 )
 from movement_like.io.formats.dustrack.trackermap import find_trackermap, with_keypoint_names
+from movement_like.utils.checks import check_fps
 from movement_like.video import probe_video
 
 __all__ = [
@@ -75,6 +77,7 @@ def frames_and_fps(
     video: Path | None, n_frames: int | None, fps: float | None
 ) -> tuple[int | None, float | None]:
     """Return the video's frame count (None when not read) and ``fps``, else its rate."""
+    fps = check_fps(fps)
     video_frames = video_fps = None
     if video is not None and (n_frames is None or fps is None):
         video_frames, video_fps = probe_video(video, fix=VIDEO_FIX)
@@ -144,17 +147,24 @@ def layer_dataset(
     """Read a layer JSON into a dataset of ``n_frames`` (default: last frame + 1)."""
     data = read_layer_arrays(path)
     last = max((int(frames.max()) for frames, _ in data.values() if frames.size), default=-1)
-    if n_frames is None:
-        n_frames = last + 1
+    if n_frames is None:  # nothing bounds what the file names: the documented limit does
+        label = next((lab for lab, (frames, _) in data.items() if last in frames), None)
+        n_frames = limits.check_frame_count(
+            last + 1,
+            path,
+            f"label {label!r} names frame {last} and no video says how many frames there are",
+            "pass video= or n_frames=",
+        )
     n_frames = int(n_frames)
     if last >= n_frames:
         label = next(lab for lab, (frames, _) in data.items() if last in frames)
-        where = f"the video {video_path}" if from_video else "n_frames"
+        where = f"the video {video_path}" if from_video or video_path else "the video (n_frames)"
         raise FileFormatError(
             path,
-            f"label {label!r}, frame {last}: beyond the {n_frames} frames of {where}",
+            f"label {label!r}, frame {last} is beyond the {n_frames} frames of {where}",
             "check that the layer belongs to this video, or pass n_frames=",
         )
+    limits.check_array_size((n_frames, 1, len(data), 2), np.float64, path, "the layer's positions")
     labels, position = _layer_arrays(data, n_frames)
     if labels:
         ds = poses_from_numpy(
@@ -210,6 +220,11 @@ def select_layer(ds: xr.Dataset, layer: str | None) -> tuple[xr.Dataset, str | N
 
 def select_individual(ds: xr.Dataset, individual: str | None) -> xr.Dataset:
     names = [str(n) for n in ds["individuals"].values]
+    if not names:
+        raise InvalidDatasetError(
+            "the dataset has no individual, so there is no layer to write "
+            "(a DUSTrack layer holds the points of one individual)"
+        )
     if individual is None:
         if len(names) != 1:
             raise InvalidDatasetError(

@@ -87,7 +87,7 @@ def read_layer_arrays(path: str | os.PathLike) -> dict[str, LabelPoints]:
     if not isinstance(raw, dict):
         raise FileFormatError(
             path,
-            f"the top level is a JSON {type(raw).__name__}, not an object",
+            f"the top level is a JSON {_json_type(raw)}, not an object",
             "a DUSTrack layer is {label: {frame: [x, y]}}",
         )
     n_values = 0
@@ -131,9 +131,27 @@ def _parse_json(path: Path, text: str, check_duplicates: bool) -> Any:
             f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
             "a DUSTrack layer is {label: {frame: [x, y]}}",
         ) from exc
+    except FileFormatError:  # a repeated key, said by the hook
+        raise
+    except RecursionError as exc:  # e.g. 100,000 nested lists
+        raise FileFormatError(
+            path,
+            "the JSON is nested too deeply to be a layer",
+            "a DUSTrack layer is {label: {frame: [x, y]}}, three levels deep",
+        ) from exc
+    except ValueError as exc:  # an integer of more digits than Python converts (4,300)
+        raise FileFormatError(
+            path,
+            f"a number in the JSON cannot be read ({exc})",
+            "positions are pixel coordinates such as 12.5",
+        ) from exc
 
 
 _NUMBER_TYPES = frozenset((int, float))
+
+
+#: Frame keys longer than this are refused before ``int()`` (int64 holds 18 digits).
+_MAX_KEY_DIGITS = 18
 
 
 def _label_points(path: Path, label: str, frames: dict[str, Any]) -> LabelPoints:
@@ -145,32 +163,59 @@ def _label_points(path: Path, label: str, frames: dict[str, Any]) -> LabelPoints
     keys = list(frames)
     values = list(frames.values())
     fast = (
-        all(key.isascii() and key.isdigit() for key in keys)
+        all(key.isascii() and key.isdigit() and len(key) <= _MAX_KEY_DIGITS for key in keys)
         and all(type(v) is list and len(v) == 2 for v in values)
         and {type(n) for v in values for n in v} <= _NUMBER_TYPES
     )
     if fast:
-        xy = np.array(values, dtype=np.float64).reshape(len(values), 2)
+        try:
+            xy = np.array(values, dtype=np.float64).reshape(len(values), 2)
+        except OverflowError:  # an integer beyond float64, e.g. 1e400 written out in digits
+            fast = False
+    if fast:
         numbers = np.array([int(k) for k in keys], dtype=np.int64)
         if np.isfinite(xy).all():
-            unique, counts = np.unique(numbers, return_counts=True)
-            if (counts > 1).any():
-                same = [k for k in keys if int(k) == unique[counts > 1][0]]
-                raise FileFormatError(
-                    path,
-                    f"label {label!r}: the frame keys {same} are the same frame",
-                    "keep one entry per frame",
-                )
+            _refuse_repeated_frames(path, label, keys, numbers)
             return numbers, xy
+    numbers_list, points = [], []
     for frame_key, value in frames.items():
-        if not DIGITS.fullmatch(frame_key):
-            raise FileFormatError(
-                path,
-                f"label {label!r}: frame key {frame_key!r} is not a non-negative integer",
-                'frame keys are 0-based frame numbers such as "12"',
-            )
-        _point(path, label, frame_key, value)
-    raise AssertionError("unreachable: the slow path must find what the fast path refused")
+        numbers_list.append(_frame_number(path, label, frame_key))
+        points.append(_point(path, label, frame_key, value))
+    numbers = np.array(numbers_list, dtype=np.int64)
+    _refuse_repeated_frames(path, label, keys, numbers)
+    return numbers, np.array(points, dtype=np.float64).reshape(len(points), 2)
+
+
+def _frame_number(path: Path, label: str, frame_key: str) -> int:
+    """One frame key as an int: a non-negative integer of at most 18 digits."""
+    if not DIGITS.fullmatch(frame_key):
+        raise FileFormatError(
+            path,
+            f"label {label!r}: frame key {frame_key!r} is not a non-negative integer",
+            'frame keys are 0-based frame numbers such as "12"',
+        )
+    digits = frame_key.lstrip("0") or "0"
+    if len(digits) > _MAX_KEY_DIGITS:
+        shown = _short(frame_key)
+        raise FileFormatError(
+            path,
+            f"label {label!r}: frame key {shown} is too large to be a frame number",
+            'frame keys are 0-based frame numbers such as "12"',
+        )
+    return int(digits)
+
+
+def _refuse_repeated_frames(path: Path, label: str, keys: list[str], numbers: np.ndarray) -> None:
+    unique, counts = np.unique(numbers, return_counts=True)
+    if (counts > 1).any():
+        same = [
+            k for k, n in zip(keys, numbers.tolist(), strict=True) if n == unique[counts > 1][0]
+        ]
+        raise FileFormatError(
+            path,
+            f"label {label!r}: the frame keys {same} are the same frame",
+            "keep one entry per frame",
+        )
 
 
 def _json_type(value: Any) -> str:
@@ -184,6 +229,11 @@ def _json_type(value: Any) -> str:
         int: "number",
         float: "number",
     }.get(type(value), type(value).__name__)
+
+
+def _short(number: Any) -> str:
+    text = str(number)
+    return text if len(text) <= 40 else f"{text[:20]}... ({len(text)} digits)"
 
 
 def _point(path: Path, label: str, frame: str, value: Any) -> tuple[float, float]:
@@ -208,11 +258,14 @@ def _point(path: Path, label: str, frame: str, value: Any) -> tuple[float, float
                 f"{where}: {_json_type(number)} {number!r} is not a number",
                 "each annotation is two numbers [x, y]",
             )
-    x, y = float(value[0]), float(value[1])
+    try:
+        x, y = float(value[0]), float(value[1])
+    except OverflowError:  # an integer written out with hundreds of digits
+        x = y = math.inf
     if not (math.isfinite(x) and math.isfinite(y)):  # e.g. 1e999
         raise FileFormatError(
             path,
-            f"{where}: [{value[0]}, {value[1]}] is not finite",
+            f"{where}: [{_short(value[0])}, {_short(value[1])}] is not finite",
             "positions are finite pixel coordinates",
         )
     return x, y
