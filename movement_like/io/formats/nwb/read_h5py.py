@@ -56,11 +56,12 @@ def _h5_linked(group: Any, wanted: str) -> list[Any]:
     return found
 
 
-def _h5_dataset(group: Any, key: str, kinds: str | None = None) -> Any:
+def _h5_dataset(group: Any, key: str, kinds: str | None = None, path: Any = None) -> Any:
     """Return the dataset ``key`` of ``group`` read whole (checked first); None if absent."""
     if key not in group:
         return None
-    return read_dataset(group, key, group.file.filename, kinds=kinds)
+    # group.file builds a new File object each time: callers in loops pass the path
+    return read_dataset(group, key, path or group.file.filename, kinds=kinds)
 
 
 def _h5_series(group: Any) -> Series:
@@ -73,12 +74,12 @@ def _h5_series(group: Any) -> Series:
     starting = group.get("starting_time")
     timestamps, rate = timestamps_of(
         data.shape[0],
-        _h5_dataset(group, "timestamps", "fiu"),
-        None if starting is None else _h5_dataset(group, "starting_time", "fiu"),
+        _h5_dataset(group, "timestamps", "fiu", path),
+        None if starting is None else _h5_dataset(group, "starting_time", "fiu", path),
         None if starting is None else starting.attrs.get("rate"),
     )
     confidence = group.get("confidence")
-    values = _h5_dataset(group, "confidence", "fiu")
+    values = _h5_dataset(group, "confidence", "fiu", path)
     return Series(
         name=group.name.rsplit("/", 1)[-1],
         data=data,
@@ -110,19 +111,20 @@ def _h5_skeleton(group: Any) -> tuple[list[str] | None, np.ndarray | None]:
 
 def _h5_estimation(module: str, group: Any) -> Estimation:
     nodes, edges = _h5_skeleton(group)
+    path = group.file.filename
     software = group.get("source_software")
-    dimensions = _h5_dataset(group, "dimensions")
+    dimensions = _h5_dataset(group, "dimensions", None, path)
     devices = [d.name.rsplit("/", 1)[-1] for d in _h5_linked(group, "Device")]
     devices += [d.name.rsplit("/", 1)[-1] for d in _h5_linked(group, "CalibratedCamera")]
     meta = {
-        "description": as_text(_h5_dataset(group, "description")),
-        "scorer": as_text(_h5_dataset(group, "scorer")),
+        "description": as_text(_h5_dataset(group, "description", None, path)),
+        "scorer": as_text(_h5_dataset(group, "scorer", None, path)),
         "source_software": None if software is None else as_text(software[()]),
         "source_software_version": None
         if software is None
         else as_text(software.attrs.get("version")),
-        "original_videos": as_texts(_h5_dataset(group, "original_videos")),
-        "labeled_videos": as_texts(_h5_dataset(group, "labeled_videos")),
+        "original_videos": as_texts(_h5_dataset(group, "original_videos", None, path)),
+        "labeled_videos": as_texts(_h5_dataset(group, "labeled_videos", None, path)),
         "dimensions": None if dimensions is None else np.asarray(dimensions).tolist(),
         "devices": devices or None,
     }
