@@ -42,6 +42,7 @@ USER_ERRORS = (
 
 #: How the messages of the Python API name options, and how the command line does.
 _FLAGS = {"source_software=...": "--source-software NAME", "overwrite=True": "--overwrite"}
+_FLAGS["fps=..."] = "--fps"
 
 
 def user_message(exc: BaseException) -> str:

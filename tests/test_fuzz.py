@@ -35,17 +35,7 @@ MEMORY_CAP_MIB = 1024
 #: Mutants that still break the promise in readers this test does not fix,
 #: by recipe id, with what goes wrong. Remove a line when its reader is fixed
 #: (the strict xfail then fails, saying so).
-KNOWN_READER_FAILURES: dict[str, str] = {
-    # --- nwb.py ---
-    "realdata/nwb/0.1.1_poseestimation_no_cameras.nwb#2:h5_soft_loop": "foreign: builtins.RuntimeError at nwb.py:340",
-    "realdata/nwb/0.1.1_poseestimation_nodes_edges.nwb#5:h5_huge": "memory: _ArrayMemoryError at nwb.py:385",
-    "realdata/nwb/0.3.0_poseestimation_one_camera.nwb#1:h5_soft_loop": "foreign: builtins.RuntimeError at nwb.py:469",
-    "realdata/nwb/0.3.0_poseestimation_two_cameras.nwb#1:h5_huge": "memory: _ArrayMemoryError at nwb.py:349",
-    "realdata/nwb/m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.nwb#1:h5_huge": "memory: _ArrayMemoryError at nwb.py:349",
-    "realdata/nwb/sleap-io_written/minimal.pose.nwb#5:h5_huge": "memory: _ArrayMemoryError at nwb.py:349",
-    "written/nwb_poses.nwb#3:h5_dataset_to_group": "foreign: builtins.TypeError at nwb.py:355",
-    "realdata/nwb/sleap-io_written/minimal.pose.nwb#0:h5_huge": "memory: _ArrayMemoryError at nwb.py:349",
-}
+KNOWN_READER_FAILURES: dict[str, str] = {}
 
 
 def _sources_and_recipes() -> tuple[dict, list[dict]]:

@@ -6,6 +6,8 @@ Every HDF5 reader (SLEAP, NWB, ...) opens files through :func:`open_hdf5`, which
   block or a failed filter, ``RuntimeError`` for a soft-link loop, ``KeyError``
   for a dangling link ...) into a :class:`~movement_like.errors.FileFormatError`
   naming the file;
+* refuses a damaged global heap, on which HDF5 loops forever
+  (:func:`movement_like.io.netcdf_screen.check_global_heaps`);
 * screens the file before anything reads it (:func:`screen`): links to other
   files, datasets stored in other files (external storage) and virtual
   datasets whose sources are other files are refused unless the caller opts in
@@ -37,12 +39,14 @@ import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from movement_like.errors import FileFormatError, MovementLikeError
+from movement_like.io.netcdf_screen import check_global_heaps
 
 __all__ = [
     "ALWAYS_ALLOWED_BYTES",
@@ -54,6 +58,7 @@ __all__ = [
     "require_dataset",
     "read_dataset",
     "hdf5_errors_as_ours",
+    "check_heaps",
 ]
 
 #: A dataset declaring at most this many bytes is always read (64 MiB).
@@ -76,6 +81,41 @@ HDF5_ERRORS: tuple[type[BaseException], ...] = (
 _VISIT_ERRORS: tuple[type[BaseException], ...] = (MovementLikeError, *HDF5_ERRORS)
 _EXTERNAL_FIX = "pass allow_external_links=True if you trust the file and the files it names"
 _DAMAGED_FIX = "the file may be truncated or damaged; write or export it again"
+
+
+def check_heaps(path: str | os.PathLike) -> None:
+    """Refuse a damaged global heap, once per version of a file (detection and reading share it).
+
+    See :func:`movement_like.io.netcdf_screen.check_global_heaps`; its answer
+    is cached by path, size and modification time, as :class:`FileHead` is.
+
+    Parameters
+    ----------
+    path
+        An HDF5 file.
+
+    Raises
+    ------
+    FileFormatError
+        If a heap collection holds an object HDF5 would loop on.
+    """
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return  # opening it will say why
+    problem = _heap_problem(str(Path(path).absolute()), stat.st_size, stat.st_mtime_ns)
+    if problem is not None:
+        raise FileFormatError(path, problem[0], problem[1])
+
+
+@lru_cache(maxsize=32)
+def _heap_problem(path: str, size: int, mtime_ns: int) -> tuple[str, str | None] | None:
+    del size, mtime_ns  # part of the cache key only
+    try:
+        check_global_heaps(path)
+    except FileFormatError as exc:
+        return exc.problem, exc.fix
+    return None
 
 
 @contextmanager
@@ -145,6 +185,7 @@ def open_hdf5(
     import h5py
 
     where = Path(path)
+    check_heaps(where)  # a damaged heap makes HDF5 itself loop forever
     try:
         file = h5py.File(where, "r")
     except HDF5_ERRORS as exc:
@@ -191,59 +232,69 @@ def screen(
         Naming the first offending object.
     """
     import h5py
+    from h5py import h5l
 
-    file_size = _file_size(path)
-    problems: list[BaseException] = []
+    external: list[str] = []
 
-    def check(name: str, link: Any) -> None:
-        if isinstance(link, h5py.ExternalLink):
-            if not allow_external_links:
-                raise FileFormatError(
-                    path,
-                    f"'/{name}' is a link to '{link.path}' in another file "
-                    f"({link.filename!r}), which is not followed by default",
-                    _EXTERNAL_FIX,
-                )
-            return
-        if not isinstance(link, h5py.HardLink):
-            return
-        if file.get(name, getclass=True) is not h5py.Dataset:
-            return
-        dataset = file[name]
-        if not allow_external_links:
-            _refuse_outside_storage(dataset, path)
-        if check_sizes:
-            check_size(dataset, path, file_size)
+    def link(name: bytes, info: Any) -> None:
+        # the low-level walk names links without opening them (h5py's
+        # visititems_links looks each one up again, ten times slower)
+        if info.type not in (h5l.TYPE_HARD, h5l.TYPE_SOFT):
+            external.append(name.decode("utf-8", errors="replace"))
 
-    def visit(name: str, link: Any) -> bool | None:
-        # an exception must not cross h5py's C callback: keep it, stop the walk
-        try:
-            check(name, link)
-        except _VISIT_ERRORS as exc:
-            problems.append(exc)
-            return True
-        return None
-
-    file.visititems_links(visit)
-    if problems:
-        raise problems[0]
-
-
-def _refuse_outside_storage(dataset: Any, path: str | os.PathLike) -> None:
-    if dataset.external:
-        names = sorted({str(entry[0]) for entry in dataset.external})
+    file.id.links.visit(link, info=True)
+    if external and not allow_external_links:
+        name = external[0]
+        target = file.get(name, getlink=True)
+        where = (
+            f"'{target.path}' in another file ({target.filename!r})"
+            if isinstance(target, h5py.ExternalLink)
+            else "an object of a link type HDF5 files do not define"
+        )
         raise FileFormatError(
             path,
-            f"the data of '{dataset.name}' are stored in other files ({names}), "
+            f"'/{name}' is a link to {where}, which is not followed by default",
+            _EXTERNAL_FIX,
+        )
+
+    from h5py import h5d, h5o
+
+    datasets: list[bytes] = []
+
+    def obj(name: bytes, info: Any) -> None:
+        if info.type == h5o.TYPE_DATASET:
+            datasets.append(name)
+
+    h5o.visit(file.id, obj, info=True)  # hard links only: soft links (and loops) not followed
+    file_size = _file_size(path)
+    for raw in datasets:
+        name = "/" + raw.decode("utf-8", errors="replace")
+        dsid = h5d.open(file.id, raw)
+        if not allow_external_links:
+            _refuse_outside_storage(dsid, name, path)
+        if check_sizes:
+            _check_declared(dsid, name, path, file_size)
+
+
+def _refuse_outside_storage(dsid: Any, name: str, path: str | os.PathLike) -> None:
+    from h5py import h5d
+
+    plist = dsid.get_create_plist()
+    count = plist.get_external_count()
+    if count:
+        names = sorted({plist.get_external(i)[0].decode() for i in range(count)})
+        raise FileFormatError(
+            path,
+            f"the data of '{name}' are stored in other files ({names}), "
             "which are not read by default",
             _EXTERNAL_FIX,
         )
-    if dataset.is_virtual:
-        outside = sorted({s.file_name for s in dataset.virtual_sources() if s.file_name != "."})
+    if plist.get_layout() == h5d.VIRTUAL:
+        outside = {plist.get_virtual_filename(i) for i in range(plist.get_virtual_count())} - {"."}
         if outside:
             raise FileFormatError(
                 path,
-                f"'{dataset.name}' is a virtual dataset reading other files ({outside}), "
+                f"'{name}' is a virtual dataset reading other files ({sorted(outside)}), "
                 "which are not read by default",
                 _EXTERNAL_FIX,
             )
@@ -273,20 +324,31 @@ def check_size(dataset: Any, path: str | os.PathLike, file_size: int | None = No
     FileFormatError
         If the declared size exceeds the limit.
     """
-    if dataset.shape is None:  # a null dataspace holds nothing
+    _check_declared(dataset.id, dataset.name, path, file_size)
+
+
+def _check_declared(
+    dsid: Any, name: str, path: str | os.PathLike, file_size: int | None = None
+) -> None:
+    """:func:`check_size` on a low-level dataset id (what the whole-file screen walks)."""
+    from h5py import h5s
+
+    space = dsid.get_space()
+    if space.get_simple_extent_type() != h5s.SIMPLE:  # a null or scalar dataspace
         return
-    declared = math.prod(dataset.shape) * dataset.dtype.itemsize
+    shape = space.shape
+    declared = math.prod(shape) * dsid.get_type().get_size()
     if declared <= ALWAYS_ALLOWED_BYTES:
         return
     if file_size is None:
         file_size = _file_size(path)
-    stored = min(int(dataset.id.get_storage_size()), file_size)
-    filtered = dataset.id.get_create_plist().get_nfilters() > 0
+    stored = min(int(dsid.get_storage_size()), file_size)
+    filtered = dsid.get_create_plist().get_nfilters() > 0
     allowed = ALWAYS_ALLOWED_BYTES + stored * (MAX_EXPANSION if filtered else 1)
     if declared > allowed:
         raise FileFormatError(
             path,
-            f"'{dataset.name}' declares shape {tuple(dataset.shape)} ({declared:,} bytes) "
+            f"'{name}' declares shape {tuple(shape)} ({declared:,} bytes) "
             f"but the file stores {stored:,} bytes of it, so it was not read",
             "the file is damaged; if you trust it, raise movement_like.io.hdf5.MAX_EXPANSION "
             "or ALWAYS_ALLOWED_BYTES",

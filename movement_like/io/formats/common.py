@@ -133,8 +133,13 @@ class FileHead:
             return {}, {}, {}, None
         import h5py
 
-        from movement_like.io.hdf5 import HDF5_ERRORS
+        from movement_like.errors import FileFormatError
+        from movement_like.io.hdf5 import HDF5_ERRORS, check_heaps
 
+        try:
+            check_heaps(self.path)  # HDF5 loops forever on a damaged heap
+        except FileFormatError as exc:
+            return {}, {}, {}, exc.problem
         try:
             with h5py.File(self.path, "r") as file:
                 keys = {key: _kind_of(file, key) for key in file.keys()}

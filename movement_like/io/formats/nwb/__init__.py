@@ -38,7 +38,13 @@ from typing import Any
 
 import xarray as xr
 
-from movement_like.errors import FileFormatError, MissingDependencyError
+from movement_like.errors import (
+    ArgumentTypeError,
+    FileFormatError,
+    InvalidArgumentError,
+    MissingDependencyError,
+    PathNotFoundError,
+)
 from movement_like.io.formats.common import FileHead
 from movement_like.io.formats.nwb.contents import Contents, as_text
 from movement_like.io.formats.nwb.estimation import poses_from_contents
@@ -46,6 +52,7 @@ from movement_like.io.formats.nwb.read_h5py import cached_versions, read_with_h5
 from movement_like.io.formats.nwb.read_pynwb import contents_from_nwbfile, read_with_pynwb
 from movement_like.io.formats.nwb.training import training_from_contents
 from movement_like.io.formats.nwb.writer import NWBSaveConfig, to_nwb_file, to_nwb_path
+from movement_like.io.hdf5 import open_hdf5
 
 __all__ = ["NWBSaveConfig", "from_nwb_file", "to_nwb_file", "to_nwb_path"]
 
@@ -57,6 +64,8 @@ def from_nwb_file(
     which: str = "estimation",
     fps: float | None = None,
     backend: str = "auto",
+    time_from: str = "timestamps",
+    allow_external_links: bool = False,
 ) -> xr.Dataset:
     """Load pose estimates (or training labels) from NWB files with ndx-pose 0.1–0.4.
 
@@ -77,12 +86,25 @@ def from_nwb_file(
         ``frame`` coordinate from ``source_video_frame_index``, a boolean
         ``visibility`` variable and an ``annotator`` coordinate when known).
     fps
-        Overrides the frame rate inferred from the timestamps. ``time`` always
-        holds the file's real timestamps in seconds.
+        Pose estimates: the frame rate, which the file's timestamps already
+        give. It must agree with them (it is refused otherwise, since ``time``
+        keeps the timestamps and frame numbers are ``time × fps``), unless
+        ``time_from="frames"``. Training labels: the video's frame rate
+        (default: the source video's rate when the file gives it).
     backend
         ``"auto"`` (pynwb, falling back to h5py for files pynwb or the
         installed ndx-pose refuses), ``"pynwb"`` or ``"h5py"``. Ignored for
         ``NWBFile`` objects. ``attrs["nwb_reader"]`` says which was used.
+    time_from
+        Pose estimates: ``"timestamps"`` (``time`` = the file's timestamps in
+        seconds) or ``"frames"``: the file's samples, which must be uniformly
+        spaced, are taken as consecutive video frames ``0, 1, 2 …`` timed at
+        ``fps`` (required), for files whose timestamps are not in seconds
+        (DLC2NWB writes frame indices when it cannot find the video).
+    allow_external_links
+        Follow HDF5 links to other files, external storage and virtual
+        datasets reading other files. By default a file holding any of them
+        is refused before anything is read.
 
     Returns
     -------
@@ -100,24 +122,34 @@ def from_nwb_file(
     ------
     FileFormatError
         If a file holds no ``PoseEstimation`` (or no ``PoseTraining`` for
-        ``which="training"``), or nothing matches the keys given.
+        ``which="training"``, or training frames without instances), nothing
+        matches the keys given, the file is damaged or links outside itself,
+        or declares a dataset larger than it holds.
+    InvalidArgumentError
+        If ``fps`` contradicts the file's timestamps.
     """
     if which not in ("estimation", "training"):
-        raise ValueError(f"which must be 'estimation' or 'training', got {which!r}")
+        raise InvalidArgumentError(f"which must be 'estimation' or 'training', got {which!r}")
+    if time_from not in ("timestamps", "frames"):
+        raise InvalidArgumentError(f"time_from must be 'timestamps' or 'frames', got {time_from!r}")
     sources = list(file) if isinstance(file, (list, tuple)) else [file]
     if not sources:
-        raise ValueError("no NWB file given")
-    contents_list = [_read_contents(s, backend) for s in sources]
+        raise InvalidArgumentError("no NWB file given")
+    contents_list = [_read_contents(s, backend, allow_external_links) for s in sources]
     if which == "training":
         return training_from_contents(contents_list, fps)
-    return poses_from_contents(contents_list, processing_module_key, pose_estimation_key, fps)
+    return poses_from_contents(
+        contents_list, processing_module_key, pose_estimation_key, fps, time_from
+    )
 
 
-def _read_contents(source: Any, backend: str) -> Contents:
+def _read_contents(source: Any, backend: str, allow_external_links: bool) -> Contents:
     """Read one path or NWBFile object into :class:`Contents`."""
     if not isinstance(source, (str, os.PathLike)):
         if type(source).__name__ != "NWBFile":
-            raise TypeError(f"expected a path or a pynwb.NWBFile, got {type(source).__name__}")
+            raise ArgumentTypeError(
+                f"expected a path or a pynwb.NWBFile, got {type(source).__name__}"
+            )
         origin = getattr(source, "container_source", None)
         opened = contents_from_nwbfile(source, origin or f"NWBFile {source.identifier}")
         if origin:
@@ -125,16 +157,17 @@ def _read_contents(source: Any, backend: str) -> Contents:
         return opened
     path = Path(source).expanduser()
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file")
-    import h5py
-
-    if not h5py.is_hdf5(path):
+        raise PathNotFoundError(f"{path}: no such file")
+    if not FileHead.of(path).is_hdf5:
         raise FileFormatError(path, "is not an HDF5 file, so not an NWB file")
     if backend not in ("auto", "pynwb", "h5py"):
-        raise ValueError(f"backend must be 'auto', 'pynwb' or 'h5py', got {backend!r}")
+        raise InvalidArgumentError(f"backend must be 'auto', 'pynwb' or 'h5py', got {backend!r}")
     contents: Contents | None = None
     failure = None
     if backend in ("auto", "pynwb"):
+        # screened first: pynwb would follow links outside the file and read huge datasets
+        with open_hdf5(path, allow_external_links=allow_external_links, what="an NWB file"):
+            pass
         try:
             contents = read_with_pynwb(path)
         except ImportError as exc:
@@ -147,12 +180,18 @@ def _read_contents(source: Any, backend: str) -> Contents:
             failure = str(exc)
     if contents is None:
         try:
-            contents = read_with_h5py(path)
-        except (KeyError, ValueError, OSError) as exc:
+            contents = read_with_h5py(path, allow_external_links)
+        except FileFormatError as exc:
+            if not failure:
+                raise
+            raise FileFormatError(
+                path, f"{exc.problem} (pynwb refused it too: {failure[:300]})", exc.fix
+            ) from exc
+        except (KeyError, ValueError) as exc:  # the layout is not ndx-pose's
             raise FileFormatError(
                 path,
                 f"cannot be read as NWB with ndx-pose: {exc}"
-                + (f" (pynwb: {failure})" if failure else ""),
+                + (f" (pynwb: {failure[:300]})" if failure else ""),
             ) from exc
         if failure:
             contents.reader = f"h5py (pynwb refused the file: {failure[:300]})"

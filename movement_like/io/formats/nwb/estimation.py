@@ -18,7 +18,7 @@ import numpy as np
 import xarray as xr
 
 from movement_like.dataset import netcdf_safe_attrs, poses_from_numpy
-from movement_like.errors import FileFormatError
+from movement_like.errors import FileFormatError, InvalidArgumentError
 from movement_like.io.formats.nwb.contents import (
     Contents,
     Estimation,
@@ -40,6 +40,7 @@ def poses_from_contents(
     processing_module_key: str | None,
     pose_estimation_key: str | None,
     fps: float | None,
+    time_from: str = "timestamps",
 ) -> xr.Dataset:
     """One poses dataset from the pose estimates of one or more NWB files.
 
@@ -50,7 +51,10 @@ def poses_from_contents(
     processing_module_key, pose_estimation_key
         Keep only the ``PoseEstimation`` objects of this module / with this name.
     fps
-        Overrides the frame rate inferred from the timestamps.
+        The frame rate: must agree with the timestamps, unless ``time_from`` is
+        ``"frames"``.
+    time_from
+        ``"timestamps"`` or ``"frames"`` (see :func:`~movement_like.io.formats.nwb.from_nwb_file`).
 
     Returns
     -------
@@ -64,7 +68,7 @@ def poses_from_contents(
             parts.append((name, estimation, contents))
     names = numbered_repeats([name for name, _, _ in parts])
     return _estimation_dataset(
-        [(name, e, c) for name, (_, e, c) in zip(names, parts, strict=True)], fps
+        [(name, e, c) for name, (_, e, c) in zip(names, parts, strict=True)], fps, time_from
     )
 
 
@@ -155,8 +159,41 @@ def _infer_fps(times: np.ndarray, rates: set[float | None]) -> float | None:
     return None
 
 
+def _confidence_of(series: Any, n: int, source: str, key: str) -> np.ndarray | None:
+    """Return the confidence of a series as ``n`` values; None when the file has none."""
+    confidence = series.confidence
+    if confidence is None or confidence.size == 0:
+        return None
+    if confidence.shape not in ((n,), (n, 1)):
+        raise FileFormatError(
+            source,
+            f"series {key}/{series.name} has confidence of shape {confidence.shape} for {n} values",
+            "confidence holds one value per sample",
+        )
+    return confidence.reshape(n)
+
+
+def _checked_fps(
+    fps: float | None, inferred: float | None, times: np.ndarray, source: str
+) -> float | None:
+    """Return the frame rate to record (the timestamps'); refuse a contradicting ``fps``."""
+    if fps is None:
+        return inferred
+    if inferred is not None and np.isclose(float(fps), inferred, rtol=1e-3):
+        return inferred
+    said = (
+        f"a uniform {inferred:g} samples per second" if inferred is not None else "no uniform rate"
+    )
+    raise InvalidArgumentError(
+        f"{source}: fps={fps:g} contradicts the file's timestamps, which give {said} "
+        f"({', '.join(f'{t:g}' for t in times[:3])} … s); time keeps the timestamps, so "
+        "frame numbers would be wrong; leave out fps=... to use the file's timing, or pass "
+        "time_from='frames' to take the samples as consecutive frames timed at fps"
+    )
+
+
 def _estimation_dataset(
-    parts: list[tuple[str, Estimation, Contents]], fps: float | None
+    parts: list[tuple[str, Estimation, Contents]], fps: float | None, time_from: str
 ) -> xr.Dataset:
     """One dataset from (individual name, estimation, file) triples."""
     individuals = [name for name, _, _ in parts]
@@ -206,17 +243,38 @@ def _estimation_dataset(
                 )
             rows = np.searchsorted(times, series.timestamps)
             position[rows, i, k, : series.data.shape[1]] = series.data
-            if series.confidence is not None and series.confidence.size == rows.size:
-                confidence[rows, i, k] = series.confidence
-    rates = {s.rate for s in all_series}
+            values = _confidence_of(series, rows.size, contents.source, estimation.key)
+            if values is not None:
+                confidence[rows, i, k] = values
+    if not all_series:  # a real ndx-pose 0.1 fixture does this: loaded, but said
+        warnings.warn(
+            f"{parts[0][2].source}: its PoseEstimation {[e.key for _, e, _ in parts]} holds "
+            "no PoseEstimationSeries, so the dataset has no keypoints and no frames",
+            UserWarning,
+            stacklevel=4,
+        )
+    inferred = _infer_fps(times, {s.rate for s in all_series})
+    source = parts[0][2].source
+    frame_array = None
+    time_array: np.ndarray | None = times
+    if time_from == "frames":
+        if fps is None or (inferred is None and times.size > 1):
+            raise InvalidArgumentError(
+                f"{source}: time_from='frames' needs fps and uniformly spaced timestamps "
+                f"(fps={fps}, uniform: {inferred is not None or times.size <= 1})"
+            )
+        frame_array, time_array = np.arange(times.size), None
+    else:
+        fps = _checked_fps(fps, inferred, times, source)
     ds = poses_from_numpy(
         position,
         confidence,
         individual_names=individuals,
         keypoint_names=keypoints,
-        fps=fps if fps is not None else _infer_fps(times, rates),
+        fps=fps,
         source_software=_single_text([e.meta.get("source_software") for _, e, _ in parts], "NWB"),
-        time_array=times,
+        frame_array=frame_array,
+        time_array=time_array,
     )
     edges = []
     for (_, estimation, _), mapping in zip(parts, keypoint_maps, strict=True):
@@ -236,6 +294,10 @@ def _estimation_dataset(
             files.append(contents.source)
     attrs: dict[str, Any] = {
         "source_file": files[0] if len(files) == 1 else files,
+        "nwb_time_from": None
+        if time_from == "timestamps"
+        else f"frames: sample k at k / {fps:g} s (the file's timestamps were "
+        f"{', '.join(f'{t:g}' for t in times[:3])} … s)",
         "nwb_reader": unique_attr(c.reader for _, _, c in parts),
         "nwb_identifier": unique_attr(c.identifier for _, _, c in parts),
         "subject_id": unique_attr(c.subject_id for _, _, c in parts),

@@ -4,7 +4,12 @@ This reader walks the HDF5 groups by their ``neurodata_type`` attribute (links
 included) and fills the same :class:`~.contents.Contents` as
 :mod:`.read_pynwb`. It reads files that pynwb or the installed ndx-pose refuse
 (ndx-pose 0.4 refuses a 0.3 ``PoseEstimation`` that links two cameras; sleap-io
-files carry cached namespaces that conflict with pynwb's).
+files carry cached namespaces that conflict with pynwb's; ndx-pose 0.2
+pre-releases put one ``SkeletonInstance`` straight into a ``TrainingFrame``).
+
+Every array is checked before it is read (a dataset, of numbers or text, of a
+size the file can hold: :func:`movement_like.io.hdf5.read_dataset`), and links
+that loop or dangle are skipped where the layout allows it.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from movement_like.io.formats.nwb.contents import (
     scaled,
     timestamps_of,
 )
+from movement_like.io.hdf5 import HDF5_ERRORS, open_hdf5, read_dataset
 
 #: Package-internal: users import from :mod:`movement_like.io.formats.nwb`.
 __all__: list[str] = []
@@ -43,36 +49,41 @@ def _h5_linked(group: Any, wanted: str) -> list[Any]:
     for key in group:
         try:
             child = group[key]
-        except KeyError:  # dangling link
+        except HDF5_ERRORS:  # a dangling link, a soft-link loop, a damaged header
             continue
         if isinstance(child, h5py.Group) and _h5_type(child) == wanted:
             found.append(child)
     return found
 
 
-def _h5_dataset(group: Any, key: str) -> Any:
-    return group[key][()] if key in group else None
+def _h5_dataset(group: Any, key: str, kinds: str | None = None, path: Any = None) -> Any:
+    """Return the dataset ``key`` of ``group`` read whole (checked first); None if absent."""
+    if key not in group:
+        return None
+    # group.file builds a new File object each time: callers in loops pass the path
+    return read_dataset(group, key, path or group.file.filename, kinds=kinds)
 
 
 def _h5_series(group: Any) -> Series:
+    path = group.file.filename
+    data = read_dataset(group, "data", path, kinds="fiu", ndim=(1, 2))
     data_set = group["data"]
-    data = scaled(
-        float_array(data_set[()]), data_set.attrs.get("conversion"), data_set.attrs.get("offset")
-    )
+    data = scaled(float_array(data), data_set.attrs.get("conversion"), data_set.attrs.get("offset"))
     if data.ndim == 1:
         data = data[:, None]
     starting = group.get("starting_time")
     timestamps, rate = timestamps_of(
         data.shape[0],
-        _h5_dataset(group, "timestamps"),
-        None if starting is None else starting[()],
+        _h5_dataset(group, "timestamps", "fiu", path),
+        None if starting is None else _h5_dataset(group, "starting_time", "fiu", path),
         None if starting is None else starting.attrs.get("rate"),
     )
     confidence = group.get("confidence")
+    values = _h5_dataset(group, "confidence", "fiu", path)
     return Series(
         name=group.name.rsplit("/", 1)[-1],
         data=data,
-        confidence=None if confidence is None else float_array(confidence[()]),
+        confidence=None if values is None else float_array(values),
         timestamps=timestamps,
         rate=rate,
         description=as_text(group.attrs.get("description")),
@@ -86,31 +97,34 @@ def _h5_series(group: Any) -> Series:
 
 def _h5_skeleton(group: Any) -> tuple[list[str] | None, np.ndarray | None]:
     if "nodes" in group and _h5_type(group) != "Skeleton":  # ndx-pose 0.1: inside the group
-        edges = _h5_dataset(group, "edges")
-        return as_texts(group["nodes"][()]), None if edges is None else np.asarray(edges, np.int64)
+        edges = _h5_dataset(group, "edges", "iu")
+        nodes = _h5_dataset(group, "nodes", "SUO")
+        return as_texts(nodes), None if edges is None else np.asarray(edges, np.int64)
     skeletons = _h5_linked(group, "Skeleton")
     if not skeletons:
         return None, None
     skeleton = skeletons[0]
-    edges = _h5_dataset(skeleton, "edges")
-    return as_texts(skeleton["nodes"][()]), None if edges is None else np.asarray(edges, np.int64)
+    edges = _h5_dataset(skeleton, "edges", "iu")
+    nodes = _h5_dataset(skeleton, "nodes", "SUO")
+    return as_texts(nodes), None if edges is None else np.asarray(edges, np.int64)
 
 
 def _h5_estimation(module: str, group: Any) -> Estimation:
     nodes, edges = _h5_skeleton(group)
+    path = group.file.filename
     software = group.get("source_software")
-    dimensions = _h5_dataset(group, "dimensions")
+    dimensions = _h5_dataset(group, "dimensions", None, path)
     devices = [d.name.rsplit("/", 1)[-1] for d in _h5_linked(group, "Device")]
     devices += [d.name.rsplit("/", 1)[-1] for d in _h5_linked(group, "CalibratedCamera")]
     meta = {
-        "description": as_text(_h5_dataset(group, "description")),
-        "scorer": as_text(_h5_dataset(group, "scorer")),
+        "description": as_text(_h5_dataset(group, "description", None, path)),
+        "scorer": as_text(_h5_dataset(group, "scorer", None, path)),
         "source_software": None if software is None else as_text(software[()]),
         "source_software_version": None
         if software is None
         else as_text(software.attrs.get("version")),
-        "original_videos": as_texts(_h5_dataset(group, "original_videos")),
-        "labeled_videos": as_texts(_h5_dataset(group, "labeled_videos")),
+        "original_videos": as_texts(_h5_dataset(group, "original_videos", None, path)),
+        "labeled_videos": as_texts(_h5_dataset(group, "labeled_videos", None, path)),
         "dimensions": None if dimensions is None else np.asarray(dimensions).tolist(),
         "devices": devices or None,
     }
@@ -118,27 +132,36 @@ def _h5_estimation(module: str, group: Any) -> Estimation:
     return Estimation(module, group.name.rsplit("/", 1)[-1], series, nodes, edges, meta)
 
 
+def _h5_instance(instance: Any, direct: bool = False) -> Instance:
+    """One SkeletonInstance; ``direct`` when it sits in its TrainingFrame (fixed name)."""
+    nodes, _ = _h5_skeleton(instance)
+    identity = instance.attrs.get("id")
+    visibility = _h5_dataset(instance, "node_visibility", "biuf")
+    locations = read_dataset(
+        instance, "node_locations", instance.file.filename, kinds="fiu", ndim=2
+    )
+    name = instance.name.rsplit("/", 1)[-1]
+    if direct and identity is not None:  # "skeleton_instance" names the slot, not the animal
+        name = f"id_{int(identity)}"
+    return Instance(
+        name=name,
+        id=None if identity is None else int(identity),
+        locations=float_array(locations),
+        visibility=None if visibility is None else np.asarray(visibility, dtype=bool),
+        nodes=nodes or [],
+    )
+
+
 def _h5_training(group: Any) -> list[TrainingFrame]:
     frames = []
     for frames_group in _h5_linked(group, "TrainingFrames"):
         for frame in _h5_linked(frames_group, "TrainingFrame"):
-            instances = []
-            for holder in _h5_linked(frame, "SkeletonInstances"):
-                for instance in _h5_linked(holder, "SkeletonInstance"):
-                    nodes, _ = _h5_skeleton(instance)
-                    identity = instance.attrs.get("id")
-                    visibility = _h5_dataset(instance, "node_visibility")
-                    instances.append(
-                        Instance(
-                            name=instance.name.rsplit("/", 1)[-1],
-                            id=None if identity is None else int(identity),
-                            locations=float_array(instance["node_locations"][()]),
-                            visibility=None
-                            if visibility is None
-                            else np.asarray(visibility, dtype=bool),
-                            nodes=nodes or [],
-                        )
-                    )
+            # ndx-pose >= 0.2: SkeletonInstances holders; 0.2 pre-releases: the instance itself
+            holders = _h5_linked(frame, "SkeletonInstances")
+            held = [i for h in holders for i in _h5_linked(h, "SkeletonInstance")]
+            direct = _h5_linked(frame, "SkeletonInstance")
+            instances = [_h5_instance(i, direct=True) for i in direct]
+            instances += [_h5_instance(i) for i in held]
             video: dict[str, Any] = {}
             if "source_video" in frame:
                 source = frame["source_video"]
@@ -146,8 +169,10 @@ def _h5_training(group: Any) -> list[TrainingFrame]:
                 video = {
                     "name": source.name.rsplit("/", 1)[-1],
                     "rate": None if starting is None else starting.attrs.get("rate"),
-                    "starting_time": None if starting is None else float(starting[()]),
-                    "external_file": as_texts(_h5_dataset(source, "external_file")),
+                    "starting_time": None
+                    if starting is None
+                    else float(_h5_dataset(source, "starting_time", "fiu")),
+                    "external_file": as_texts(_h5_dataset(source, "external_file", "SUO")),
                 }
             index = frame.attrs.get("source_video_frame_index")
             frames.append(
@@ -162,13 +187,15 @@ def _h5_training(group: Any) -> list[TrainingFrame]:
     return frames
 
 
-def read_with_h5py(path: Path) -> Contents:
+def read_with_h5py(path: Path, allow_external_links: bool = False) -> Contents:
     """Read what an NWB file holds with h5py alone (no pynwb, no extension classes).
 
     Parameters
     ----------
     path
         An HDF5 file.
+    allow_external_links
+        Follow links to other files (refused by default).
 
     Returns
     -------
@@ -177,17 +204,18 @@ def read_with_h5py(path: Path) -> Contents:
 
     Raises
     ------
-    KeyError, ValueError, OSError
-        When the layout is not ndx-pose's (the caller names the file).
+    FileFormatError
+        When the file is damaged, links outside itself or its layout is not
+        ndx-pose's.
     """
-    import h5py
-
-    with h5py.File(path, "r") as file:
+    with open_hdf5(path, allow_external_links=allow_external_links, what="an NWB file") as file:
         contents = Contents(
             source=str(path), reader="h5py", identifier=as_text(_h5_dataset(file, "identifier"))
         )
         if "general/subject/subject_id" in file:
-            contents.subject_id = as_text(file["general/subject/subject_id"][()])
+            contents.subject_id = as_text(
+                read_dataset(file, "general/subject/subject_id", path, kinds="SUO")
+            )
         for module_name, module in (file.get("processing") or {}).items():
             for container in module.values():
                 kind = _h5_type(container)
@@ -212,7 +240,7 @@ def cached_versions(path: Path) -> dict[str, str]:
     try:
         with h5py.File(path, "r") as file:
             return _versions_in(file)
-    except OSError:
+    except HDF5_ERRORS:
         return {}
 
 

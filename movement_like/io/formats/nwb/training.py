@@ -39,7 +39,8 @@ def training_from_contents(contents_list: list[Contents], fps: float | None) -> 
     Raises
     ------
     FileFormatError
-        If no file holds training frames, or a video frame is labelled twice.
+        If no file holds training frames, none of them holds an instance, or a
+        video frame is labelled twice.
     """
     frames = [(c, f) for c in contents_list for f in c.training]
     if not frames:
@@ -66,6 +67,13 @@ def training_from_contents(contents_list: list[Contents], fps: float | None) -> 
                 "files with several source videos are not supported yet",
             )
     all_instances = [inst for _, f in frames for inst in f.instances]
+    if not all_instances:
+        raise FileFormatError(
+            frames[0][0].source,
+            f"holds {len(frames)} TrainingFrame(s) but no SkeletonInstance in any of them, "
+            "so there are no labels to load",
+            "label some frames first; the file may also use a layout this reader does not know",
+        )
     ids_usable = all(inst.id is not None for inst in all_instances) and all(
         len({inst.id for inst in f.instances}) == len(f.instances) for _, f in frames
     )

@@ -296,6 +296,11 @@ def _training_file(ds: xr.Dataset, cfg: NWBSaveConfig) -> Any:
         if video is not None:
             kwargs["source_video"] = video
         training_frames.append(TrainingFrame(**kwargs))
+    if not any(len(f.skeleton_instances.skeleton_instances) for f in training_frames):
+        raise InvalidDatasetError(
+            "nothing is labelled (every position is NaN and nothing is visible): an NWB "
+            "training file would hold no SkeletonInstance, and could not be read back"
+        )
     module.add(
         PoseTraining(
             training_frames=TrainingFrames(training_frames=training_frames),

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
 from movement_like.dataset import poses_from_numpy, validate_poses
-from movement_like.errors import FileFormatError
+from movement_like.errors import FileFormatError, InvalidDatasetError
 from movement_like.io import load_poses, save_poses
 from tests.io.formats.nwb.helpers import manual_labels, nwb_names_ok, nwb_safe
 
@@ -27,11 +27,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::U
 def test_training_round_trip(tmp_path, ds):
     assume(nwb_names_ok(ds))
     path = Path(tempfile.mkdtemp(dir=tmp_path)) / "t.nwb"
-    save_poses.to_nwb_path(
-        ds, path, which="training", config={"video_path": "video.mp4", "annotator": "me"}
-    )
-    back = load_poses.from_nwb_file(path, which="training")
-    validate_poses(back)
     present = [
         str(n)
         for n in ds.individuals.values
@@ -39,13 +34,19 @@ def test_training_round_trip(tmp_path, ds):
             ds.position.sel(individuals=n).notnull().any() or ds.visibility.sel(individuals=n).any()
         )
     ]
+    config = {"video_path": "video.mp4", "annotator": "me"}
+    if not present:  # nothing labelled: the file would hold no instance to read back
+        with pytest.raises(InvalidDatasetError, match="nothing is labelled"):
+            save_poses.to_nwb_path(ds, path, which="training", config=config)
+        assert not path.exists()
+        return
+    save_poses.to_nwb_path(ds, path, which="training", config=config)
+    back = load_poses.from_nwb_file(path, which="training")
+    validate_poses(back)
     assert back.individuals.values.tolist() == [nwb_safe(n) for n in present]
     assert back.frame.values.tolist() == ds.frame.values.tolist()
     np.testing.assert_array_equal(back.time.values, ds.time.values)
     assert back.attrs["fps"] == ds.attrs["fps"]
-    if not present:  # nothing labelled: no instance says whether the points were 2D or 3D
-        assert back.sizes["individuals"] == 0
-        return
     expected = ds.isel(
         individuals=[list(map(str, ds.individuals.values)).index(n) for n in present]
     )
