@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,7 @@ def _read_columns(path: Path) -> list[list[str]]:
 
 #: What the fast path takes as a number without a second look (bool and None are not).
 _PLAIN = frozenset((int, float))
+_PLAIN_OR_NONE = _PLAIN | {type(None)}
 
 
 def _boxes_fast(
@@ -98,14 +100,14 @@ def _boxes_fast(
     if any(shape.get("name") != "rect" for shape in box_shapes):
         raise ValueError("not a rect")
     rows = [(s["x"], s["y"], s["width"], s["height"]) for s in box_shapes]
-    if not {type(v) for row in rows for v in row} <= _PLAIN:
+    if not set(map(type, chain.from_iterable(rows))) <= _PLAIN:
         raise TypeError("not plain numbers")
     geometry = np.array(rows, dtype=np.float64).reshape(-1, 4)
     if not np.isfinite(geometry).all():
         raise ValueError("not finite")
     raw_tracks = [attributes[i]["track"] for i in boxed]
     raw_scores = [attributes[i].get("confidence") for i in boxed]
-    if not {type(v) for v in raw_scores} <= _PLAIN | {type(None)}:
+    if not set(map(type, raw_scores)) <= _PLAIN_OR_NONE:
         raise TypeError("not plain numbers")
     scores = np.array(raw_scores, dtype=np.float64)
     if np.isinf(scores).any():
