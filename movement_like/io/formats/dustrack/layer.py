@@ -21,7 +21,7 @@ from movement_like.dataset import (
     poses_from_numpy,
     validate_poses,
 )
-from movement_like.errors import FileFormatError, InvalidDatasetError
+from movement_like.errors import FileFormatError, InvalidArgumentError, InvalidDatasetError
 from movement_like.io import limits
 from movement_like.io.atomic import atomic_path, check_writable
 from movement_like.io.formats.dustrack.layer_json import LabelPoints, json_text, read_layer_arrays
@@ -78,6 +78,10 @@ def frames_and_fps(
 ) -> tuple[int | None, float | None]:
     """Return the video's frame count (None when not read) and ``fps``, else its rate."""
     fps = check_fps(fps)
+    if n_frames is not None and (
+        isinstance(n_frames, bool) or not isinstance(n_frames, (int, np.integer)) or n_frames < 0
+    ):
+        raise InvalidArgumentError(f"n_frames must be a non-negative integer, got {n_frames!r}")
     video_frames = video_fps = None
     if video is not None and (n_frames is None or fps is None):
         video_frames, video_fps = probe_video(video, fix=VIDEO_FIX)
