@@ -11,6 +11,8 @@ convert IN OUT
 convert-all IN... --out-dir DIR
     A batch of files into one folder (netCDF by default), with a progress bar;
     a file that fails is reported and the others are still converted.
+batch PIPELINE.toml INPUTS... --out DIR
+    A pipeline file (load, steps, save) over many inputs on dask.distributed.
 
 Further subcommands are registered in :data:`COMMANDS`.
 """
@@ -239,6 +241,11 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
 from movement_like.demo import add_demo_command  # noqa: E402
 
 COMMANDS.append(add_demo_command)
+
+# --- batch (a pipeline file over many inputs; movement_like.batch imports dask lazily) ---
+from movement_like.batch.command import add_batch_command  # noqa: E402
+
+COMMANDS.append(add_batch_command)
 
 
 def build_parser() -> argparse.ArgumentParser:

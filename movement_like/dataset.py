@@ -18,16 +18,17 @@ numbers; a frame-indexed source also carries an int ``frame`` coordinate along
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import xarray as xr
 
 from movement_like.errors import InvalidDatasetError
-from movement_like.provenance import json_default, log_operation, read_log
+from movement_like.provenance import log_operation, read_log
+from movement_like.utils.attrs import is_netcdf_safe, netcdf_safe_attrs
+from movement_like.utils.frames import frame_numbers
 
 __all__ = [
     "POSES_DIMS",
@@ -335,6 +336,13 @@ def require_contract_dims(ds: xr.Dataset, purpose: str) -> None:
     a dataset with extra dims (``layers``, ``views`` …) must be reduced to one
     item of each before it is written.
 
+    Parameters
+    ----------
+    ds
+        The dataset about to be written.
+    purpose
+        What is being done, for the error message (e.g. ``"writing a DeepLabCut file"``).
+
     Raises
     ------
     InvalidDatasetError
@@ -347,52 +355,6 @@ def require_contract_dims(ds: xr.Dataset, purpose: str) -> None:
             f"{purpose} holds one {contract['position']} array, but 'position' also has "
             f"the dims {extra}; select one item of each first (e.g. ds.isel({extra[0]}=0))"
         )
-
-
-def frame_numbers(ds: xr.Dataset | xr.DataArray, purpose: str = "this") -> np.ndarray:
-    """Return the video frame index of every time point of ``ds``.
-
-    Taken from the ``frame`` coordinate when there is one; else from ``time``
-    when it counts frames, or when it is in seconds and ``time * fps`` gives
-    whole frames. Writers of frame-indexed formats use this, so that none of
-    them guesses a frame from seconds in its own way.
-
-    Parameters
-    ----------
-    ds
-        A dataset (or data array) of ours.
-    purpose
-        What needs the frames, for the error message (e.g. ``"writing VIA tracks"``).
-
-    Raises
-    ------
-    InvalidDatasetError
-        If the frames cannot be known exactly; the message says how to add them.
-    """
-    if "frame" in ds.coords:
-        return np.asarray(ds["frame"].values, dtype=np.int64)
-    time = np.asarray(ds["time"].values, dtype=np.float64)
-    if ds.attrs.get("time_unit") == "frames":
-        frames = time
-    elif "fps" in ds.attrs:
-        frames = time * float(ds.attrs["fps"])
-    else:
-        raise InvalidDatasetError(
-            f"{purpose} needs video frame numbers, but the dataset has no 'frame' coordinate "
-            "and its time is in seconds with no fps; add one with ds.assign_coords(frame=...)"
-        )
-    if not np.all(np.isfinite(frames)):
-        raise InvalidDatasetError(
-            f"{purpose} needs video frame numbers, but the time coordinate is not finite; "
-            "add a 'frame' coordinate with ds.assign_coords(frame=...)"
-        )
-    rounded = np.rint(frames)
-    if not np.allclose(frames, rounded, rtol=0, atol=1e-6):
-        raise InvalidDatasetError(
-            f"{purpose} needs video frame numbers, but time x fps is not a whole number of "
-            "frames; add a 'frame' coordinate with ds.assign_coords(frame=...)"
-        )
-    return rounded.astype(np.int64)
 
 
 # --------------------------------------------------------------------------- #
@@ -411,6 +373,11 @@ def validate_dataset(ds: xr.Dataset, ds_type: str | None = None) -> xr.Dataset:
         The dataset to check.
     ds_type
         ``"poses"`` or ``"bboxes"``; taken from ``ds.attrs["ds_type"]`` if omitted.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ds`` itself, unchanged, so that the call can be chained.
 
     Raises
     ------
@@ -471,7 +438,7 @@ def validate_dataset(ds: xr.Dataset, ds_type: str | None = None) -> xr.Dataset:
         )
     if "fps" in ds.attrs:
         _check_fps(ds.attrs["fps"])
-    unsafe = [k for k, v in ds.attrs.items() if not _is_netcdf_safe(v)]
+    unsafe = [k for k, v in ds.attrs.items() if not is_netcdf_safe(v)]
     if unsafe:
         raise InvalidDatasetError(
             f"attrs {unsafe} are not netCDF-safe (use str, int or float; "
@@ -481,46 +448,42 @@ def validate_dataset(ds: xr.Dataset, ds_type: str | None = None) -> xr.Dataset:
 
 
 def validate_poses(ds: xr.Dataset) -> xr.Dataset:
-    """Check that ``ds`` is a valid poses dataset (see :func:`validate_dataset`)."""
+    """Check that ``ds`` is a valid poses dataset (see :func:`validate_dataset`).
+
+    Parameters
+    ----------
+    ds
+        The dataset to check.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ds`` itself, unchanged, so that the call can be chained.
+
+    Raises
+    ------
+    InvalidDatasetError
+        Saying what was expected and what was found.
+    """
     return validate_dataset(ds, "poses")
 
 
 def validate_bboxes(ds: xr.Dataset) -> xr.Dataset:
-    """Check that ``ds`` is a valid bounding-boxes dataset (see :func:`validate_dataset`)."""
-    return validate_dataset(ds, "bboxes")
+    """Check that ``ds`` is a valid bounding-boxes dataset (see :func:`validate_dataset`).
 
+    Parameters
+    ----------
+    ds
+        The dataset to check.
 
-# --------------------------------------------------------------------------- #
-# attributes
-# --------------------------------------------------------------------------- #
-def _is_netcdf_safe(value: Any) -> bool:
-    if isinstance(value, (bool, np.bool_)):
-        return False
-    if isinstance(value, str):
-        return True
-    if isinstance(value, (int, np.integer)):
-        return -(2**63) <= int(value) < 2**63
-    if isinstance(value, (float, np.floating)):
-        return math.isfinite(float(value))
-    return False
+    Returns
+    -------
+    xarray.Dataset
+        ``ds`` itself, unchanged, so that the call can be chained.
 
-
-def netcdf_safe_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
-    """Return a copy of ``attrs`` that survives a netCDF round trip unchanged.
-
-    netCDF attributes cannot hold ``None``, booleans, nested containers, and a
-    one-element array comes back as a scalar. So: ``None`` values are dropped,
-    booleans become ``0``/``1``, non-finite floats and everything that is not a
-    str, int or float (lists, dicts, arrays) becomes a JSON string.
+    Raises
+    ------
+    InvalidDatasetError
+        Saying what was expected and what was found.
     """
-    safe: dict[str, Any] = {}
-    for key, value in attrs.items():
-        if value is None:
-            continue
-        if isinstance(value, (bool, np.bool_)):
-            safe[str(key)] = int(value)
-        elif _is_netcdf_safe(value):
-            safe[str(key)] = value.item() if isinstance(value, np.generic) else value
-        else:
-            safe[str(key)] = json.dumps(value, default=json_default)
-    return safe
+    return validate_dataset(ds, "bboxes")

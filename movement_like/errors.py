@@ -29,6 +29,7 @@ __all__ = [
     "OverwriteError",
     "WriteError",
     "PathNotFoundError",
+    "OutOfRangeError",
     "IsAFolderError",
     "DiskFullError",
     "MissingDependencyError",
@@ -36,6 +37,7 @@ __all__ = [
     "VideoNotFoundError",
     "SampleDataError",
     "RegistryError",
+    "PipelineError",
 ]
 
 
@@ -82,7 +84,17 @@ class FileFormatError(MovementLikeError, ValueError):
 
 
 class UnsafeFileError(FileFormatError):
-    """A file asks for something a safe loader refuses (e.g. arbitrary pickled code)."""
+    """A file asks for something a safe loader refuses (e.g. arbitrary pickled code).
+
+    Parameters
+    ----------
+    path
+        The file concerned (None when there is no file).
+    problem
+        What is wrong, in words a user understands.
+    fix
+        How to fix it, or None.
+    """
 
 
 class RefusedPickleError(UnsafeFileError, pickle.UnpicklingError):
@@ -121,6 +133,10 @@ class OverwriteError(MovementLikeError, FileExistsError):
 
 class PathNotFoundError(MovementLikeError, FileNotFoundError):
     """A file or folder the caller named does not exist (the message says which and why)."""
+
+
+class OutOfRangeError(MovementLikeError, IndexError):
+    """A frame or index outside what the data or the video holds (the message gives the range)."""
 
 
 class IsAFolderError(MovementLikeError, IsADirectoryError):
@@ -214,7 +230,17 @@ class AnnotationConflictError(MovementLikeError, ValueError):
 
 
 class VideoNotFoundError(FileFormatError, FileNotFoundError):
-    """The video file or image folder does not exist."""
+    """The video file or image folder does not exist.
+
+    Parameters
+    ----------
+    path
+        The file concerned (None when there is no file).
+    problem
+        What is wrong, in words a user understands.
+    fix
+        How to fix it, or None.
+    """
 
 
 class SampleDataError(MovementLikeError, RuntimeError):
@@ -223,3 +249,7 @@ class SampleDataError(MovementLikeError, RuntimeError):
 
 class RegistryError(MovementLikeError, ValueError):
     """The sample-data registry file is malformed (the message names the line)."""
+
+
+class PipelineError(MovementLikeError, ValueError):
+    """A batch pipeline is malformed: unknown function or bad argument (names the step)."""

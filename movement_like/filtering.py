@@ -13,6 +13,7 @@ contract and is spelled out in its docstring under *NaN handling*.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Literal
 
 import bottleneck as bn
@@ -21,8 +22,10 @@ import xarray as xr
 from scipy import signal
 
 from movement_like.provenance import log_operation
-from movement_like.utils.along_time import map_along_time
+from movement_like.utils.along_time import map_along_time, time_values
 from movement_like.utils.checks import is_whole_number, require_dims
+from movement_like.utils.dims import accepts_dim_aliases
+from movement_like.utils.reports import nan_runs, report_nan_values
 
 __all__ = [
     "filter_by_confidence",
@@ -39,7 +42,7 @@ SAVGOL_MODES = ("interp", "mirror", "nearest", "constant", "wrap")
 # --------------------------------------------------------------------------- #
 # argument checks
 # --------------------------------------------------------------------------- #
-def _check_window(data: xr.DataArray, window: Any, what: str, *, odd: bool) -> int:
+def _check_window(data: xr.DataArray, window: Any, what: str, *, odd: bool = False) -> int:
     """Validate a window length against the length of ``time``."""
     if not is_whole_number(window):
         raise TypeError(f"{what}: window must be a whole number of samples, got {window!r}")
@@ -66,15 +69,49 @@ def _require_float(data: xr.DataArray, what: str) -> None:
         raise TypeError(f"{what} needs float data, got dtype {data.dtype}")
 
 
+def _print_report(before: xr.DataArray, after: xr.DataArray) -> None:
+    """Print the NaN reports of the input and the output, as ``movement`` does."""
+    print(report_nan_values(before, "input"))
+    print(report_nan_values(after, "output"))
+
+
+def _warn_if_threshold_outside(confidence: xr.DataArray, threshold: float) -> None:
+    """Warn when ``threshold`` lies outside the confidence values actually present.
+
+    A threshold below every confidence drops nothing, one above every confidence
+    drops everything: both are usually a threshold meant for another program's
+    scale (DeepLabCut's likelihood is in [0, 1], SLEAP's scores are not). Lazy
+    (dask) confidence is not computed for this check.
+    """
+    if type(confidence.data).__module__.split(".")[0] == "dask":
+        return
+    values = np.asarray(confidence.values, dtype=np.float64)
+    known = values[~np.isnan(values)]
+    if known.size == 0:
+        return
+    low, high = float(known.min()), float(known.max())
+    if threshold < low or threshold > high:
+        effect = "drops no point" if threshold < low else "drops every point"
+        warnings.warn(
+            f"filter_by_confidence: the threshold {threshold} is outside the range of the "
+            f"confidence values present [{low:.4g}, {high:.4g}], so it {effect}; confidence "
+            "scales differ between programs, pick a threshold inside that range",
+            UserWarning,
+            stacklevel=5,
+        )
+
+
 # --------------------------------------------------------------------------- #
 # filter_by_confidence
 # --------------------------------------------------------------------------- #
+@accepts_dim_aliases
 @log_operation
 def filter_by_confidence(
     data: xr.DataArray,
     confidence: xr.DataArray,
     threshold: float = 0.6,
-    keep_unknown: bool = True,
+    print_report: bool = False,
+    keep_unknown: bool = False,
 ) -> xr.DataArray:
     """Set points whose confidence is below ``threshold`` to NaN.
 
@@ -88,12 +125,16 @@ def filter_by_confidence(
     threshold
         Points with ``confidence < threshold`` are dropped. Confidence scales
         differ between programs (DeepLabCut: a likelihood in [0, 1]; SLEAP
-        scores can exceed 1): look at your data before picking a value.
+        scores can exceed 1): look at your data before picking a value. A
+        threshold outside the range of the confidence values present (so it
+        drops nothing, or everything) gives a ``UserWarning``.
+    print_report
+        Print the NaN report (:func:`~movement_like.utils.report_nan_values`)
+        of the input and of the output, as ``movement`` does.
     keep_unknown
         NaN confidence means *unknown* (for example a proofread or manually
-        placed point, or a format that stores no confidence). ``True`` (the
-        default) keeps such points; ``False`` drops them as well. ``movement``
-        0.17 always drops them.
+        placed point, or a format that stores no confidence). ``False`` (the
+        default, as ``movement`` 0.17) drops such points; ``True`` keeps them.
 
     Returns
     -------
@@ -118,6 +159,7 @@ def filter_by_confidence(
             f"(data dims {tuple(map(str, data.dims))})"
         )
     threshold = float(threshold)
+    _warn_if_threshold_outside(confidence, threshold)
     drop = confidence < threshold
     if not keep_unknown:
         drop = drop | confidence.isnull()
@@ -125,6 +167,8 @@ def filter_by_confidence(
     result = result.transpose(*data.dims)
     result.attrs = dict(data.attrs)
     result.name = data.name
+    if print_report:
+        _print_report(data, result)
     return result
 
 
@@ -205,12 +249,17 @@ def _interpolate_kernel(
     return np.moveaxis(out, 0, axis)
 
 
+@accepts_dim_aliases
 @log_operation
 def interpolate_over_time(
     data: xr.DataArray,
-    method: Literal["linear", "nearest", "previous", "next"] = "linear",
+    method: str = "linear",
     max_gap: int | None = None,
+    print_report: bool = False,
+    *,
     fill_edges: bool = False,
+    use_coordinate: bool | None = None,
+    **kwargs: Any,
 ) -> xr.DataArray:
     """Fill gaps (runs of NaN) along ``time`` from the known values around them.
 
@@ -223,7 +272,10 @@ def interpolate_over_time(
         placed by the ``time`` coordinate, so uneven or sparse time is handled
         correctly), ``"nearest"`` (the closer neighbour in time; the earlier
         one on ties), ``"previous"`` or ``"next"`` (carry a value forward or
-        backward).
+        backward). Any other method of
+        :meth:`xarray.DataArray.interpolate_na` (``"cubic"``, ``"pchip"``,
+        ``"akima"``, ...) is passed to it, as ``movement`` does, with the same
+        ``max_gap`` meaning; so are ``**kwargs``.
     max_gap
         The longest run of consecutive missing samples that is filled
         (``max_gap=5`` fills gaps of 1 to 5 missing frames). Longer runs are
@@ -234,6 +286,21 @@ def interpolate_over_time(
         Also fill the runs at the start and end of a series (they have a known
         value on one side only) with that nearest known value. Off by default:
         extrapolating is guessing.
+    print_report
+        Print the NaN report of the input and of the output, as ``movement``
+        does.
+    use_coordinate
+        Where the filled values are placed on an uneven ``time`` axis.
+        ``True``: by the ``time`` values (a value between samples 1 s and 3 s
+        apart is placed by time, which is right for sparse or dropped-frame
+        data). ``False``: by sample index, as ``movement`` 0.17 does (it calls
+        ``interpolate_na(use_coordinate=False)``), as if the samples were
+        evenly spaced. ``None`` (default): by time, with a ``UserWarning``
+        when ``time`` is uneven (there the two answers differ); pass ``True``
+        or ``False`` to choose and silence it. On even time both agree.
+    **kwargs
+        Passed to :meth:`xarray.DataArray.interpolate_na` (then the xarray
+        path is taken whatever the ``method``).
 
     Returns
     -------
@@ -251,11 +318,8 @@ def interpolate_over_time(
     ``max_gap``, chunks overlap by ``max_gap + 1`` samples instead.
     """
     require_dims(data, ["time"], "interpolate_over_time")
-    if method not in INTERPOLATION_METHODS:
-        raise ValueError(
-            f"interpolate_over_time: unknown method {method!r}; "
-            f"choose one of {list(INTERPOLATION_METHODS)}"
-        )
+    if not isinstance(method, str):
+        raise TypeError(f"interpolate_over_time: method must be a string, got {method!r}")
     if max_gap is not None:
         if not is_whole_number(max_gap):
             raise TypeError(
@@ -266,13 +330,98 @@ def interpolate_over_time(
             raise ValueError(f"interpolate_over_time: max_gap must be >= 0, got {max_gap}")
         max_gap = int(max_gap)
     _require_float(data, "interpolate_over_time")
+    by_time = _interpolation_by_time(data, use_coordinate)
+    if method in INTERPOLATION_METHODS and not kwargs:
+        times = time_values(data) if by_time else np.arange(data.sizes["time"], dtype=np.float64)
 
-    def kernel(array: np.ndarray, axis: int, times: np.ndarray) -> np.ndarray:
-        return _interpolate_kernel(array, axis, times, method, max_gap, bool(fill_edges))
+        def kernel(array: np.ndarray, axis: int, times: np.ndarray = times) -> np.ndarray:
+            return _interpolate_kernel(array, axis, times, method, max_gap, bool(fill_edges))
 
-    depth = None if max_gap is None else max_gap + 1
-    values = map_along_time(data, kernel, depth, with_time=True)
-    return data.copy(data=values)
+        depth = None if max_gap is None else max_gap + 1
+        if by_time:
+            values = map_along_time(data, kernel, depth, with_time=True)
+        else:
+            values = map_along_time(
+                data, lambda a, axis: kernel(a, axis, np.arange(a.shape[axis], dtype=float)), depth
+            )
+        result = data.copy(data=values)
+    else:
+        if fill_edges:
+            raise ValueError(
+                f"interpolate_over_time: fill_edges is only available with the methods "
+                f"{list(INTERPOLATION_METHODS)} (without extra keyword arguments)"
+            )
+        result = _interpolate_with_xarray(data, method, max_gap, by_time, kwargs)
+    if print_report:
+        _print_report(data, result)
+    return result
+
+
+def _interpolation_by_time(data: xr.DataArray, use_coordinate: bool | None) -> bool:
+    """Whether to place interpolated values by ``time`` (see interpolate_over_time)."""
+    if use_coordinate is not None:
+        return bool(use_coordinate)
+    steps = np.diff(time_values(data))
+    if steps.size and not np.allclose(steps, steps[0], rtol=1e-9, atol=0.0):
+        warnings.warn(
+            "interpolate_over_time: the time axis is uneven, so values are placed by the "
+            "time coordinate, which differs from movement 0.17 (it places them by sample "
+            "index); pass use_coordinate=True to keep this, use_coordinate=False for "
+            "movement's values",
+            UserWarning,
+            stacklevel=5,
+        )
+    return True
+
+
+def _interpolate_with_xarray(
+    data: xr.DataArray,
+    method: str,
+    max_gap: int | None,
+    by_time: bool,
+    kwargs: dict[str, Any],
+) -> xr.DataArray:
+    """Interpolate with the methods we do not implement, through xarray's ``interpolate_na``.
+
+    ``max_gap`` keeps its meaning (the longest run of missing samples filled):
+    xarray measures a gap between the known values around it, one more.
+    """
+    if "dim" in kwargs or "use_coordinate" in kwargs:
+        raise ValueError(
+            "interpolate_over_time: 'dim' and 'use_coordinate' may not be passed through; "
+            "the interpolation always runs along 'time' (see use_coordinate=)"
+        )
+    if max_gap is not None and by_time:
+        # xarray's max_gap is then in time units; ours stays in samples
+        filled = data.interpolate_na("time", method=method, use_coordinate=True, **kwargs)  # type: ignore[arg-type]
+        short = data.isnull() & _runs_at_most(data, max_gap)
+        return xr.where(short, filled, data, keep_attrs=True)
+    try:
+        return data.interpolate_na(
+            "time",
+            method=method,  # type: ignore[arg-type]
+            use_coordinate=by_time,
+            max_gap=None if max_gap is None else max_gap + 1,
+            **kwargs,
+        )
+    except (ValueError, TypeError) as error:
+        raise ValueError(
+            f"interpolate_over_time: method {method!r} failed in xarray's interpolate_na: "
+            f"{error}; our own methods are {list(INTERPOLATION_METHODS)}"
+        ) from error
+
+
+def _runs_at_most(data: xr.DataArray, max_gap: int) -> xr.DataArray:
+    """Mark the NaN samples whose run of consecutive NaN is at most ``max_gap`` long."""
+    missing = np.moveaxis(np.asarray(data.isnull().values), data.get_axis_num("time"), 0)
+    flat = missing.reshape(missing.shape[0], -1)
+    short = np.zeros_like(flat)
+    for column in range(flat.shape[1]):
+        for start, stop in nan_runs(flat[:, column]):
+            if stop - start + 1 <= max_gap:
+                short[start : stop + 1, column] = True
+    back = np.moveaxis(short.reshape(missing.shape), 0, data.get_axis_num("time"))
+    return data.copy(data=back)
 
 
 # --------------------------------------------------------------------------- #
@@ -296,18 +445,22 @@ def _rolling_kernel(array: np.ndarray, axis: int, window: int, statistic: str, m
     pad = [(0, 0)] * array.ndim
     pad[axis] = (half, half)
     trailing = _trailing(np.pad(array, pad, mode="reflect"), window, statistic, axis, min_count)
-    # the trailing window ending at padded index i + 2*half is centred on sample i
+    # sample i sits at padded index i + half; its window covers samples
+    # i - half .. i + half (odd window) or i - half .. i + half - 1 (even window,
+    # xarray's centring), so it ends at padded index i + window - 1
     keep = [slice(None)] * array.ndim
-    keep[axis] = slice(2 * half, None)
+    keep[axis] = slice(window - 1, window - 1 + array.shape[axis])
     return trailing[tuple(keep)]
 
 
+@accepts_dim_aliases
 @log_operation
 def rolling_filter(
     data: xr.DataArray,
     window: int,
     statistic: Literal["median", "mean", "max", "min"] = "median",
     min_periods: int | None = None,
+    print_report: bool = False,
 ) -> xr.DataArray:
     """Replace each sample by a statistic of the centred window around it.
 
@@ -316,14 +469,19 @@ def rolling_filter(
     data
         Values with a ``time`` dim, e.g. ``ds["position"]``.
     window
-        Window length in samples: odd (so the window is centred) and at most
-        the length of ``time``. ``window=1`` returns a copy.
+        Window length in samples, at most the length of ``time``. An odd
+        window is centred on each sample; an even one (``movement`` accepts
+        them too) covers ``window // 2`` samples before and ``window // 2 - 1``
+        after, as xarray's centred rolling window. ``window=1`` returns a copy.
     statistic
         ``"median"`` (robust to single-frame jumps), ``"mean"``, ``"max"`` or
         ``"min"``.
     min_periods
         How many known (non-NaN) values a window needs to give a value;
         ``None`` means the whole window (``window``).
+    print_report
+        Print the NaN report of the input and of the output, as ``movement``
+        does.
 
     Returns
     -------
@@ -350,9 +508,9 @@ def rolling_filter(
     require_dims(data, ["time"], "rolling_filter")
     if statistic not in STATISTICS:
         raise ValueError(
-            f"rolling_filter: unknown statistic {statistic!r}; choose one of {list(STATISTICS)}"
+            f"rolling_filter: Invalid statistic {statistic!r}. Must be one of {list(STATISTICS)}."
         )
-    window = _check_window(data, window, "rolling_filter", odd=True)
+    window = _check_window(data, window, "rolling_filter")
     if min_periods is None:
         min_count = window
     else:
@@ -376,7 +534,10 @@ def rolling_filter(
             return _rolling_kernel(array, axis, window, statistic, min_count)
 
         values = map_along_time(data, kernel, half, min_chunk=half + 1)
-    return data.copy(data=values)
+    result = data.copy(data=values)
+    if print_report:
+        _print_report(data, result)
+    return result
 
 
 # --------------------------------------------------------------------------- #
@@ -401,9 +562,16 @@ def _savgol_kernel(
     return smoothed
 
 
+@accepts_dim_aliases
 @log_operation
 def savgol_filter(
-    data: xr.DataArray, window: int, polyorder: int = 2, **kwargs: Any
+    data: xr.DataArray,
+    window: int,
+    polyorder: int = 2,
+    print_report: bool = False,
+    *,
+    edge_nans: Literal["raise", "propagate"] = "raise",
+    **kwargs: Any,
 ) -> xr.DataArray:
     """Smooth along ``time`` with a Savitzky-Golay filter (local polynomial fit).
 
@@ -412,11 +580,21 @@ def savgol_filter(
     data
         Values with a ``time`` dim, e.g. ``ds["position"]``.
     window
-        Window length in samples: odd (so the fit is centred on each sample)
-        and at most the length of ``time``.
+        Window length in samples, at most the length of ``time``; odd
+        windows are centred on each sample (SciPy also takes even ones).
     polyorder
         Order of the fitted polynomial, smaller than ``window``. Higher orders
         keep sharper peaks but smooth less.
+    print_report
+        Print the NaN report of the input and of the output, as ``movement``
+        does.
+    edge_nans
+        What a NaN in an edge window does with ``mode="interp"`` (where the
+        first and last ``window // 2`` samples come from a polynomial fitted
+        to the first or last ``window`` samples). ``"raise"`` (default, as
+        ``movement`` 0.17 and SciPy >= 1.17): a ``ValueError`` naming
+        ``mode='interp'``. ``"propagate"``: those edge samples become NaN and
+        the rest is filtered.
     **kwargs
         Passed to :func:`scipy.signal.savgol_filter`: ``mode`` (``"interp"``
         default, ``"mirror"``, ``"nearest"``, ``"constant"``, ``"wrap"``),
@@ -436,9 +614,9 @@ def savgol_filter(
     ``window`` samples (the edge fit); with the other modes the window is
     completed as the mode says (mirrored, repeated, wrapped or ``cval``). So
     a gap of ``g`` samples widens to ``g + 2 * (window // 2)`` inside the
-    series. Unlike SciPy >= 1.17 (and ``movement`` 0.17), NaN in an edge
-    window gives NaN there instead of an error. Without NaN the values are
-    exactly those of :func:`scipy.signal.savgol_filter`.
+    series. NaN in an edge window with ``mode="interp"``: see
+    ``edge_nans``. Without NaN the values are exactly those of
+    :func:`scipy.signal.savgol_filter`.
     """
     require_dims(data, ["time"], "savgol_filter")
     if "axis" in kwargs:
@@ -453,7 +631,11 @@ def savgol_filter(
         raise ValueError(
             f"savgol_filter: unknown mode {mode!r}; choose one of {list(SAVGOL_MODES)}"
         )
-    window = _check_window(data, window, "savgol_filter", odd=True)
+    if edge_nans not in ("raise", "propagate"):
+        raise ValueError(
+            f"savgol_filter: edge_nans must be 'raise' or 'propagate', got {edge_nans!r}"
+        )
+    window = _check_window(data, window, "savgol_filter")
     if not is_whole_number(polyorder) or polyorder < 0:
         raise ValueError(f"savgol_filter: polyorder must be a whole number >= 0, got {polyorder!r}")
     if polyorder >= window:
@@ -462,6 +644,13 @@ def savgol_filter(
             f"({window}); a polynomial of that order would pass through every sample"
         )
     _require_float(data, "savgol_filter")
+    if mode == "interp" and edge_nans == "raise" and _edge_windows_hold_nan(data, window):
+        raise ValueError(
+            "savgol_filter: mode='interp' does not support NaNs in edge windows (the first "
+            f"or last {window} samples of a series fit the edge polynomial); use "
+            "mode='nearest'/'mirror', fill edge NaNs before filtering (interpolate_over_time "
+            "with fill_edges=True), or pass edge_nans='propagate' to get NaN there"
+        )
     options = dict(kwargs)
 
     def kernel(array: np.ndarray, axis: int) -> np.ndarray:
@@ -469,4 +658,15 @@ def savgol_filter(
 
     depth = None if mode == "wrap" else window // 2
     values = map_along_time(data, kernel, depth, min_chunk=window)
-    return data.copy(data=values)
+    result = data.copy(data=values)
+    if print_report:
+        _print_report(data, result)
+    return result
+
+
+def _edge_windows_hold_nan(data: xr.DataArray, window: int) -> bool:
+    """Whether the first or last ``window`` samples along ``time`` hold a NaN."""
+    n_time = data.sizes["time"]
+    head = data.isel(time=slice(0, window)).isnull().any()
+    tail = data.isel(time=slice(max(0, n_time - window), None)).isnull().any()
+    return bool(head | tail)

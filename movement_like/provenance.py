@@ -1,9 +1,16 @@
 """The operation log: what was done to a dataset, kept in its ``log`` attribute.
 
 Every analysis function is decorated with :func:`log_operation`, so its result
-carries the log of its input plus one entry for the call: the operation's name
-and its arguments, described in a JSON-friendly way. The log is a JSON string
+carries the log of its input plus one entry for the call. The log is a JSON string
 (netCDF attributes cannot hold lists), read back with :func:`read_log`.
+
+An entry has ``movement``'s shape: ``{"operation": name, "datetime": when,
+<argument>: value, ...}``, the arguments at the top level, so logs written by
+either library read the same. The values are JSON values (numbers stay
+numbers; data arrays are described by name and dims) where ``movement`` stores
+``repr`` strings. :func:`read_log` reads both this shape and the older one of
+``movement_like`` (``{"operation", "arguments": {...}}``) and always returns
+``{"operation", "arguments", ["datetime"]}``.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import functools
 import inspect
 import json
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any, TypeVar
 
 import numpy as np
@@ -55,15 +63,32 @@ def read_log(obj: xr.Dataset | xr.DataArray) -> list[dict[str, Any]]:
     Returns
     -------
     list of dict
-        One entry per operation, oldest first; ``[]`` when there is no
-        readable log.
+        One entry per operation, oldest first, each ``{"operation": str,
+        "arguments": dict}`` plus ``"datetime"`` when the entry has one,
+        whether it was written in ``movement``'s shape (arguments at the top
+        level) or in our older one; ``[]`` when there is no readable log.
     """
     text = obj.attrs.get("log", "[]")
     try:
         entries = json.loads(text) if isinstance(text, str) else []
     except json.JSONDecodeError:
         entries = []
-    return entries if isinstance(entries, list) else []
+    if not isinstance(entries, list):
+        return []
+    return [_normalise_entry(entry) for entry in entries if isinstance(entry, dict)]
+
+
+_ENTRY_KEYS = ("operation", "datetime", "arguments")
+
+
+def _normalise_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """One log entry in the shape read_log returns, from either shape."""
+    arguments = dict(entry["arguments"]) if isinstance(entry.get("arguments"), dict) else {}
+    arguments.update({k: v for k, v in entry.items() if k not in _ENTRY_KEYS})
+    out: dict[str, Any] = {"operation": entry.get("operation"), "arguments": arguments}
+    if "datetime" in entry:
+        out["datetime"] = entry["datetime"]
+    return out
 
 
 def _describe_argument(value: Any) -> Any:
@@ -88,9 +113,11 @@ def _describe_argument(value: Any) -> Any:
 def append_log(obj: Any, operation: str, arguments: Mapping[str, Any]) -> Any:
     """Return ``obj`` with one more entry in its JSON ``log`` attribute.
 
-    The entry holds the operation name and its arguments, described in a
-    JSON-friendly way (arrays by shape, data arrays by name and dims). ``obj`` is
-    modified in place: call it on a fresh result, never on a user's input.
+    The entry has ``movement``'s shape: the operation name, the date and time
+    of the call, and the arguments at the top level, described in a
+    JSON-friendly way (arrays by shape, data arrays by name and dims). Earlier
+    entries are kept as they were written. ``obj`` is modified in place: call
+    it on a fresh result, never on a user's input.
 
     Parameters
     ----------
@@ -106,13 +133,20 @@ def append_log(obj: Any, operation: str, arguments: Mapping[str, Any]) -> Any:
     Any
         ``obj`` itself, for chaining.
     """
-    entries = read_log(obj)
-    entries.append(
-        {
-            "operation": operation,
-            "arguments": {k: _describe_argument(v) for k, v in arguments.items()},
-        }
-    )
+    text = obj.attrs.get("log", "[]")
+    try:
+        entries = json.loads(text) if isinstance(text, str) else []
+    except json.JSONDecodeError:
+        entries = []
+    if not isinstance(entries, list):
+        entries = []
+    entry: dict[str, Any] = {"operation": operation, "datetime": str(datetime.now())}
+    for key, value in arguments.items():
+        if key == "kwargs" and not value:
+            continue  # as movement: no empty **kwargs
+        # an argument named like an entry key would be lost at the top level
+        entry[f"argument_{key}" if key in _ENTRY_KEYS else key] = _describe_argument(value)
+    entries.append(entry)
     obj.attrs["log"] = json.dumps(entries, default=json_default)
     return obj
 

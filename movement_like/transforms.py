@@ -15,6 +15,7 @@ import xarray as xr
 
 from movement_like.provenance import log_operation
 from movement_like.utils.checks import require_2d, require_dims
+from movement_like.utils.dims import accepts_dim_aliases
 
 __all__ = [
     "scale",
@@ -31,6 +32,7 @@ _MIN_POINTS = {"similarity": 2, "affine": 3, "homography": 4}
 # --------------------------------------------------------------------------- #
 # scale
 # --------------------------------------------------------------------------- #
+@accepts_dim_aliases
 @log_operation
 def scale(
     data: xr.DataArray,
@@ -44,8 +46,10 @@ def scale(
     data
         Values with a ``space`` dim.
     factor
-        One number for all axes, one per ``space`` axis (``(sx, sy)``), or a
-        DataArray broadcast by dim name (e.g. one factor per ``views``).
+        One number for all axes, one per ``space`` axis (``(sx, sy)``, also
+        given as ``[[sx, sy]]``: length-1 axes are squeezed, as in
+        ``movement``), or a DataArray broadcast by dim name (e.g. one factor
+        per ``views``).
     space_unit
         The unit after scaling, stored in ``attrs["space_unit"]``. ``None``
         removes the attribute (the old unit no longer holds).
@@ -58,6 +62,8 @@ def scale(
     require_dims(data, ["space"], "scale")
     if not isinstance(factor, xr.DataArray):
         values = np.asarray(factor, dtype=np.float64)
+        if values.ndim > 1:
+            values = values.squeeze()  # a (1, 2) factor, as movement accepts it
         if values.ndim == 0:
             factor = float(values)
         elif values.ndim == 1 and values.size == data.sizes["space"]:
@@ -90,6 +96,7 @@ def _keypoint_mean(data: xr.DataArray, keypoints: Hashable | Sequence[Hashable])
     return data.sel(keypoints=chosen).mean("keypoints", skipna=False)
 
 
+@accepts_dim_aliases
 @log_operation
 def egocentric_align(
     data: xr.DataArray,
@@ -155,6 +162,7 @@ def egocentric_align(
 # --------------------------------------------------------------------------- #
 # poses -> bboxes
 # --------------------------------------------------------------------------- #
+@accepts_dim_aliases
 @log_operation
 def poses_to_bboxes(ds: xr.Dataset, padding: float = 0.0) -> xr.Dataset:
     """Turn a poses dataset into a bounding-boxes dataset (one box per individual).
@@ -324,6 +332,7 @@ def estimate_transform(
     return matrix / matrix[2, 2]
 
 
+@accepts_dim_aliases
 @log_operation
 def apply_transform(data: xr.DataArray, matrix: Any) -> xr.DataArray:
     """Map 2-D positions through a 3x3 matrix (from :func:`estimate_transform`).

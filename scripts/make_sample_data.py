@@ -11,6 +11,12 @@ library's own writers in the real tools' formats:
 * ``two_flies_sleap``: a SLEAP analysis ``.h5`` (2 flies, 5 nodes);
 * ``three_mice_via``: a VIA tracks ``.csv`` of bounding boxes (3 mice).
 
+The registry also lists real files written by the real tools, with their
+videos (``REAL_FILES``): they are never bundled (their licences differ and the
+wheel stays small) but downloaded on first use from their public source, or
+taken from a local mirror folder. Their sizes and hashes are written here from
+the upstream files; with ``--mirror DIR`` the script checks them against a copy.
+
 Everything follows from fixed seeds: running the script twice gives the same
 data, and the same bytes for every file except the DeepLabCut ``.h5`` files, in
 which PyTables records the time the HDF5 objects were created. Usage::
@@ -54,8 +60,13 @@ HEADER = """\
 #                    have several files, e.g. a video and its annotation layers
 #   role=<role>    : poses | bboxes | layers | video (default: from source_format)
 #   layer=<name>   : layer name of an annotation layer (default: DUSTrack's name for the file)
+#   role=trackermap: DUSTrack's dlc_trackermap.txt, the names of the numbered points
 #   url=<URL>      : files that are not bundled are downloaded once with pooch into the user
 #                    cache (see movement_like.sample_data.cache_dir)
+#   path=<PATH>    : where the file sits in a local mirror folder ($MOVEMENT_LIKE_SAMPLE_MIRROR),
+#                    used before the cache and the network (default: the file name)
+#   licence=<SPDX> : the licence of a file made elsewhere (default: made by this project,
+#                    BSD-3-Clause like the package)
 # Lines starting with # are comments. scripts/make_sample_data.py writes this file and
 # its copy in movement_like/sample_data/files/: edit the script, not this file.
 """
@@ -71,6 +82,12 @@ US_DLC_FILE = f"{US_STEM}{US_SCORER}.h5"
 US_DLC_LAYER = "dlc_iteration-0_5000"
 #: Frames a human annotated: uneven spacing, as when clicking through a video.
 US_MANUAL_FRAMES = [0, 14, 29, 44, 60, 74, 89, 105, 119, 134, 149]
+#: What the three points stand for, as DUSTrack's ``dlc_trackermap.txt`` says.
+US_TRACKERMAP = {  # point 2 is nearest the probe (top of the image), point 0 deepest
+    "point0": "deep_aponeurosis",
+    "point1": "fascicle_insertion",
+    "point2": "superficial_aponeurosis",
+}
 
 
 def make_ultrasound(out: Path) -> list[tuple[str, str, float, str, dict[str, str]]]:
@@ -127,6 +144,10 @@ def make_ultrasound(out: Path) -> list[tuple[str, str, float, str, dict[str, str
         source_software="DeepLabCut",
     )
     save_poses.to_dlc_file(dlc_ds, out / US_DLC_FILE, overwrite=True, scorer=US_SCORER)
+    trackermap = out / "dlc_trackermap.txt"
+    trackermap.write_text(
+        "".join(f"{point} - {name}\n" for point, name in US_TRACKERMAP.items()), encoding="utf-8"
+    )
     return [
         (
             video.path.name,
@@ -148,6 +169,13 @@ def make_ultrasound(out: Path) -> list[tuple[str, str, float, str, dict[str, str
             US_FPS,
             "DeepLabCut predictions of the 3 labels on every frame, with dropouts",
             {"dataset": US_STEM, "role": "layers", "layer": US_DLC_LAYER},
+        ),
+        (
+            trackermap.name,
+            "trackermap",
+            US_FPS,
+            "DUSTrack trackermap: the anatomical names of points 0, 1 and 2",
+            {"dataset": US_STEM},
         ),
     ]
 
@@ -307,10 +335,133 @@ def make_flies(out: Path) -> list[tuple[str, str, float, str, dict[str, str]]]:
 
 
 # --------------------------------------------------------------------------- #
+# real files, never bundled: fetched from their public source or a mirror
+# --------------------------------------------------------------------------- #
+_DLC2NWB = (
+    "https://raw.githubusercontent.com/DeepLabCut/DLC2NWB/0dd3d16e240f45518e8fe040a9f8779c2c8f60fc"
+)
+_DLC = "https://raw.githubusercontent.com/DeepLabCut/DeepLabCut/2df0f46c8c8c56c8238b46b3d58384163bafb2f0"
+_SLEAP = "https://raw.githubusercontent.com/talmolab/sleap/7785f660eff1ae2ee4deaef5d5dc0e7758dbbd16"
+_TT = "https://raw.githubusercontent.com/fjhheras/trajectorytools/a2570d67d2024a8b3232872d6f1a0f5be147adf0"
+_VIA = "https://raw.githubusercontent.com/ox-vgg/via/aa9b87f965e6d4cedfb4ebdf1bc006ba13dcb41d"
+_OPENFIELD_H5 = "m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.h5"
+
+#: (mirror path, sha256, size, format, fps, description, options) of each real file.
+REAL_FILES: list[tuple[str, str, int, str, float | None, str, dict[str, str]]] = [
+    (
+        f"deeplabcut/{_OPENFIELD_H5}",
+        "cc4683cd1db911ee7526d040bc726313ae06c34828b5c9743fefc034d8c17cb7",
+        282379,
+        "DeepLabCut",
+        30.0,
+        "Real DeepLabCut 2.2 predictions of one mouse in an open field (snout, ears, tail base; "
+        "2330 frames), from DeepLabCut/DLC2NWB examples/",
+        {
+            "dataset": "openfield_mouse",
+            "licence": "MIT",
+            "url": f"{_DLC2NWB}/examples/{_OPENFIELD_H5}",
+        },
+    ),
+    (
+        "videos/m3v1mp4.mp4",
+        "e2394b4221821cdb7206910a6efcec9db338cb497d1f880bd5a0ef2fd087ce59",
+        2216380,
+        "video",
+        30.0,
+        "The real camera video those predictions were made on: 640x480, 2330 frames, from "
+        "DeepLabCut/DeepLabCut examples/openfield-Pranav-2018-10-30/videos/",
+        {
+            "dataset": "openfield_mouse",
+            "licence": "LGPL-3.0",
+            "url": f"{_DLC}/examples/openfield-Pranav-2018-10-30/videos/m3v1mp4.mp4",
+        },
+    ),
+    (
+        "sleap/centered_pair_predictions.slp",
+        "18f7e7fcda459211857efaba654d2c3a101f4614a385cbbaaccf53f21294db8e",
+        1609984,
+        "SLEAP",
+        15.0,
+        "Real SLEAP predictions of two flies (24-node skeleton, 1100 frames), from talmolab/sleap "
+        "tests/data/; SLEAP's licence is for research and academic use only",
+        {
+            "dataset": "centered_pair_flies",
+            "licence": "BSD-3-Clause-Clear",
+            "url": f"{_SLEAP}/tests/data/hdf5_format_v1/centered_pair_predictions.slp",
+        },
+    ),
+    (
+        "videos/centered_pair_low_quality.mp4",
+        "d6ce6c0139f0ca89fdda96ae80358c04f5c337971888783101cf5795f8642ec0",
+        956757,
+        "video",
+        15.0,
+        "The real video of the two flies: 384x384, 1100 frames, from talmolab/sleap tests/data/; "
+        "research and academic use only",
+        {
+            "dataset": "centered_pair_flies",
+            "licence": "BSD-3-Clause-Clear",
+            "url": f"{_SLEAP}/tests/data/json_format_v1/centered_pair_low_quality.mp4",
+        },
+    ),
+    (
+        "idtrackerai/test_trajectories_idtrackerai_with_border.npy",
+        "7cd65fbbbd4be836179489da2fb9d44f4b9963594edfe15fb2d71f81b5bfe89f",
+        98545,
+        "idtracker.ai",
+        28.0,
+        "Real idtracker.ai trajectories of 8 fish (508 frames) with the arena border, from "
+        "fjhheras/trajectorytools data/ (no video)",
+        {
+            "dataset": "eight_fish_idtrackerai",
+            "licence": "GPL-3.0",
+            "url": f"{_TT}/trajectorytools/data/test_trajectories_idtrackerai_with_border.npy",
+        },
+    ),
+    (
+        "via/sherlock_ep01_tracks_FRCNN.csv",
+        "024cdd0ce0d8eed490ea01e42b886103d068e3ada0150e301bb6cb437f4ff50b",
+        58839,
+        "VIA-tracks",
+        None,
+        "Real VIA face tracks: 4 faces over 266 frames of a TV episode, from ox-vgg/via "
+        "face_track_annotation demo (no video)",
+        {
+            "dataset": "sherlock_faces_via",
+            "licence": "BSD-2-Clause",
+            "url": f"{_VIA}/via-2.x.y/data/face_track_annotation/sherlock_ep01_tracks_FRCNN.csv",
+        },
+    ),
+]
+
+
+def real_lines(mirror: Path | None = None) -> list[str]:
+    """Registry lines of :data:`REAL_FILES`; checked against ``mirror`` when given."""
+    lines = []
+    for path, digest, size, source_format, fps, description, options in REAL_FILES:
+        if mirror is not None:
+            local = mirror / path
+            if local.stat().st_size != size or sha256_of(local) != digest:
+                raise SystemExit(f"{local}: size or sha256 differs from REAL_FILES")
+        options = {**options, "path": path}
+        option_text = " ".join(f"{k}={v}" for k, v in options.items())
+        fps_text = "-" if fps is None else f"{fps:g}"
+        name = Path(path).name
+        lines.append(
+            f"{name}  {digest}  {size}  {source_format}  {fps_text}  {description}  {option_text}"
+        )
+    return lines
+
+
+# --------------------------------------------------------------------------- #
 # registry
 # --------------------------------------------------------------------------- #
-def registry_text(out: Path, entries: list[tuple[str, str, float, str, dict[str, str]]]) -> str:
-    """Return the registry text: the header, then one line per written file."""
+def registry_text(
+    out: Path,
+    entries: list[tuple[str, str, float, str, dict[str, str]]],
+    mirror: Path | None = None,
+) -> str:
+    """Return the registry text: the header, one line per written file, then the real files."""
     lines = [HEADER.rstrip("\n")]
     for name, source_format, fps, description, options in entries:
         path = out / name
@@ -319,6 +470,7 @@ def registry_text(out: Path, entries: list[tuple[str, str, float, str, dict[str,
             f"{name}  {sha256_of(path)}  {path.stat().st_size}  {source_format}  {fps:g}  "
             f"{description}  {option_text}".rstrip()
         )
+    lines += real_lines(mirror)
     text = "\n".join(lines) + "\n"
     parse_registry(text)  # fail here, not at fetch time
     return text
@@ -334,13 +486,19 @@ def main(argv: list[str] | None = None) -> int:
         help="write here instead of movement_like/sample_data/files/ "
         "(the registry is then written into the same folder only)",
     )
+    parser.add_argument(
+        "--mirror",
+        type=Path,
+        default=None,
+        help="a folder holding the real files (e.g. ../shared/realdata): check their hashes",
+    )
     args = parser.parse_args(argv)
     out = args.out or bundled_dir()
     out.mkdir(parents=True, exist_ok=True)
     entries = make_ultrasound(out) + make_mice(out) + make_flies(out)
     for name, *_ in entries:  # the package ships 0644, whatever the umask or the old modes
         (out / name).chmod(0o644)
-    text = registry_text(out, entries)
+    text = registry_text(out, entries, args.mirror)
     (out / REGISTRY_NAME).write_text(text, encoding="utf-8")
     if args.out is None:
         (ROOT / REGISTRY_NAME).write_text(text, encoding="utf-8")

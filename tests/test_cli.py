@@ -19,6 +19,7 @@ def _sample(tmp_path):
         keypoint_names=["nose", "tail"],
         fps=30,
         source_software="test",
+        layout="movement_like",
     )
     path = tmp_path / "in.nc"
     save_netcdf(ds, path)

@@ -23,7 +23,7 @@ from movement_like.io import load_bboxes, load_poses
 
 
 def test_from_numpy_defaults():
-    ds = load_poses.from_numpy(np.zeros((5, 2, 3, 2)))
+    ds = load_poses.from_numpy(np.zeros((5, 2, 3, 2)), layout="movement_like")
     assert ds.position.dims == ("time", "individuals", "keypoints", "space")
     assert ds.confidence.dims == ("time", "individuals", "keypoints")
     assert list(ds.individuals.values) == ["individual_0", "individual_1"]
@@ -103,19 +103,21 @@ def test_from_numpy_time_array():
 )
 def test_from_numpy_invalid(kwargs, message):
     with pytest.raises(InvalidDatasetError) as info:
-        load_poses.from_numpy(**kwargs)
+        load_poses.from_numpy(**kwargs, layout="movement_like")
     assert message in str(info.value)
     assert isinstance(info.value, ValueError)
     assert isinstance(info.value, MovementLikeError)
 
 
 def test_bboxes_from_numpy_and_errors():
-    ds = load_bboxes.from_numpy(np.zeros((4, 2, 2)), np.ones((4, 2, 2)), frame_array=[1, 3, 5, 9])
+    ds = load_bboxes.from_numpy(
+        np.zeros((4, 2, 2)), np.ones((4, 2, 2)), frame_array=[1, 3, 5, 9], layout="movement_like"
+    )
     validate_bboxes(ds)
     assert ds.shape.dims == ("time", "individuals", "space")
     assert ds.confidence.dims == ("time", "individuals")
     with pytest.raises(InvalidDatasetError, match="'shape_array' must have the shape"):
-        load_bboxes.from_numpy(np.zeros((4, 2, 2)), np.ones((4, 2)))
+        load_bboxes.from_numpy(np.zeros((4, 2, 2)), np.ones((4, 2)), layout="movement_like")
     with pytest.raises(InvalidDatasetError, match="2 spatial coordinates"):
         bboxes_from_numpy(np.zeros((4, 2, 3)), np.ones((4, 2, 3)))
     with pytest.raises(InvalidDatasetError, match="must have 3 dimensions"):
@@ -173,7 +175,10 @@ def test_log_operation_appends_without_mutating_input():
     out = shift(da, 2.0, label="x")
     assert read_log(da) == [{"operation": "load", "arguments": {}}]
     entries = read_log(out)
+    assert entries[-1].pop("datetime")  # movement's entry shape carries the time of the call
     assert entries[-1] == {"operation": "shift", "arguments": {"by": 2.0, "label": "x"}}
+    # stored in movement's shape: the arguments at the top level
+    assert json.loads(out.attrs["log"])[-1]["by"] == 2.0
     assert len(entries) == 2
     out2 = shift(out, by=np.float64(3))
     assert [e["operation"] for e in read_log(out2)] == ["load", "shift", "shift"]

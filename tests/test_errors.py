@@ -64,3 +64,44 @@ def test_old_import_locations_still_work():
     assert AnnotationConflictError is errors.AnnotationConflictError
     assert VideoNotFoundError is errors.VideoNotFoundError
     assert SampleDataError is errors.SampleDataError
+
+
+#: Built-in exceptions the package never raises itself: it raises the error class of ours
+#: that derives from the same built-in, so that ``except MovementLikeError`` catches it.
+#: (``RuntimeError`` is left for broken internal invariants: a bug, not a user's mistake.)
+BUILTINS_RAISED_AS_OURS = {
+    "ValueError",
+    "TypeError",
+    "KeyError",
+    "IndexError",
+    "OSError",
+    "FileNotFoundError",
+    "FileExistsError",
+    "IsADirectoryError",
+    "ImportError",
+}
+
+
+def bare_builtin_raises(source: str) -> list[tuple[int, str]]:
+    """``(line, name)`` of every ``raise Builtin(...)`` / ``raise Builtin`` in ``source``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            if isinstance(target, ast.Name) and target.id in BUILTINS_RAISED_AS_OURS:
+                found.append((node.lineno, target.id))
+    return found
+
+
+def test_the_package_raises_its_own_errors_not_bare_builtins():
+    bare = {
+        f"{path.relative_to(PACKAGE.parent)}:{line}": name
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for line, name in bare_builtin_raises(path.read_text())
+    }
+    assert bare == {}
+
+
+def test_the_bare_raise_check_sees_one():
+    source = "def f(x):\n    if x:\n        raise ValueError('no')\n    raise errors.X('fine')\n"
+    assert bare_builtin_raises(source) == [(3, "ValueError")]

@@ -36,16 +36,6 @@ MEMORY_CAP_MIB = 1024
 #: by recipe id, with what goes wrong. Remove a line when its reader is fixed
 #: (the strict xfail then fails, saying so).
 KNOWN_READER_FAILURES: dict[str, str] = {
-    # --- dlc.py ---
-    "realdata/deeplabcut/Reaching-Mackenzie-2018-08-30/CollectedData_Mackenzie.csv#5:csv_cr_only": "foreign: _csv.Error at dlc.py:116",
-    "realdata/lightningpose/eks_mirror-mouse-separate/180607_004.train_frames=75.rng=0.bot.csv#2:csv_cr_only": "foreign: _csv.Error at dlc.py:116",
-    "realdata/lightningpose/eks_mirror-mouse-separate/180607_004.train_frames=75.rng=0.bot.csv#4:csv_cell": "foreign: builtins.ValueError at dlc.py:425",
-    "realdata/lightningpose/eks_mirror-mouse-separate/180607_004.train_frames=75.rng=0.top.csv#4:csv_cell": "foreign: builtins.OverflowError at dlc.py:425",
-    "realdata/lightningpose/mirror-mouse-example/CollectedData.csv#4:csv_cr_only": "foreign: _csv.Error at dlc.py:116",
-    "written/lightningpose_poses.csv#5:csv_cr_only": "foreign: _csv.Error at dlc.py:116",
-    # --- idtracker.py ---
-    "realdata/idtrackerai/test_trajectories_idtrackerai.npy#4:npy_header": "memory: _ArrayMemoryError at idtracker.py:195",
-    "realdata/idtrackerai/test_trajectories_idtrackerai_with_border.npy#5:npy_header": "memory: _ArrayMemoryError at idtracker.py:195",
     # --- nwb.py ---
     "realdata/nwb/0.1.1_poseestimation_no_cameras.nwb#2:h5_soft_loop": "foreign: builtins.RuntimeError at nwb.py:340",
     "realdata/nwb/0.1.1_poseestimation_nodes_edges.nwb#5:h5_huge": "memory: _ArrayMemoryError at nwb.py:385",
@@ -55,25 +45,6 @@ KNOWN_READER_FAILURES: dict[str, str] = {
     "realdata/nwb/sleap-io_written/minimal.pose.nwb#5:h5_huge": "memory: _ArrayMemoryError at nwb.py:349",
     "written/nwb_poses.nwb#3:h5_dataset_to_group": "foreign: builtins.TypeError at nwb.py:355",
     "realdata/nwb/sleap-io_written/minimal.pose.nwb#0:h5_huge": "memory: _ArrayMemoryError at nwb.py:349",
-    # --- registry.py ---
-    "realdata/sleap/centered_pair_predictions.slp#6:h5_soft_loop": "foreign: builtins.RuntimeError at registry.py:149",
-    "realdata/sleap/minimal_instance.slp#2:h5_soft_loop": "foreign: builtins.RuntimeError at registry.py:149",
-    "realdata/sleap/minimal_instance.slp#6:zero_block": "foreign: builtins.RuntimeError at registry.py:149",
-    "realdata/sleap/minimal_instance.slp#7:zero_block": "foreign: builtins.RuntimeError at registry.py:149",
-    "realdata/sleap/sleap-io_written/centered_pair_standard.analysis.h5#1:zero_block": "foreign: builtins.RuntimeError at registry.py:149",
-    "realdata/sleap/small_robot.000_small_robot_3_frame.analysis.h5#7:h5_soft_loop": "foreign: builtins.RuntimeError at registry.py:149",
-    "written/sleap_poses.analysis.h5#5:h5_soft_loop": "foreign: builtins.RuntimeError at registry.py:149",
-    # --- sleap.py ---
-    "realdata/sleap/centered_pair_predictions.slp#2:h5_huge": "memory: _ArrayMemoryError at sleap.py:399",
-    "realdata/sleap/clip.2node.slp#4:flip": "memory: _ArrayMemoryError at sleap.py:107",
-    "realdata/sleap/clip.predictions.slp#1:h5_huge": "memory: _ArrayMemoryError at sleap.py:399",
-    "realdata/sleap/sleap-io_written/centered_pair_matlab.analysis.h5#1:h5_dataset_to_group": "foreign: builtins.AttributeError at sleap.py:114",
-    "realdata/sleap/sleap-io_written/centered_pair_matlab.analysis.h5#3:h5_dataset_to_group": "foreign: builtins.AttributeError at sleap.py:223",
-    "realdata/sleap/sleap-io_written/centered_pair_matlab.analysis.h5#6:h5_dataset_to_group": "foreign: builtins.AttributeError at sleap.py:208",
-    "realdata/sleap/sleap-io_written/centered_pair_standard.analysis.h5#2:h5_dataset_to_group": "foreign: builtins.AttributeError at sleap.py:212",
-    "realdata/sleap/sleap-io_written/centered_pair_standard.analysis.h5#4:h5_huge": "memory: _ArrayMemoryError at sleap.py:213",
-    "realdata/sleap/sleap-io_written/centered_pair_standard.analysis.h5#7:zero_block": "foreign: builtins.OSError at sleap.py:139",
-    "written/sleap_poses.analysis.h5#3:h5_huge": "memory: _ArrayMemoryError at sleap.py:139",
 }
 
 

@@ -82,22 +82,15 @@ OLD_PATHS = {
     ("movement_like.optical_flow.synthetic", "movement_like.sample_data.synthetic"): (
         "deprecated module optical_flow.synthetic, until 0.3"
     ),
+    ("movement_like.io.rois", "movement_like.roi.io"): (
+        "deprecated module io.rois (region files now in roi.io), until 0.3"
+    ),
 }
 
 
 #: Known breaches waiting for a design decision, with the reason; the test fails when one
-#: is no longer needed, so the list only shrinks. Region files: ``io.rois`` builds the region
-#: objects of ``roi`` (analysis), and ``roi`` hands out movement's ``save_rois``/``load_rois``
-#: from ``io.rois`` on first use, a circle through a function. The fix is to move the region
-#: types (``roi.base``, ``line``, ``polygon``, ``geojson``, ``sources``) to a low room that io
-#: and analysis both stand on, as ``video`` is.
-KNOWN_BREACHES = {
-    ("movement_like.io.rois", "movement_like.roi"): "region files build roi objects",
-    ("movement_like.io.rois", "movement_like.roi.line"): "region files build roi objects",
-    ("movement_like.io.rois", "movement_like.roi.polygon"): "region files build roi objects",
-    ("movement_like.io.rois", "movement_like.roi.sources"): "region files build roi objects",
-    ("movement_like.roi", "movement_like.io.rois"): "roi.save_rois/load_rois (movement's names)",
-}
+#: is no longer needed, so the list only shrinks. Empty today.
+KNOWN_BREACHES: dict[tuple[str, str], str] = {}
 ALLOWED_UPWARD = set(OLD_PATHS) | set(KNOWN_BREACHES)
 
 
@@ -268,7 +261,7 @@ def test_no_module_imports_upward_or_anothers_private_names():
 
 def test_no_import_circle():
     graph = import_graph()
-    for importer, imported in KNOWN_BREACHES:  # the known region-files circle, see above
+    for importer, imported in KNOWN_BREACHES:  # a known breach may close a circle, see above
         graph[importer].discard(imported)
     assert cycles(graph) == []
 

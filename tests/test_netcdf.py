@@ -64,7 +64,9 @@ def test_load_from_file_dispatches_nc(tmp_path):
 
 
 def test_lazy_load_streams_in_stored_chunks(tmp_path):
-    ds = load_poses.from_numpy(np.random.default_rng(0).normal(size=(30_000, 2, 3, 2)))
+    ds = load_poses.from_numpy(
+        np.random.default_rng(0).normal(size=(30_000, 2, 3, 2)), layout="movement_like"
+    )
     path = tmp_path / "big.nc"
     save_netcdf(ds, path)
     lazy = load_netcdf(path, chunks={})

@@ -191,7 +191,7 @@ def test_lazy_load_of_our_files_is_still_lazy(ours):
 
 
 def test_zeroed_global_heap_is_our_error_not_a_hang(tmp_path):
-    boxes = load_poses.from_numpy(np.ones((4, 2, 1, 2)))
+    boxes = load_poses.from_numpy(np.ones((4, 2, 1, 2)), layout="movement_like")
     path = tmp_path / "strings.nc"
     save_netcdf(boxes, path)  # names are variable-length strings, kept in a global heap
     data = bytearray(path.read_bytes())

@@ -22,7 +22,7 @@ import movement_like
 LISTING = Path(__file__).with_name("public_api.txt")
 
 #: Optional parts whose import needs extras that a plain install lacks.
-OPTIONAL = ("movement_like.napari",)
+OPTIONAL = ("movement_like.napari.widget",)  # Qt: needs the napari extra
 
 
 def public_names() -> set[str]:

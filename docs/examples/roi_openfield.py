@@ -20,8 +20,8 @@ import numpy as np
 
 from movement_like import roi
 from movement_like.io import load_netcdf, load_poses, save_netcdf
-from movement_like.io.rois import save_rois
 from movement_like.optical_flow import VideoReader
+from movement_like.roi import save_rois
 
 REALDATA = Path(
     os.environ.get(

@@ -24,14 +24,22 @@ from movement_like.annotations._alignment import (
     present_points,
     transpose_like,
 )
-from movement_like.errors import AnnotationConflictError, InvalidDatasetError
+from movement_like.errors import AnnotationConflictError, InvalidArgumentError, InvalidDatasetError
 from movement_like.provenance import append_log, log_operation
 
 __all__ = ["MergeResult", "apply_manual_corrections", "merge_annotations", "swap_individuals"]
 
 
 class MergeResult(NamedTuple):
-    """What :func:`merge_annotations` returns: the merged data and the conflict table."""
+    """What :func:`merge_annotations` returns: the merged data and the conflict table.
+
+    Attributes
+    ----------
+    merged
+        The merged dataset or data array.
+    conflicts
+        One row per point the inputs disagree on (empty when they agree).
+    """
 
     merged: Any
     conflicts: pd.DataFrame
@@ -137,11 +145,11 @@ def merge_annotations(
         for such dims), then ``base_x, base_y[, base_z], new_x, new_y[, new_z]``.
     """
     if on_conflict not in ("raise", "keep_base", "keep_new"):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"on_conflict must be 'raise', 'keep_base' or 'keep_new', got {on_conflict!r}"
         )
     if not np.isfinite(tolerance) or tolerance < 0:
-        raise ValueError(f"tolerance must be a non-negative number, got {tolerance!r}")
+        raise InvalidArgumentError(f"tolerance must be a non-negative number, got {tolerance!r}")
     b, n = align(base, new, "outer")
     pos_b, pos_n = position_of(b), position_of(n)
     has_b, has_n = present_points(pos_b), present_points(pos_n)
@@ -166,12 +174,14 @@ def merge_annotations(
 
 def _time_mask(data: Data, time: slice | None, frames: slice | None) -> xr.DataArray:
     if time is not None and frames is not None:
-        raise ValueError("give time= or frames=, not both")
+        raise InvalidArgumentError("give time= or frames=, not both")
     chosen, coord = (time, "time") if frames is None else (frames, "frame")
     if chosen is None:
         return xr.ones_like(data["time"], dtype=bool)
     if not isinstance(chosen, slice) or chosen.step is not None:
-        raise ValueError(f"{coord}= must be a slice(start, stop) without step, got {chosen!r}")
+        raise InvalidArgumentError(
+            f"{coord}= must be a slice(start, stop) without step, got {chosen!r}"
+        )
     if coord not in data.coords:
         raise InvalidDatasetError(f"the data has no '{coord}' coordinate")
     values = data[coord]

@@ -14,7 +14,7 @@ import numpy as np
 import xarray as xr
 
 from movement_like.annotations._alignment import Data, frame_values
-from movement_like.errors import InvalidDatasetError
+from movement_like.errors import InvalidArgumentError, InvalidDatasetError
 from movement_like.provenance import log_operation
 
 __all__ = ["frames_of_interest", "frames_of_interest_mask", "set_frames_of_interest"]
@@ -23,7 +23,18 @@ FOI_ATTR = "frames_of_interest"
 
 
 def frames_of_interest(data: xr.Dataset | xr.DataArray) -> list[int]:
-    """Return the frames of interest stored on ``data`` (``[]`` when none)."""
+    """Return the frames of interest stored on ``data`` (``[]`` when none).
+
+    Parameters
+    ----------
+    data
+        A dataset or data array of ours.
+
+    Returns
+    -------
+    list of int
+        The frame numbers, sorted.
+    """
     text = data.attrs.get(FOI_ATTR)
     if text is None:
         return []
@@ -37,7 +48,18 @@ def frames_of_interest(data: xr.Dataset | xr.DataArray) -> list[int]:
 
 
 def frames_of_interest_mask(data: xr.Dataset | xr.DataArray) -> xr.DataArray:
-    """Boolean mask along ``time``: whether each frame is a frame of interest."""
+    """Boolean mask along ``time``: whether each frame is a frame of interest.
+
+    Parameters
+    ----------
+    data
+        A dataset or data array of ours.
+
+    Returns
+    -------
+    xarray.DataArray
+        Booleans along ``time``, True on frames of interest.
+    """
     wanted = np.array(frames_of_interest(data), dtype=np.int64)
     mask = np.isin(frame_values(data), wanted)
     return xr.DataArray(
@@ -73,11 +95,13 @@ def set_frames_of_interest(
         A shallow copy with the new list.
     """
     if mode not in ("replace", "add", "remove"):
-        raise ValueError(f"mode must be 'replace', 'add' or 'remove', got {mode!r}")
+        raise InvalidArgumentError(f"mode must be 'replace', 'add' or 'remove', got {mode!r}")
     given = []
     for value in frames:
         if isinstance(value, (bool, np.bool_)) or not float(value).is_integer() or value < 0:
-            raise ValueError(f"frames of interest must be non-negative integers, got {value!r}")
+            raise InvalidArgumentError(
+                f"frames of interest must be non-negative integers, got {value!r}"
+            )
         given.append(int(value))
     current = set(frames_of_interest(data))
     if mode == "replace":

@@ -113,6 +113,18 @@ def complete_frames(
     """Frames on which every chosen point is present (DUSTrack's ``frames_overlapping``).
 
     Same parameters and return value as :func:`annotated_frames`.
+
+    Parameters
+    ----------
+    data
+        A dataset or ``position`` data array.
+    keypoints, individuals
+        The points to consider (names or lists of names); None: all of them.
+
+    Returns
+    -------
+    numpy.ndarray
+        The frame numbers, sorted.
     """
     present = _point_mask(data, keypoints, individuals)
     return _frames_where(data, present.all([d for d in present.dims if d != "time"]))
@@ -126,6 +138,18 @@ def incomplete_frames(
     """Annotated frames missing at least one chosen point (dropped before DLC training).
 
     Same parameters and return value as :func:`annotated_frames`.
+
+    Parameters
+    ----------
+    data
+        A dataset or ``position`` data array.
+    keypoints, individuals
+        The points to consider (names or lists of names); None: all of them.
+
+    Returns
+    -------
+    numpy.ndarray
+        The frame numbers, sorted.
     """
     present = _point_mask(data, keypoints, individuals)
     others = [d for d in present.dims if d != "time"]

@@ -18,6 +18,8 @@ from movement_like.errors import InvalidDatasetError
 __all__ = ["from_movement", "to_movement", "is_movement_layout"]
 
 _SINGULAR_TO_PLURAL = {"individual": "individuals", "keypoint": "keypoints"}
+#: Also renamed: ``movement``'s multi-view dim (0.17 names it ``view``).
+_VIEW = {"view": "views"}
 _MOVEMENT_ORDER = {
     "0.17": {
         "poses": ("time", "space", "keypoint", "individual"),
@@ -56,7 +58,8 @@ def from_movement(ds: xr.Dataset) -> xr.Dataset:
     is not modified.
     """
     ds_type = _ds_type(ds)
-    out = ds.rename({k: v for k, v in _SINGULAR_TO_PLURAL.items() if k in ds.dims})
+    renames = _SINGULAR_TO_PLURAL | _VIEW
+    out = ds.rename({k: v for k, v in renames.items() if k in ds.dims and v not in ds.dims})
     order = POSES_DIMS if ds_type == "poses" else BBOXES_DIMS
     variables = {}
     for name, var in out.data_vars.items():
@@ -103,7 +106,8 @@ def to_movement(ds: xr.Dataset, layout: str = "0.17") -> xr.Dataset:
     -------
     xarray.Dataset
         Variables transposed to ``movement``'s order; extra dims (``layers``,
-        ``views``) follow it, since ``movement`` expects its own dims first. The
+        ``views``, named ``view`` in 0.17) follow it, since ``movement`` expects
+        its own dims first. The
         ``frame`` coordinate is dropped (``movement`` does not know it) and
         ``time`` is kept.
     """
@@ -112,7 +116,8 @@ def to_movement(ds: xr.Dataset, layout: str = "0.17") -> xr.Dataset:
     ds_type = _ds_type(ds)
     out = ds.drop_vars([c for c in ("frame",) if c in ds.coords])
     if layout == "0.17":
-        out = out.rename({v: k for k, v in _SINGULAR_TO_PLURAL.items() if v in out.dims})
+        renames = _SINGULAR_TO_PLURAL | _VIEW
+        out = out.rename({v: k for k, v in renames.items() if v in out.dims and k not in out.dims})
     order = _MOVEMENT_ORDER[layout][ds_type]
     variables = {}
     for name, var in out.data_vars.items():

@@ -61,6 +61,16 @@ SLACK_BYTES = 1 << 20
 def container(path: Path) -> str:
     """Return ``"hdf5"`` (netCDF-4) or ``"classic"`` (netCDF-3) from the first bytes.
 
+    Parameters
+    ----------
+    path
+        The file to look at (only its first 8 bytes are read).
+
+    Returns
+    -------
+    str
+        ``"hdf5"`` or ``"classic"``.
+
     Raises
     ------
     FileFormatError

@@ -12,15 +12,13 @@ from typing import Any
 
 import xarray as xr
 
-from movement_like.io import registry
-from movement_like.io.formats.anipose import to_anipose_file
-from movement_like.io.formats.dlc import to_dlc_file, to_dlc_style_df
+from movement_like.io import netcdf, registry
+from movement_like.io._arguments import accepts_file_aliases, take_one
+from movement_like.io.formats import anipose, dlc, lightningpose, sleap
+from movement_like.io.formats.dlc import to_dlc_style_df
 from movement_like.io.formats.dlc_labelled import to_dlc_labelled_data
 from movement_like.io.formats.dustrack import to_dustrack_file
-from movement_like.io.formats.lightningpose import to_lp_file
 from movement_like.io.formats.nwb import NWBSaveConfig, to_nwb_file, to_nwb_path
-from movement_like.io.formats.sleap import to_sleap_analysis_file
-from movement_like.io.netcdf import save_netcdf as to_netcdf
 
 __all__ = [
     "to_file",
@@ -38,14 +36,27 @@ __all__ = [
 ]
 
 
+# The writers, taking movement's ``file_path=`` (and ``file=``) as well as our ``path=``.
+to_netcdf = accepts_file_aliases(netcdf.save_netcdf)
+to_dlc_file = accepts_file_aliases(dlc.to_dlc_file)
+to_lp_file = accepts_file_aliases(lightningpose.to_lp_file)
+to_anipose_file = accepts_file_aliases(anipose.to_anipose_file)
+to_sleap_analysis_file = accepts_file_aliases(sleap.to_sleap_analysis_file)
+
+
 def to_file(
     ds: xr.Dataset,
-    path: str | os.PathLike,
+    path: str | os.PathLike | None = None,
     to: str | None = None,
     overwrite: bool = False,
+    *,
+    file: str | os.PathLike | None = None,
+    file_path: str | os.PathLike | None = None,
     **kwargs: Any,
 ) -> Any:
     """Write a poses dataset in the format named by ``to`` or by the suffix of ``path``.
+
+    ``file_path`` and ``file`` are ``movement``'s spellings of ``path``; pass one.
 
     Raises
     ------
@@ -55,4 +66,5 @@ def to_file(
     OverwriteError
         If ``path`` exists and ``overwrite`` is false.
     """
-    return registry.save(ds, Path(path), to=to, overwrite=overwrite, **kwargs)
+    where = take_one("to_file", {"path": path, "file": file, "file_path": file_path})
+    return registry.save(ds, Path(where), to=to, overwrite=overwrite, **kwargs)

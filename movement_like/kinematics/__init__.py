@@ -10,7 +10,8 @@ coordinate (seconds when the frame rate is known, else frames), so sparse or
 uneven time stamps give correct rates; lengths are in the units of ``space``.
 
 Modules: :mod:`.motion` (displacement, velocity, acceleration, speed),
-:mod:`.path` (path length, straightness, turning angle), :mod:`.distances`,
+:mod:`.path` (path length, straightness, turning angle), :mod:`.path_shape`
+(path deviation, directional change, sinuosity, E_max), :mod:`.distances`,
 :mod:`.orientation` (forward vector, heading, angular velocity) and
 :mod:`.energy` (kinetic energy).
 """
@@ -29,11 +30,18 @@ from movement_like.kinematics.orientation import (
     compute_angular_velocity,
     compute_forward_vector,
     compute_forward_vector_angle,
+    compute_head_direction_vector,
 )
 from movement_like.kinematics.path import (
     compute_path_length,
     compute_path_straightness,
     compute_turning_angle,
+)
+from movement_like.kinematics.path_shape import (
+    compute_directional_change,
+    compute_path_deviation,
+    compute_path_emax,
+    compute_path_sinuosity,
 )
 
 __all__ = [
@@ -46,9 +54,14 @@ __all__ = [
     "compute_path_length",
     "compute_path_straightness",
     "compute_turning_angle",
+    "compute_directional_change",
+    "compute_path_deviation",
+    "compute_path_sinuosity",
+    "compute_path_emax",
     "compute_pairwise_distances",
     "compute_forward_vector",
     "compute_forward_vector_angle",
+    "compute_head_direction_vector",
     "compute_angular_velocity",
     "compute_kinetic_energy",
 ]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, cast
 
 import numpy as np
 import xarray as xr
+
+from movement_like.utils.reports import report_nan_values
 
 NAN_POLICIES = ("ffill", "scale", "propagate")
 
@@ -61,8 +64,34 @@ def _signed_angle(ux: Any, uy: Any, vx: Any, vy: Any) -> xr.DataArray:
 def _require_time_points(data: xr.DataArray, count: int, what: str) -> None:
     if data.sizes["time"] < count:
         raise ValueError(
-            f"{what} needs at least {count} time points, but the data has {data.sizes['time']}"
+            f"{what}: At least {count} time points are required to compute it, "
+            f"but {data.sizes['time']} were found."
         )
+
+
+def _warn_about_nan_proportion(data: xr.DataArray, threshold: float, what: str) -> None:
+    """Warn (``UserWarning``) about tracks with at least ``threshold`` of their points NaN.
+
+    As ``movement``: a point is NaN when any ``space`` coordinate is; the
+    warning lists the tracks concerned with their NaN report.
+    """
+    threshold = float(threshold)
+    if not 0 <= threshold <= 1:
+        raise ValueError(f"{what}: nan_warn_threshold must be between 0 and 1, got {threshold}")
+    missing = data.isnull()
+    if "space" in missing.dims:
+        missing = missing.any("space")
+    counts = missing.sum("time")
+    flagged = counts >= data.sizes["time"] * threshold
+    if not bool(flagged.any()):
+        return
+    report = report_nan_values(data.where(flagged, 0.0))  # only the flagged tracks
+    warnings.warn(
+        "The result may be unreliable for point tracks with many missing values. "
+        f"The following tracks have at least {threshold * 100:.3} % NaN values:\n{report}",
+        UserWarning,
+        stacklevel=5,
+    )
 
 
 def _named(result: xr.DataArray, name: str, source: xr.DataArray, **attrs: Any) -> xr.DataArray:

@@ -12,6 +12,7 @@ import xarray as xr
 from movement_like.kinematics._vectors import _named
 from movement_like.provenance import log_operation
 from movement_like.utils.checks import require_dims
+from movement_like.utils.dims import DIM_ALIASES, accepts_dim_aliases
 
 
 # --------------------------------------------------------------------------- #
@@ -49,10 +50,11 @@ def _pair_list(labels: list[Hashable], pairs: Any, dim: str) -> list[tuple[Hasha
     return chosen  # type: ignore[return-value]
 
 
+@accepts_dim_aliases
 @log_operation
 def compute_pairwise_distances(
     data: xr.DataArray,
-    dim: Literal["individuals", "keypoints"] = "individuals",
+    dim: Literal["individuals", "keypoints", "individual", "keypoint"] = "individuals",
     pairs: str | Mapping[Hashable, Any] | Sequence[tuple[Hashable, Hashable]] = "all",
     across: Literal["matched", "all"] = "matched",
 ) -> xr.DataArray:
@@ -91,6 +93,7 @@ def compute_pairwise_distances(
         by ``o_first`` and ``o_second``. Other dims (``time``, ``layers``,
         ...) are kept. A NaN coordinate gives a NaN distance.
     """
+    dim = DIM_ALIASES.get(dim, dim)  # type: ignore[assignment]  # movement spells it singular
     if dim not in ("individuals", "keypoints"):
         raise ValueError(
             f"compute_pairwise_distances: dim must be 'individuals' or 'keypoints', got {dim!r}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 import xarray as xr
@@ -11,17 +12,20 @@ from movement_like.kinematics._vectors import _named, _norm, _require_time_point
 from movement_like.kinematics.motion import compute_time_derivative
 from movement_like.provenance import log_operation
 from movement_like.utils.checks import require_dims
+from movement_like.utils.dims import accepts_dim_aliases
 
 
 # --------------------------------------------------------------------------- #
 # energy
 # --------------------------------------------------------------------------- #
+@accepts_dim_aliases
 @log_operation
 def compute_kinetic_energy(
     data: xr.DataArray,
     keypoints: Sequence[Hashable] | None = None,
     masses: Mapping[Hashable, float] | None = None,
     decompose: bool = False,
+    missing: Literal["skip", "propagate"] = "skip",
 ) -> xr.DataArray:
     """Kinetic energy of each individual, ``sum over keypoints of m |v|^2 / 2``.
 
@@ -38,16 +42,27 @@ def compute_kinetic_energy(
         centre of mass, ``M |v_cm|^2 / 2``) and the internal part (the
         rest); the result then has an ``energy`` dim with labels
         ``"translational"``, ``"internal"``. Needs at least two keypoints.
+    missing
+        What a keypoint with an unknown (NaN) velocity does. ``"skip"``
+        (default, as ``movement``): the sums run over the keypoints that are
+        known, so the energy is partial, and 0 when none is known (the centre
+        of mass still divides by the total mass). ``"propagate"``: the energy
+        is NaN whenever an included keypoint is unknown, which never reports
+        an unknown motion as stillness.
 
     Returns
     -------
     xarray.DataArray
         The dims of ``data`` without ``keypoints`` and ``space`` (plus
         ``energy`` when decomposed), named ``"kinetic_energy"``, in
-        mass x (space unit / time unit)^2. NaN when any included keypoint's
-        velocity is NaN.
+        mass x (space unit / time unit)^2; see ``missing`` for NaN.
     """
     require_dims(data, ["time", "space", "keypoints"], "compute_kinetic_energy")
+    if missing not in ("skip", "propagate"):
+        raise ValueError(
+            f"compute_kinetic_energy: missing must be 'skip' or 'propagate', got {missing!r}"
+        )
+    skipna = missing == "skip"
     _require_time_points(data, 2, "compute_kinetic_energy")
     if keypoints is not None:
         data = data.sel(keypoints=list(keypoints))
@@ -63,10 +78,10 @@ def compute_kinetic_energy(
         coords={"keypoints": data["keypoints"].values},
     )
     velocity = compute_time_derivative(data, 1)
-    total = (0.5 * weights * _norm(velocity) ** 2).sum("keypoints", skipna=False)
+    total = (0.5 * weights * _norm(velocity) ** 2).sum("keypoints", skipna=skipna)
     if not decompose:
         return _named(total, "kinetic_energy", data)
-    centre = (velocity * weights).sum("keypoints", skipna=False) / weights.sum()
+    centre = (velocity * weights).sum("keypoints", skipna=skipna) / weights.sum()
     translational = 0.5 * weights.sum() * _norm(centre) ** 2
     energy = xr.concat([translational, total - translational], dim="energy")
     energy = energy.assign_coords(energy=["translational", "internal"])

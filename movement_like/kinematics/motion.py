@@ -19,6 +19,7 @@ from movement_like.kinematics._vectors import (
 from movement_like.provenance import log_operation
 from movement_like.utils.along_time import map_along_time, time_values
 from movement_like.utils.checks import is_whole_number, require_dims
+from movement_like.utils.dims import accepts_dim_aliases
 
 
 # --------------------------------------------------------------------------- #
@@ -78,6 +79,7 @@ def _derivative(data: xr.DataArray, order: int) -> xr.DataArray:
     return result
 
 
+@accepts_dim_aliases
 @log_operation
 def compute_time_derivative(data: xr.DataArray, order: int = 1) -> xr.DataArray:
     """Differentiate ``order`` times along the ``time`` coordinate.
@@ -111,6 +113,7 @@ def compute_time_derivative(data: xr.DataArray, order: int = 1) -> xr.DataArray:
     return _named(_derivative(data, int(order)), f"derivative_{order}", data)
 
 
+@accepts_dim_aliases
 @log_operation
 def compute_velocity(data: xr.DataArray) -> xr.DataArray:
     """Velocity: the first time derivative of position, per ``space`` axis.
@@ -129,6 +132,7 @@ def compute_velocity(data: xr.DataArray) -> xr.DataArray:
     return _named(_derivative(data, 1), "velocity", data)
 
 
+@accepts_dim_aliases
 @log_operation
 def compute_acceleration(data: xr.DataArray) -> xr.DataArray:
     """Acceleration: the derivative of the velocity (two central differences).
@@ -143,6 +147,7 @@ def compute_acceleration(data: xr.DataArray) -> xr.DataArray:
     return _named(_derivative(data, 2), "acceleration", data)
 
 
+@accepts_dim_aliases
 @log_operation
 def compute_speed(data: xr.DataArray) -> xr.DataArray:
     """Speed: the length of the velocity vector.
@@ -158,6 +163,7 @@ def compute_speed(data: xr.DataArray) -> xr.DataArray:
     return _named(_norm(_derivative(data, 1), consume=True), "speed", data)
 
 
+@accepts_dim_aliases
 @log_operation
 def compute_forward_displacement(data: xr.DataArray) -> xr.DataArray:
     """Vector from each position to the next one: ``x[t+1] - x[t]``.
@@ -175,6 +181,7 @@ def compute_forward_displacement(data: xr.DataArray) -> xr.DataArray:
     return _named(_shift(data, -1) - data, "forward_displacement", data)
 
 
+@accepts_dim_aliases
 @log_operation
 def compute_backward_displacement(data: xr.DataArray) -> xr.DataArray:
     """Vector from each position back to the previous one: ``x[t-1] - x[t]``.

@@ -19,6 +19,7 @@ from movement_like.kinematics._vectors import (
 from movement_like.provenance import log_operation
 from movement_like.utils.along_time import map_along_time
 from movement_like.utils.checks import require_2d, require_dims
+from movement_like.utils.dims import accepts_dim_aliases
 
 
 # --------------------------------------------------------------------------- #
@@ -51,6 +52,7 @@ def _forward_vector(
     return forward.transpose(*dims)
 
 
+@accepts_dim_aliases
 @log_operation
 def compute_forward_vector(
     data: xr.DataArray,
@@ -89,6 +91,32 @@ def compute_forward_vector(
     )
 
 
+@accepts_dim_aliases
+@log_operation
+def compute_head_direction_vector(
+    data: xr.DataArray,
+    left_keypoint: Hashable,
+    right_keypoint: Hashable,
+    camera_view: Literal["top_down", "bottom_up"] = "top_down",
+) -> xr.DataArray:
+    """Compute the unit vector the head points along, from a left/right pair on the head.
+
+    The same vector as :func:`compute_forward_vector` (pass e.g. the ears),
+    named ``"head_direction_vector"``, as in ``movement``.
+
+    Returns
+    -------
+    xarray.DataArray
+        The dims of ``data`` without ``keypoints``, ``space`` = x, y.
+    """
+    return _named(
+        _forward_vector(data, left_keypoint, right_keypoint, camera_view),
+        "head_direction_vector",
+        data,
+    )
+
+
+@accepts_dim_aliases
 @log_operation
 def compute_forward_vector_angle(
     data: xr.DataArray,
@@ -157,6 +185,7 @@ def _wrapped_gradient(array: np.ndarray, axis: int, times: np.ndarray, turn: flo
     return np.concatenate([first, interior, last], axis=axis)
 
 
+@accepts_dim_aliases
 @log_operation
 def compute_angular_velocity(angle: xr.DataArray, in_degrees: bool = False) -> xr.DataArray:
     """Rate of change of an angle over ``time``, unwrapped across the +-pi seam.

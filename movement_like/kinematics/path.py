@@ -14,10 +14,12 @@ from movement_like.kinematics._vectors import (
     _require_time_points,
     _shift,
     _signed_angle,
+    _warn_about_nan_proportion,
     _xy,
 )
 from movement_like.provenance import log_operation
 from movement_like.utils.checks import require_2d, require_dims
+from movement_like.utils.dims import accepts_dim_aliases
 
 # --------------------------------------------------------------------------- #
 # path measures
@@ -53,12 +55,15 @@ def _check_nan_policy(nan_policy: str, what: str) -> None:
         )
 
 
+@accepts_dim_aliases
 @log_operation
 def compute_path_length(
     data: xr.DataArray,
+    nan_policy: Literal["ffill", "scale", "propagate"] = "ffill",
+    nan_warn_threshold: float = 0.2,
+    *,
     start: Any = None,
     stop: Any = None,
-    nan_policy: Literal["ffill", "scale", "propagate"] = "ffill",
 ) -> xr.DataArray:
     """Length of the path travelled: the sum of the step lengths over ``time``.
 
@@ -66,9 +71,6 @@ def compute_path_length(
     ----------
     data
         Positions with ``time`` and ``space``.
-    start, stop
-        Optional ``time`` labels bounding the path (both included), as in
-        ``data.sel(time=slice(start, stop))``.
     nan_policy
         What missing positions do:
 
@@ -83,60 +85,89 @@ def compute_path_length(
             the known ones). NaN when no step is known.
         ``"propagate"``
             any missing position makes the path length NaN.
+    nan_warn_threshold
+        A ``UserWarning`` lists the tracks with at least this proportion of
+        missing points (between 0 and 1; 0.2 by default), as ``movement``.
+    start, stop
+        Optional ``time`` labels bounding the path (both included), as in
+        ``data.sel(time=slice(start, stop))`` (keyword only).
 
     Returns
     -------
     xarray.DataArray
         The dims of ``data`` without ``time`` and ``space``, named
-        ``"path_length"``.
+        ``"path_length"`` (``long_name`` "Path Length").
     """
     require_dims(data, ["time", "space"], "compute_path_length")
     _check_nan_policy(nan_policy, "compute_path_length")
     if start is not None or stop is not None:
         data = data.sel(time=slice(start, stop))
     _require_time_points(data, 2, "compute_path_length")
-    return _named(_path_length(data, nan_policy), "path_length", data)
+    _warn_about_nan_proportion(data, nan_warn_threshold, "compute_path_length")
+    length = _path_length(data, nan_policy)
+    return _named(length, "path_length", data, long_name="Path Length")
 
 
+@accepts_dim_aliases
 @log_operation
 def compute_path_straightness(
-    data: xr.DataArray, nan_policy: Literal["ffill", "scale", "propagate"] = "ffill"
+    data: xr.DataArray,
+    nan_policy: Literal["ffill", "scale", "propagate"] = "ffill",
+    nan_warn_threshold: float = 0.2,
 ) -> xr.DataArray:
     """Straightness index: straight-line distance from start to end / path length.
 
     1 for a straight path, towards 0 for a winding one. Start and end are the
     first and last known positions of each track; the path length follows
-    ``nan_policy`` (see :func:`compute_path_length`). NaN when the path
-    length is 0 or unknown.
+    ``nan_policy`` (see :func:`compute_path_length`, also for
+    ``nan_warn_threshold``). NaN when the path length is 0 or unknown.
 
     Returns
     -------
     xarray.DataArray
         The dims of ``data`` without ``time`` and ``space``, named
-        ``"straightness"``.
+        ``"straightness_index"`` as in ``movement`` (``long_name`` "Path
+        Straightness Index").
     """
     require_dims(data, ["time", "space"], "compute_path_straightness")
     _check_nan_policy(nan_policy, "compute_path_straightness")
     _require_time_points(data, 2, "compute_path_straightness")
+    _warn_about_nan_proportion(data, nan_warn_threshold, "compute_path_straightness")
     forward_filled = data.ffill("time")
     filled = forward_filled.bfill("time")
     chord = _norm(filled.isel(time=-1, drop=True) - filled.isel(time=0, drop=True))
     length = _path_length(data, nan_policy, forward_filled)
-    return _named(chord / length.where(length > 0), "straightness", data)
+    return _named(
+        chord / length.where(length > 0),
+        "straightness_index",
+        data,
+        long_name="Path Straightness Index",
+    )
 
 
+@accepts_dim_aliases
 @log_operation
 def compute_turning_angle(
     data: xr.DataArray, in_degrees: bool = False, min_step_length: float = 0.0
 ) -> xr.DataArray:
-    """Signed turn at each position: the angle from step ``t-1 -> t`` to step ``t -> t+1``.
+    """Signed turn arriving at each position: the angle from step ``t-2 -> t-1`` to ``t-1 -> t``.
 
-    Counter-clockwise in the data's own axes is positive; values lie in
-    (-pi, pi]. The first and last samples have no turn and are NaN, and so is
-    every turn next to a step not longer than ``min_step_length`` (a
-    direction is meaningless for a point that did not move) or next to a
-    missing position. A constant angular velocity ``w`` along a circle gives
-    ``w * dt`` at every interior sample.
+    The convention of ``movement`` (0.17): the turn made on the way to
+    position ``t`` is reported at ``t``, so the first two samples are NaN
+    (a turn needs three positions). Counter-clockwise in the data's own axes
+    is positive; values lie in (-pi, pi]. A turn next to a step not longer
+    than ``min_step_length`` (a direction is meaningless for a point that did
+    not move) or next to a missing position is NaN. A constant angular
+    velocity ``w`` along a circle gives ``w * dt`` from the third sample on.
+
+    Parameters
+    ----------
+    data
+        2-D positions with ``time`` and ``space`` = x, y.
+    in_degrees
+        Return degrees instead of radians.
+    min_step_length
+        Steps of at most this length (in space units) give NaN turns.
 
     Returns
     -------
@@ -146,16 +177,16 @@ def compute_turning_angle(
     """
     require_dims(data, ["time", "space"], "compute_turning_angle")
     require_2d(data, "compute_turning_angle")
-    incoming = data - _shift(data, 1)
-    outgoing = _shift(incoming, -1)  # x[t+1] - x[t], the next sample's incoming step
+    incoming = data - _shift(data, 1)  # x[t] - x[t-1], the step arriving at t
+    previous = _shift(incoming, 1)  # x[t-1] - x[t-2]
+    px, py = _xy(previous)
     ix, iy = _xy(incoming)
-    ox, oy = _xy(outgoing)
-    angle = _signed_angle(ix, iy, ox, oy)
+    angle = _signed_angle(px, py, ix, iy)
     # a step's length is NaN exactly when one of its components is
     length_in = _norm(incoming)
-    length_out = _shift(length_in, -1)
-    too_short = (length_in <= min_step_length) | (length_out <= min_step_length)
-    known = length_in.notnull() & length_out.notnull()
+    length_previous = _shift(length_in, 1)
+    too_short = (length_in <= min_step_length) | (length_previous <= min_step_length)
+    known = length_in.notnull() & length_previous.notnull()
     angle = angle.where(~too_short & known)
     units = "radians"
     if in_degrees:

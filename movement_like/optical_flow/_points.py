@@ -15,7 +15,12 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from movement_like.errors import FileFormatError, InvalidDatasetError
+from movement_like.errors import (
+    ArgumentTypeError,
+    FileFormatError,
+    InvalidArgumentError,
+    InvalidDatasetError,
+)
 
 
 @dataclass
@@ -113,7 +118,7 @@ def _densify(position: xr.DataArray, frames: np.ndarray) -> tuple[xr.DataArray, 
 def point_table(position: xr.DataArray, densify: bool = False) -> PointTable:
     """Flatten ``position`` into ``(time, point, 2)``; see the module docstring."""
     if not isinstance(position, xr.DataArray):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"position must be an xarray.DataArray (e.g. ds.position), got {type(position)}"
         )
     for dim in ("time", "space"):
@@ -150,7 +155,7 @@ def select_points(table: PointTable, keypoints: str | Sequence[str] | None) -> n
     names = [str(k) for k in table.source.coords["keypoints"].values]
     missing = [k for k in wanted if str(k) not in names]
     if missing:
-        raise ValueError(f"unknown keypoints {missing}; position has {names}")
+        raise InvalidArgumentError(f"unknown keypoints {missing}; position has {names}")
     axis = table.point_dims.index("keypoints")
     grid = np.indices(table.point_shape).reshape(len(table.point_shape), -1)
     chosen = {names.index(str(k)) for k in wanted}
@@ -163,10 +168,10 @@ def frame_range(table: PointTable, start: int | None, end: int | None) -> tuple[
     first = int(frames[0]) if start is None else int(start)
     last = int(frames[-1]) if end is None else int(end)
     if first > last:
-        raise ValueError(f"start ({first}) is after end ({last})")
+        raise InvalidArgumentError(f"start ({first}) is after end ({last})")
     for label, frame in (("start", first), ("end", last)):
         if not frames[0] <= frame <= frames[-1]:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"{label}={frame} is outside the frames of position ({frames[0]}..{frames[-1]})"
             )
     i0 = int(np.searchsorted(frames, first, side="left"))

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from movement_like.errors import InvalidArgumentError
 from movement_like.optical_flow._points import (
     check_video_length,
     frame_range,
@@ -38,6 +39,18 @@ def window_frames(window: float, fps: float) -> int:
     """Return DUSTrack's window length in frames, ``round(window * fps)``.
 
     Python's ``round`` rounds half to even: 0.5 s at 25 fps gives 12 frames.
+
+    Parameters
+    ----------
+    window
+        The window in seconds.
+    fps
+        Frames per second of the video.
+
+    Returns
+    -------
+    int
+        The window in frames.
     """
     return int(round(float(window) * float(fps)))
 
@@ -106,23 +119,23 @@ def reduce_jitter(
     check_video_length(reader, table.frames)
     rate = fps if fps is not None else reader.fps
     if rate is None:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{reader.path}: the video has no frame rate (an image folder?); pass fps="
         )
     n = window_frames(window, rate)
     i0, i1 = frame_range(table, start, end)
     frames = table.frames[i0 : i1 + 1]
     if len(frames) > 1 and frames[-1] - frames[0] + 1 != len(frames):
-        raise ValueError(
+        raise InvalidArgumentError(
             "reduce_jitter needs every frame of the range in position (it holds "
             f"{len(frames)} of frames {frames[0]}..{frames[-1]}); fill the gaps first"
         )
     if n < 2:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"window={window} s at {rate:g} fps is {n} frame(s); LK-RSTC needs at least 2"
         )
     if n > len(frames):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"window={window} s at {rate:g} fps is {n} frames, longer than the "
             f"{len(frames)} frames to smooth"
         )
@@ -133,7 +146,7 @@ def reduce_jitter(
     if incomplete:
         names = [table.point_label(q) for q in incomplete]
         if not skip_incomplete:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"{len(names)} point(s) are missing on some frames of {frames[0]}..{frames[-1]} "
                 f"and cannot be smoothed: {names}; fill the gaps first, narrow start/end, or "
                 "pass skip_incomplete=True to leave them unchanged"

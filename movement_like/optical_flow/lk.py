@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from movement_like.errors import InvalidArgumentError, OutOfRangeError
 from movement_like.optical_flow.lk_call import (
     LK_DEFAULTS,
     LOST_POLICIES,
@@ -73,10 +74,12 @@ def track_points(
     n_points = len(points)
     start, end = int(start), int(end)
     if start == end:
-        raise ValueError("start and end must differ")
+        raise InvalidArgumentError("start and end must differ")
     for frame in (start, end):
         if not 0 <= frame < reader.n_frames:
-            raise IndexError(f"{reader.path}: frame {frame} is outside 0..{reader.n_frames - 1}")
+            raise OutOfRangeError(
+                f"{reader.path}: frame {frame} is outside 0..{reader.n_frames - 1}"
+            )
     tracks = TrackRows(np.full(n_points, start), np.full(n_points, end), points)
     n = abs(end - start) + 1
     out = np.full((n, n_points, 2), np.nan)

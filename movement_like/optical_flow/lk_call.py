@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from movement_like.errors import InvalidArgumentError
+
 __all__ = ["LK_DEFAULTS", "LOST_POLICIES", "LKCallTimer", "lk_parameters", "lk_call_timer"]
 
 #: DUSTrack's LK settings. ``criteria`` is ``(cv2.TERM_CRITERIA_EPS |
@@ -50,7 +52,7 @@ def lk_parameters(lk_params: Mapping[str, Any] | None = None) -> dict[str, Any]:
     if lk_params:
         unknown = set(lk_params) - _LK_KEYS
         if unknown:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"unknown LK parameter(s) {sorted(unknown)}; allowed: {sorted(_LK_KEYS)}"
             )
         params.update(lk_params)
@@ -62,14 +64,14 @@ def lk_parameters(lk_params: Mapping[str, Any] | None = None) -> dict[str, Any]:
     kind, count, eps = params["criteria"]
     params["criteria"] = (int(kind), int(count), float(eps))
     if min(params["winSize"]) < 3 or params["maxLevel"] < 0:
-        raise ValueError(f"invalid LK parameters: {params}")
+        raise InvalidArgumentError(f"invalid LK parameters: {params}")
     return params
 
 
 def check_lost(lost: str) -> None:
     """Refuse a ``lost`` policy that is not one of :data:`LOST_POLICIES`."""
     if lost not in LOST_POLICIES:
-        raise ValueError(f"lost must be one of {LOST_POLICIES}, got {lost!r}")
+        raise InvalidArgumentError(f"lost must be one of {LOST_POLICIES}, got {lost!r}")
 
 
 @dataclass
@@ -79,6 +81,17 @@ class LKCallTimer:
     ``seconds`` is wall time inside the calls (it grows when other processes
     compete for the cores); ``cpu_seconds`` is the CPU time of the calling
     threads (OpenCV runs single-threaded inside the engine).
+
+    Attributes
+    ----------
+    calls
+        Number of calls.
+    seconds
+        Wall time spent inside them.
+    cpu_seconds
+        CPU time of the calling threads spent inside them.
+    points
+        Number of points tracked over all calls.
     """
 
     calls: int = 0

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from movement_like.errors import InvalidArgumentError
 from movement_like.optical_flow._points import check_video_length, point_table, select_points
 from movement_like.optical_flow.tracks import ChunkResult, TrackRows, run_tracks
 from movement_like.provenance import log_operation
@@ -231,9 +232,9 @@ def detect_blips(
         frames, with a ``blip_threshold`` coordinate (px, per point).
     """
     if int(max_blip_length) < 1:
-        raise ValueError(f"max_blip_length must be at least 1, got {max_blip_length}")
+        raise InvalidArgumentError(f"max_blip_length must be at least 1, got {max_blip_length}")
     if "time" not in position.dims or "space" not in position.dims:
-        raise ValueError(f"position must have 'time' and 'space' dims: {position.dims}")
+        raise InvalidArgumentError(f"position must have 'time' and 'space' dims: {position.dims}")
     point_dims = tuple(d for d in position.dims if d not in ("time", "space"))
     source = position.transpose("time", *point_dims, "space")
     values = np.asarray(source.values, dtype=np.float64)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from movement_like.errors import InvalidArgumentError
 from movement_like.optical_flow._points import (
     check_video_length,
     frame_range,
@@ -82,9 +83,9 @@ def rstc_weights(n_frames: int, epsilon: float = RSTC_EPSILON) -> tuple[np.ndarr
         ``(w_f, w_r)``, each of length ``n_frames``.
     """
     if int(n_frames) < 2:
-        raise ValueError(f"RSTC needs at least 2 frames, got {n_frames}")
+        raise InvalidArgumentError(f"RSTC needs at least 2 frames, got {n_frames}")
     if not 0 < epsilon < 0.5:
-        raise ValueError(f"epsilon must be in (0, 0.5), got {epsilon}")
+        raise InvalidArgumentError(f"epsilon must be in (0, 0.5), got {epsilon}")
     n = int(n_frames)
     return _weight_values(np.arange(n), np.full(n, n), epsilon)
 
@@ -227,11 +228,11 @@ def rstc_track(
     reader = open_video(video)
     start, end = int(start), int(end)
     if end <= start:
-        raise ValueError(f"RSTC needs end > start, got start={start}, end={end}")
+        raise InvalidArgumentError(f"RSTC needs end > start, got start={start}, end={end}")
     p_start = np.asarray(start_points, dtype=np.float64).reshape(-1, 2)
     p_end = np.asarray(end_points, dtype=np.float64).reshape(-1, 2)
     if p_start.shape != p_end.shape:
-        raise ValueError("start_points and end_points must have the same shape")
+        raise InvalidArgumentError("start_points and end_points must have the same shape")
     n_points = len(p_start)
     segments = Segments(np.full(n_points, start), np.full(n_points, end), p_start, p_end)
     out = np.full((end - start + 1, n_points, 2), np.nan)
@@ -319,9 +320,9 @@ def fill_gaps_optical_flow(
         one side: they are left unfilled.
     """
     if method not in ("rstc", "forward"):
-        raise ValueError(f"method must be 'rstc' or 'forward', got {method!r}")
+        raise InvalidArgumentError(f"method must be 'rstc' or 'forward', got {method!r}")
     if max_gap is not None and int(max_gap) < 1:
-        raise ValueError(f"max_gap must be a positive number of frames, got {max_gap}")
+        raise InvalidArgumentError(f"max_gap must be a positive number of frames, got {max_gap}")
     table = point_table(position, densify=True)
     reader = open_video(video)
     check_video_length(reader, table.frames)
@@ -336,10 +337,10 @@ def fill_gaps_optical_flow(
     edge_gaps: list[str] = []
     if start is not None and end is not None:
         if i1 - i0 < 1:
-            raise ValueError(f"start ({start}) and end ({end}) must be different frames")
+            raise InvalidArgumentError(f"start ({start}) and end ({end}) must be different frames")
         unannotated = [table.point_label(q) for q in points if not (valid[i0, q] and valid[i1, q])]
         if unannotated:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"interval mode needs annotations at both frame {start} and frame {end}; "
                 f"missing for {unannotated}"
             )

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from movement_like.errors import InvalidArgumentError, OutOfRangeError
 from movement_like.optical_flow.lk_call import check_lost, lk_call, lk_parameters
 from movement_like.video import VideoReader, merge_ranges, stream_frames
 
@@ -45,6 +46,15 @@ class TrackRows:
     Row ``r`` is seeded at frame ``first[r]`` with ``seeds[r]`` and chained one
     frame at a time to frame ``last[r]`` (forward if ``last > first``, else
     backward).
+
+    Attributes
+    ----------
+    first
+        The seed frame of each row.
+    last
+        The frame each row is tracked to.
+    seeds
+        The seed position of each row, shape ``(rows, 2)``.
     """
 
     first: np.ndarray
@@ -56,12 +66,14 @@ class TrackRows:
         self.last = np.asarray(self.last, dtype=np.int64).ravel()
         self.seeds = np.asarray(self.seeds, dtype=np.float64).reshape(-1, 2)
         if not (len(self.first) == len(self.last) == len(self.seeds)):
-            raise ValueError("first, last and seeds must describe the same number of rows")
+            raise InvalidArgumentError(
+                "first, last and seeds must describe the same number of rows"
+            )
         if np.any(self.first == self.last):
-            raise ValueError("every track must span at least two frames")
+            raise InvalidArgumentError("every track must span at least two frames")
         if not np.all(np.isfinite(self.seeds)):
             bad = np.flatnonzero(~np.all(np.isfinite(self.seeds), axis=1))
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"LK cannot start from NaN: {len(bad)} seed point(s) are not finite "
                 f"(first at frame {int(self.first[bad[0]])})"
             )
@@ -87,6 +99,19 @@ class ChunkResult:
     ``values[offsets[i] : offsets[i] + lengths[i]]`` is the path of row
     ``rows[i]`` over frames ``lo[i] .. lo[i] + lengths[i] - 1``: the seed at
     frame ``first`` (as float32, as DUSTrack stores it) and LK positions elsewhere.
+
+    Attributes
+    ----------
+    rows
+        Which rows of the job these paths belong to.
+    lo
+        The first frame of each row's path.
+    lengths
+        The number of frames of each row's path.
+    offsets
+        Where each row's path starts in ``values``.
+    values
+        The positions of all paths, one after another, shape ``(total, 2)``.
     """
 
     rows: np.ndarray
@@ -293,7 +318,7 @@ def run_tracks(
     if len(tracks) == 0:
         return
     if int(tracks.hi.max()) >= video.n_frames:
-        raise IndexError(
+        raise OutOfRangeError(
             f"{video.path}: tracking needs frame {int(tracks.hi.max())}, "
             f"but the video has {video.n_frames} frames"
         )

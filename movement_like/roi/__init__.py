@@ -16,13 +16,11 @@ regions from idtracker.ai's setup points and VIA shapes
 (:mod:`~movement_like.roi.sources`), and :func:`draw_regions` for any Axes.
 
 GeoJSON files in ``movement``'s layout are read and written by
-:func:`save_rois` / :func:`load_rois` (they live in :mod:`movement_like.io.rois`,
-the I/O layer, and are importable from here under ``movement``'s names).
+:func:`save_rois` / :func:`load_rois` (:mod:`movement_like.roi.io`, as
+``movement.roi.io``), and the regions a user drew in VIA by :func:`load_via_regions`.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from movement_like.roi.base import BaseRegionOfInterest
 from movement_like.roi.crossings import compute_line_crossings
@@ -35,6 +33,7 @@ from movement_like.roi.dwell import (
 )
 from movement_like.roi.events import compute_region_events
 from movement_like.roi.geojson import regions_from_geojson, regions_to_geojson
+from movement_like.roi.io import load_rois, load_via_regions, save_rois
 from movement_like.roi.line import LineOfInterest
 from movement_like.roi.occupancy import compute_region_occupancy
 from movement_like.roi.persist import get_regions, set_regions
@@ -48,6 +47,7 @@ __all__ = [
     "compute_region_occupancy",
     "save_rois",
     "load_rois",
+    "load_via_regions",
     "compute_region_events",
     "compute_line_crossings",
     "compute_time_in_region",
@@ -62,18 +62,3 @@ __all__ = [
     "regions_from_via_shapes",
     "draw_regions",
 ]
-
-#: movement's file functions, provided by the I/O layer (imported on first use).
-_FROM_IO = ("save_rois", "load_rois")
-
-
-def __getattr__(name: str) -> Any:
-    if name in _FROM_IO:
-        from movement_like.io import rois
-
-        return getattr(rois, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_FROM_IO))

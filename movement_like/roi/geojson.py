@@ -17,7 +17,7 @@ is wrong and where (feature number, ring number). A closed ``LineString`` (and
 ``movement``'s ``LinearRing``) becomes a closed :class:`LineOfInterest`.
 Coordinates are written exactly (shortest round-trip repr of each float).
 
-File I/O lives in :mod:`movement_like.io.rois`; storing regions in a dataset in
+File I/O lives in :mod:`movement_like.roi.io`; storing regions in a dataset in
 :mod:`movement_like.roi.persist`. Both use these functions.
 """
 

@@ -10,7 +10,7 @@ VGG Image Annotator) stores each drawn region as ``shape_attributes``
 
 These functions convert what the tools wrote; reading their files is the job
 of the loaders (``load_poses.from_idtracker_file``,
-:func:`movement_like.io.rois.load_via_regions`).
+:func:`movement_like.roi.io.load_via_regions`).
 """
 
 from __future__ import annotations

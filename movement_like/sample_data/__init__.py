@@ -1,18 +1,28 @@
-"""Sample data: small, real-format files to try the library on, offline.
+"""Sample data: synthetic files bundled for a first run offline, and real files with their videos.
 
 >>> from movement_like import sample_data
->>> sample_data.list_datasets()  # doctest: +SKIP
-['synthetic_ultrasound', 'multi_mouse_dlc', 'two_flies_sleap', 'three_mice_via']
->>> ds = sample_data.fetch_dataset("synthetic_ultrasound", with_video=True)  # doctest: +SKIP
+>>> sample_data.list_datasets(bundled=True)  # doctest: +SKIP
+['synthetic_ultrasound', 'multi_mouse_dlc', 'three_mice_via', 'two_flies_sleap']
+>>> sample_data.list_datasets(bundled=False)  # doctest: +SKIP
+['openfield_mouse', 'centered_pair_flies', 'eight_fish_idtrackerai', 'sherlock_faces_via']
+>>> ds = sample_data.fetch_dataset("openfield_mouse", with_video=True)  # doctest: +SKIP
 
 Every file is described by one line of the registry
-(:mod:`movement_like.sample_data.registry`): its sha256, size, source format and
-fps, and the dataset it belongs to. Files bundled with the package are used
-first; a registered file that is not bundled but has a URL is downloaded once
-with :mod:`pooch` into a user cache (``$MOVEMENT_LIKE_DATA_DIR`` or the
-platform's cache folder). Every file's hash is checked before it is used: a
-corrupted cached file is downloaded again, or reported when that fails. Importing
-this module reads nothing and touches no network.
+(:mod:`movement_like.sample_data.registry`): its sha256, size, source format,
+fps, licence and the dataset it belongs to. The synthetic samples are bundled
+with the package. The real ones (files written by DeepLabCut, SLEAP,
+idtracker.ai and VIA, and the real videos behind them) are never bundled; each
+is looked for, in order:
+
+1. in a local mirror folder named by ``$MOVEMENT_LIKE_SAMPLE_MIRROR`` (a lab's
+   network share, or ``../shared/realdata`` in tests), at its registry ``path=``;
+2. in the user cache (``$MOVEMENT_LIKE_DATA_DIR`` or the platform's cache folder);
+3. at its public source URL, downloaded once with :mod:`pooch` into the cache.
+
+Every file's size and sha256 are checked before it is used: a corrupted mirror
+or cached copy is skipped with a warning, and a file that cannot be had raises
+:class:`~movement_like.errors.SampleDataError` saying where to put it.
+Importing this module reads nothing and touches no network.
 """
 
 from __future__ import annotations
@@ -31,6 +41,9 @@ from movement_like.sample_data.registry import (
 )
 
 __all__ = [
+    "MIRROR_ENV",
+    "mirror_dir",
+    "dataset_files",
     "list_datasets",
     "fetch_dataset",
     "fetch_dataset_paths",
@@ -38,6 +51,22 @@ __all__ = [
     "cache_dir",
     "SampleDataError",
 ]
+
+
+#: Environment variable naming a local mirror folder of the real sample files.
+MIRROR_ENV = "MOVEMENT_LIKE_SAMPLE_MIRROR"
+
+
+def mirror_dir() -> Path | None:
+    """Return the local mirror folder (``$MOVEMENT_LIKE_SAMPLE_MIRROR``), or ``None`` if unset.
+
+    A mirror holds the real sample files at their registry ``path=`` (e.g.
+    ``deeplabcut/<file>.h5``, ``videos/<file>.mp4``), or flat by file name. It is
+    looked in before the cache and the network, so a lab's share or a CI
+    checkout makes every sample work offline; each file's hash is still checked.
+    """
+    value = os.environ.get(MIRROR_ENV)
+    return Path(value).expanduser().resolve() if value else None
 
 
 def cache_dir() -> Path:
@@ -50,17 +79,36 @@ def cache_dir() -> Path:
     return Path(pooch.os_cache("movement_like")) / "sample_data"
 
 
-def list_datasets() -> list[str]:
+def list_datasets(bundled: bool | None = None) -> list[str]:
     """Names of the sample datasets, in registry order.
 
     A dataset is one or more registry files (e.g. a video and its annotation
     layers); pass its name to :func:`fetch_dataset` or :func:`fetch_dataset_paths`.
+
+    Parameters
+    ----------
+    bundled
+        ``True``: only the datasets shipped inside the package (they work with
+        no network and no mirror); ``False``: only the real ones that are
+        fetched from a mirror, the cache or their source; ``None`` (default): all.
     """
-    names: list[str] = []
+    groups: dict[str, list[SampleFile]] = {}
     for entry in load_registry().values():
-        if entry.dataset not in names:
-            names.append(entry.dataset)
-    return names
+        groups.setdefault(entry.dataset, []).append(entry)
+    return [
+        name
+        for name, entries in groups.items()
+        if bundled is None or all(e.bundled for e in entries) == bundled
+    ]
+
+
+def dataset_files(name: str) -> list[SampleFile]:
+    """Return the registry entries of a dataset: names, sizes, hashes, licences, sources.
+
+    Reads the registry only (no file is fetched); use it to see what a dataset
+    holds and under which licence before downloading it.
+    """
+    return _entries_of(name)
 
 
 def _entries_of(name: str) -> list[SampleFile]:
@@ -76,18 +124,57 @@ def _check_hash(path: Path, entry: SampleFile) -> bool:
     return path.stat().st_size == entry.size and sha256_of(path) == entry.sha256
 
 
+def _how_to_get(entry: SampleFile, target: Path) -> str:
+    """Say how to get a real sample file that cannot be had."""
+    mirror = mirror_dir()
+    where = (
+        f"{MIRROR_ENV} is {mirror}, which has no good copy at {entry.mirror_path}"
+        if mirror is not None
+        else f"{MIRROR_ENV} is not set"
+    )
+    licence = f"; its licence is {entry.licence}" if entry.licence else ""
+    return (
+        f"To get it: connect to the network (it is downloaded once into {target.parent}), "
+        f"or download {entry.url} by hand to {target}, or set {MIRROR_ENV} to a folder "
+        f"holding it as <folder>/{entry.mirror_path} ({where}); its sha256 must be "
+        f"{entry.sha256}{licence}. The bundled samples "
+        "(sample_data.list_datasets(bundled=True)) need none of this"
+    )
+
+
+def _from_mirror(entry: SampleFile) -> Path | None:
+    """Return the mirror's copy of a file if it exists and its hash matches, else ``None``."""
+    mirror = mirror_dir()
+    if mirror is None:
+        return None
+    for candidate in dict.fromkeys((mirror / entry.mirror_path, mirror / entry.name)):
+        if not candidate.is_file():
+            continue
+        if _check_hash(candidate, entry):
+            return candidate
+        warnings.warn(
+            f"{candidate}: the mirror's copy of {entry.name!r} does not match its registry "
+            f"size or sha256 ({entry.sha256}); not used",
+            stacklevel=3,
+        )
+    return None
+
+
 def fetch_file(entry: SampleFile, progress: bool = True) -> Path:
     """Return a local, hash-verified path to one registry file.
 
-    The bundled copy is used when there is one; otherwise the file is taken
-    from the cache, or downloaded into it when it is missing or corrupted.
+    The bundled copy is used when there is one; otherwise the copy in the
+    mirror folder (:func:`mirror_dir`), then the cached one, and otherwise the
+    file is downloaded into the cache from its URL. Copies whose size or
+    sha256 differ from the registry's are never used.
 
     Raises
     ------
     SampleDataError
         If the bundled copy is corrupted, the file is neither bundled nor
-        downloadable, or the download fails (a corrupted cached copy is then
-        reported, never used).
+        downloadable, or it is in no mirror or cache and the download fails
+        (the message says how to get it; a corrupted cached copy is reported,
+        never used).
     """
     bundled = bundled_dir() / entry.name
     if bundled.is_file():
@@ -101,8 +188,11 @@ def fetch_file(entry: SampleFile, progress: bool = True) -> Path:
     if entry.url is None:
         raise SampleDataError(
             f"the sample file {entry.name!r} is not bundled with this installation and the "
-            "registry gives no url= to download it from"
+            "registry gives no url= to download it from; reinstall movement_like"
         )
+    mirrored = _from_mirror(entry)
+    if mirrored is not None:
+        return mirrored
     target = cache_dir() / entry.name
     if target.is_file() and _check_hash(target, entry):
         return target
@@ -122,10 +212,11 @@ def fetch_file(entry: SampleFile, progress: bool = True) -> Path:
             progressbar=progress,
         )
     except Exception as exc:
-        state = "is corrupted and " if target.is_file() else ""
+        state = f"{target} is corrupted and it" if target.is_file() else "it"
         raise SampleDataError(
-            f"{target}: the cached sample file {state}could not be downloaded from "
-            f"{entry.url}: {exc}"
+            f"the sample file {entry.name!r} of dataset {entry.dataset!r} is not bundled "
+            f"with movement_like, and {state} could not be downloaded from {entry.url} "
+            f"({type(exc).__name__}: {str(exc)[:300]}). {_how_to_get(entry, target)}"
         ) from exc
     path = Path(fetched)
     if not _check_hash(path, entry):  # pooch checked the hash; the size is checked here too
@@ -148,7 +239,8 @@ def fetch_dataset_paths(name: str, progress: bool = True) -> dict[str, Any]:
     dict
         ``"poses"`` or ``"bboxes"`` (a path) for datasets of one tracking file,
         ``"layers"`` (a list of paths, in registry order) for a video's
-        annotation layers, and ``"video"`` (a path) when the dataset has a video.
+        annotation layers, ``"video"`` (a path) when the dataset has a video,
+        and ``"trackermap"`` when it names its numbered points.
     """
     return _fetch_paths(name, _entries_of(name), progress)
 
@@ -199,6 +291,13 @@ def fetch_dataset(name: str, with_video: bool = False, progress: bool = True) ->
             for e, p in zip(layer_entries, paths["layers"], strict=True)
         }
         ds = load_poses.from_dustrack_layers(named, video=video)
+        if "trackermap" in paths and "keypoint_name" not in ds.coords:
+            from movement_like.io.formats.dustrack.trackermap import (
+                read_trackermap,
+                with_keypoint_names,
+            )
+
+            ds = with_keypoint_names(ds, read_trackermap(paths["trackermap"]))
     elif "bboxes" in paths:
         from movement_like.io import load_bboxes
 

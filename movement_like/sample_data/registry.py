@@ -4,7 +4,8 @@ The registry is a plain text file, one line per file, whitespace-separated::
 
     name  sha256  size_bytes  source_format  fps  description...  [options]
 
-where the options are ``dataset=NAME``, ``role=ROLE``, ``layer=NAME`` and ``url=URL``
+where the options are ``dataset=NAME``, ``role=ROLE``, ``layer=NAME``, ``url=URL``,
+``path=PATH`` (where the file sits in a local mirror folder) and ``licence=SPDX``
 (see ``SampleFile``).
 
 It lives at the top of the source tree (``sample_data_registry.txt``) and a
@@ -35,11 +36,16 @@ __all__ = [
 #: File name of the registry, at the top of the source tree and in ``files/``.
 REGISTRY_NAME = "sample_data_registry.txt"
 #: Options that may end a line, after the free-text description.
-OPTION_KEYS = ("dataset", "role", "layer", "url")
+OPTION_KEYS = ("dataset", "role", "layer", "url", "path", "licence")
 #: Role of a file in its dataset, from its source format (default: ``"poses"``).
-ROLES_BY_FORMAT = {"video": "video", "via-tracks": "bboxes", "dustrack": "layers"}
-#: The roles a file may have in its dataset.
-ROLES = ("poses", "bboxes", "layers", "video")
+ROLES_BY_FORMAT = {
+    "video": "video",
+    "via-tracks": "bboxes",
+    "dustrack": "layers",
+    "trackermap": "trackermap",
+}
+#: The roles a file may have in its dataset (``trackermap``: DUSTrack's keypoint names).
+ROLES = ("poses", "bboxes", "layers", "video", "trackermap")
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,14 @@ class SampleFile:
     layer
         For annotation layers: the layer name (``layer=`` option); by default
         the name DUSTrack gives the file.
+    path
+        Where the file sits inside a local mirror folder (``path=`` option,
+        e.g. ``deeplabcut/<file>.h5``); the file name by default. See
+        :func:`movement_like.sample_data.mirror_dir`.
+    licence
+        The licence the file is distributed under (``licence=`` option, an SPDX
+        identifier), or ``None`` for files made by this project (BSD-3-Clause,
+        like the package).
     """
 
     name: str
@@ -82,6 +96,18 @@ class SampleFile:
     url: str | None = None
     explicit_role: str | None = None
     layer: str | None = None
+    path: str | None = None
+    licence: str | None = None
+
+    @property
+    def mirror_path(self) -> str:
+        """Path of the file inside a mirror folder: the ``path=`` option, else its name."""
+        return self.path or self.name
+
+    @property
+    def bundled(self) -> bool:
+        """True when the file ships inside the package (it has no download URL)."""
+        return self.url is None
 
     @property
     def role(self) -> str:
@@ -136,6 +162,11 @@ def _parse_line(line: str, where: str) -> SampleFile:
             raise RegistryError(f"{where}: fps {fps_text!r} is not a number or '-'") from None
         if not fps > 0:
             raise RegistryError(f"{where}: fps must be positive, found {fps_text}")
+    mirror = options.get("path")
+    if mirror is not None and (
+        mirror.startswith(("/", "\\")) or ".." in mirror.replace("\\", "/").split("/")
+    ):
+        raise RegistryError(f"{where}: path={mirror} must be relative, inside the mirror folder")
     role = options.get("role")
     if role is not None and role not in ROLES:
         raise RegistryError(f"{where}: role={role} is not one of {', '.join(ROLES)}")
@@ -150,6 +181,8 @@ def _parse_line(line: str, where: str) -> SampleFile:
         url=options.get("url"),
         explicit_role=role,
         layer=options.get("layer"),
+        path=options.get("path"),
+        licence=options.get("licence"),
     )
 
 

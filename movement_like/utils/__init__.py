@@ -1,9 +1,11 @@
 """Small tools shared by the analysis modules, and the reports on missing values.
 
 Public
-    :func:`report_nan_values` (how many points are missing, per keypoint and
-    individual, as a table) and :func:`nan_runs` (where the gaps are), in
-    :mod:`movement_like.utils.reports`.
+    :func:`report_nan_values` (how many points are missing, as ``movement``'s
+    text report), :func:`nan_report_table` (the same per track as a table,
+    with the longest gap) and :func:`nan_runs` (where the gaps are), in
+    :mod:`movement_like.utils.reports`; vector helpers in
+    :mod:`movement_like.utils.vector`.
 
 Shared by :mod:`movement_like.filtering`, :mod:`movement_like.kinematics`,
 :mod:`movement_like.transforms` and the other analysis modules
@@ -13,6 +15,6 @@ Shared by :mod:`movement_like.filtering`, :mod:`movement_like.kinematics`,
     dim names accepted as aliases of ours).
 """
 
-from movement_like.utils.reports import nan_runs, report_nan_values
+from movement_like.utils.reports import nan_report_table, nan_runs, report_nan_values
 
-__all__ = ["report_nan_values", "nan_runs"]
+__all__ = ["report_nan_values", "nan_report_table", "nan_runs"]

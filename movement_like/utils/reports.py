@@ -1,4 +1,8 @@
-"""Reports on missing values: how many points are missing, and where the gaps are."""
+"""Reports on missing values: how many points are missing, and where the gaps are.
+
+:func:`report_nan_values` returns ``movement``'s text report;
+:func:`nan_report_table` the same counts, with the longest gap, as a table.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,54 @@ import xarray as xr
 
 from movement_like.utils.checks import require_dims
 
-__all__ = ["report_nan_values", "nan_runs"]
+__all__ = ["report_nan_values", "nan_report_table", "nan_runs"]
 
 
-def report_nan_values(data: xr.DataArray | xr.Dataset, variable: str = "position") -> pd.DataFrame:
+def report_nan_values(da: xr.DataArray, label: str | None = None) -> str:
+    """Report how many points are missing (NaN), as ``movement``'s text report.
+
+    A point is missing when any of its ``space`` coordinates is NaN. The
+    count runs along ``time``, per label of every other dim; labels with no
+    missing point are left out. The text is the one
+    ``movement.utils.reports.report_nan_values`` (0.17) returns, so code that
+    prints or compares it keeps working; :func:`nan_report_table` gives the
+    same counts (and the longest gap) as a table.
+
+    Parameters
+    ----------
+    da
+        A DataArray with a ``time`` dim (any other dims, any names).
+    label
+        Names the data in the report; by default the DataArray's name, else
+        ``"data"``.
+
+    Returns
+    -------
+    str
+        ``"No missing points (marked as NaN) in <label>."``, or
+        ``"Missing points (marked as NaN) in <label>:"`` followed by a table
+        of ``count/total (percent%)`` with the last dim as columns.
+    """
+    require_dims(da, ["time"], "report_nan_values")
+    name = label or da.name or "data"
+    missing = da.isnull()
+    if "space" in missing.dims:
+        missing = missing.any("space")
+    counts = missing.sum("time").compute()  # a small array; dask cannot drop labels lazily
+    counts = counts.where(counts > 0, other=0, drop=True)
+    if counts.size == 0 or bool(counts.isnull().all()):
+        return f"No missing points (marked as NaN) in {name}."
+    total = da.sizes["time"]
+    percent = (counts / total * 100).round(2)
+    text = counts.astype(int).astype(str) + f"/{total} (" + percent.astype(str) + "%)"
+    if text.ndim > 1:
+        text = text.stack(new_dim=text.dims[:-1])
+    table = text.to_pandas()
+    body = table if isinstance(table, np.ndarray) else table.to_string()
+    return f"Missing points (marked as NaN) in {name}:\n\n{body}"
+
+
+def nan_report_table(data: xr.DataArray | xr.Dataset, variable: str = "position") -> pd.DataFrame:
     """Count missing points per keypoint and individual, as a table.
 
     A point is missing when any of its ``space`` coordinates is NaN (a point
@@ -41,7 +89,7 @@ def report_nan_values(data: xr.DataArray | xr.Dataset, variable: str = "position
                 f"{sorted(map(str, data.data_vars))}"
             )
         data = data[variable]
-    require_dims(data, ["time"], "report_nan_values")
+    require_dims(data, ["time"], "nan_report_table")
     missing = data.isnull()
     if "space" in missing.dims:
         missing = missing.any("space")

@@ -62,7 +62,15 @@ def find_video(folder: str | os.PathLike, stem: str) -> Path | None:
 
 
 class VideoInfo(NamedTuple):
-    """What :func:`probe_video` finds out about a video without reading its frames."""
+    """What :func:`probe_video` finds out about a video without reading its frames.
+
+    Attributes
+    ----------
+    n_frames
+        The number of frames.
+    fps
+        Frames per second, or None when the file does not say.
+    """
 
     n_frames: int
     fps: float | None

@@ -23,7 +23,12 @@ from typing import Any
 
 import numpy as np
 
-from movement_like.errors import FileFormatError, VideoNotFoundError
+from movement_like.errors import (
+    FileFormatError,
+    InvalidArgumentError,
+    OutOfRangeError,
+    VideoNotFoundError,
+)
 
 __all__ = ["IMAGE_SUFFIXES", "VideoNotFoundError", "VideoReader", "open_video", "to_gray"]
 
@@ -115,7 +120,7 @@ class VideoReader:
             self._open_file()
         if fps is not None:
             if not np.isfinite(fps) or fps <= 0:
-                raise ValueError(f"fps must be a positive number, got {fps!r}")
+                raise InvalidArgumentError(f"fps must be a positive number, got {fps!r}")
             self.fps = float(fps)
 
     # ------------------------------------------------------------------ opening
@@ -215,7 +220,7 @@ class VideoReader:
     # ------------------------------------------------------------------ reading
     def _check_range(self, start: int, stop: int) -> None:
         if not (0 <= start <= stop <= self.n_frames):
-            raise IndexError(
+            raise OutOfRangeError(
                 f"{self.path}: frames [{start}, {stop}) are outside the video's "
                 f"{self.n_frames} frames"
             )
@@ -289,11 +294,24 @@ class VideoReader:
         """Return one grayscale frame (seeks; prefer :meth:`read_gray` for ranges)."""
         for _, frame in self.read_gray(index, index + 1):
             return frame
-        raise IndexError(index)  # pragma: no cover - read_gray yields or raises
+        raise OutOfRangeError(index)  # pragma: no cover - read_gray yields or raises
 
 
 def open_video(video: str | os.PathLike | VideoReader, fps: float | None = None) -> VideoReader:
-    """Return a :class:`VideoReader` for a path (or ``video`` itself if it is one)."""
+    """Return a :class:`VideoReader` for a path (or ``video`` itself if it is one).
+
+    Parameters
+    ----------
+    video
+        A video file, a folder of images, or a reader.
+    fps
+        Frames per second, when the file does not say (or says wrongly).
+
+    Returns
+    -------
+    VideoReader
+        A reader of the video's frames, decoded on demand.
+    """
     if isinstance(video, VideoReader):
         return video
     if hasattr(video, "path") and hasattr(video, "positions"):  # a SyntheticVideo

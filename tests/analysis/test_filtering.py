@@ -191,7 +191,9 @@ def test_rolling_filter_invariances(ds, window, statistic, min_periods):
 def test_savgol_filter_invariances(ds, window, polyorder, mode):
     assume(ds.sizes["time"] >= window)
     assert_invariant(
-        lambda d: savgol_filter(d, window, polyorder, mode=mode), ds["position"], chunk=3
+        lambda d: savgol_filter(d, window, polyorder, mode=mode, edge_nans="propagate"),
+        ds["position"],
+        chunk=3,
     )
 
 
@@ -228,7 +230,10 @@ def test_filter_by_confidence_invariances(ds, threshold, keep_unknown):
     confidence = ds["confidence"]
     result = assert_invariant(
         lambda d: filter_by_confidence(
-            d, confidence if "layers" not in d.dims else confidence, threshold, keep_unknown
+            d,
+            confidence if "layers" not in d.dims else confidence,
+            threshold,
+            keep_unknown=keep_unknown,
         ),
         ds["position"],
     )
@@ -273,13 +278,16 @@ def test_savgol_nan_rules():
     x[15] = np.nan
     out = x_of(savgol_filter(series(x), 5))
     assert np.flatnonzero(np.isnan(out)).tolist() == [13, 14, 15, 16, 17]
-    # NaN in the first edge window (mode="interp"): the whole edge fit is NaN
+    # NaN in the first edge window (mode="interp"): an error, as movement's, by default
     y = np.sin(np.arange(30) / 3)
     y[0] = np.nan
-    out = x_of(savgol_filter(series(y), 5))
+    with pytest.raises(ValueError, match="mode='interp'"):
+        savgol_filter(series(y), 5)
+    # ... or the whole edge fit is NaN when asked
+    out = x_of(savgol_filter(series(y), 5, edge_nans="propagate"))
     assert np.flatnonzero(np.isnan(out)).tolist() == [0, 1, 2]
     y[0], y[3] = 0.0, np.nan
-    out = x_of(savgol_filter(series(y), 5))
+    out = x_of(savgol_filter(series(y), 5, edge_nans="propagate"))
     assert np.flatnonzero(np.isnan(out)).tolist() == [0, 1, 2, 3, 4, 5]
     # "wrap": a NaN at the start reaches the last samples too
     out = x_of(savgol_filter(series(np.r_[np.nan, np.arange(29.0)]), 5, mode="wrap"))
@@ -330,12 +338,12 @@ def test_interpolate_uses_the_time_coordinate():
     assert interpolate_over_time(sparse, method="next").values[1, 0, 0, 0] == 30.0
 
 
-def test_filter_by_confidence_keeps_unknown_by_default():
+def test_filter_by_confidence_drops_unknown_by_default():
     values = np.ones((3, 1, 1, 2))
     ds = poses_from_numpy(values, np.array([0.9, np.nan, 0.1])[:, None, None])
-    kept = filter_by_confidence(ds["position"], ds["confidence"])
+    kept = filter_by_confidence(ds["position"], ds["confidence"], keep_unknown=True)
     assert np.isnan(kept.values[:, 0, 0, 0]).tolist() == [False, False, True]
-    dropped = filter_by_confidence(ds["position"], ds["confidence"], keep_unknown=False)
+    dropped = filter_by_confidence(ds["position"], ds["confidence"])
     assert np.isnan(dropped.values[:, 0, 0, 0]).tolist() == [False, True, True]
     assert kept.name == "position"
     assert read_log(kept)[-1]["operation"] == "filter_by_confidence"
@@ -363,11 +371,14 @@ def test_window_longer_than_series():
         savgol_filter(series(np.arange(4.0)), 5)
 
 
-def test_even_windows_are_refused():
-    with pytest.raises(ValueError, match="must be odd"):
-        rolling_filter(series(np.arange(10.0)), 4)
-    with pytest.raises(ValueError, match="must be odd"):
-        savgol_filter(series(np.arange(10.0)), 6)
+def test_even_windows_follow_xarrays_centring():
+    x = np.arange(10.0) ** 2
+    out = x_of(rolling_filter(series(x), 4, statistic="mean"))
+    # window of sample i: i-2 .. i+1, the ends mirrored (x[-1] = x[1], x[10] = x[8])
+    padded = np.r_[x[2], x[1], x, x[8]]
+    want = [padded[i : i + 4].mean() for i in range(10)]
+    np.testing.assert_allclose(out, want)
+    assert not np.isnan(x_of(savgol_filter(series(x), 6))).any()
 
 
 def test_polyorder_not_below_window():
@@ -393,10 +404,10 @@ def test_missing_time_dim():
 
 def test_unknown_statistic_method_and_arguments():
     data = series(np.arange(10.0))
-    with pytest.raises(ValueError, match="unknown statistic 'mode'"):
+    with pytest.raises(ValueError, match="Invalid statistic 'mode'"):
         rolling_filter(data, 3, statistic="mode")
-    with pytest.raises(ValueError, match="unknown method 'cubic'"):
-        interpolate_over_time(data, method="cubic")
+    with pytest.raises(ValueError, match="method 'bogus' failed"):
+        interpolate_over_time(data.where(data != 3), method="bogus")
     with pytest.raises(ValueError, match="max_gap must be >= 0"):
         interpolate_over_time(data, max_gap=-1)
     with pytest.raises(ValueError, match="min_periods must be between 1 and the window"):
@@ -410,32 +421,32 @@ def test_unknown_statistic_method_and_arguments():
 # --------------------------------------------------------------------------- #
 # the NaN report (movement_like.utils)
 # --------------------------------------------------------------------------- #
-def test_report_nan_values_table():
-    from movement_like.utils import report_nan_values
+def test_nan_report_table_table():
+    from movement_like.utils import nan_report_table
 
     values = np.zeros((6, 2, 2, 2))
     values[[1, 2, 3], 0, 1, 0] = np.nan  # a 3-frame gap, x only: the point counts as missing
     values[[0, 5], 1, 0, :] = np.nan
     ds = poses_from_numpy(values, individual_names=["a", "b"], keypoint_names=["nose", "tail"])
-    table = report_nan_values(ds)
+    table = nan_report_table(ds)
     assert table.index.names == ["individuals", "keypoints"]
     assert table.loc[("a", "tail")].tolist() == [3, 6, 0.5, 3]
     assert table.loc[("b", "nose")].tolist() == [2, 6, 2 / 6, 1]
     assert table.loc[("a", "nose"), "n_missing"] == 0
     layered = xr.concat([ds["position"], ds["position"].fillna(0)], dim="layers")
-    by_layer = report_nan_values(layered.transpose("space", "keypoints", "time", ...))
+    by_layer = nan_report_table(layered.transpose("space", "keypoints", "time", ...))
     assert set(by_layer.index.names) == {"layers", "individuals", "keypoints"}
     assert by_layer["n_missing"].sum() == 5
     with pytest.raises(ValueError, match="no variable"):
-        report_nan_values(ds, "velocity")
+        nan_report_table(ds, "velocity")
 
 
 @PROPERTY
 @given(ds=poses_datasets(max_time=15))
-def test_report_nan_values_matches_a_direct_count(ds):
-    from movement_like.utils import report_nan_values
+def test_nan_report_table_matches_a_direct_count(ds):
+    from movement_like.utils import nan_report_table
 
-    table = report_nan_values(ds)
+    table = nan_report_table(ds)
     missing = np.isnan(ds["position"].values).any(axis=-1)
     assert table["n_missing"].tolist() == missing.sum(axis=0).ravel().tolist()
     longest = []

@@ -67,8 +67,8 @@ def test_straight_line_known_answers():
     assert compute_path_length(line).item() == pytest.approx(5.0 * 1.7)
     assert compute_path_straightness(line).item() == pytest.approx(1.0)
     turning = compute_turning_angle(line).values[:, 0, 0]
-    assert np.isnan(turning[[0, -1]]).all()
-    np.testing.assert_allclose(turning[1:-1], 0, atol=1e-12)
+    assert np.isnan(turning[[0, 1]]).all()  # movement's convention: the turn arriving at t
+    np.testing.assert_allclose(turning[2:], 0, atol=1e-12)
     forward = compute_forward_displacement(line).values[:, 0, 0]
     np.testing.assert_allclose(forward[:-1], np.diff(times)[:, None] * VELOCITY)
     assert np.isnan(forward[-1]).all()
@@ -91,11 +91,11 @@ def test_circle_known_answers():
     assert compute_path_length(centre).item() == pytest.approx(
         (n - 1) * 2 * R * np.sin(OMEGA * DT / 2), rel=1e-12
     )
-    turning = compute_turning_angle(centre).values[1:-1, 0]
+    turning = compute_turning_angle(centre).values[2:, 0]
     np.testing.assert_allclose(turning, OMEGA * DT, rtol=1e-10)
     degrees = compute_turning_angle(centre, in_degrees=True)
     assert degrees.attrs["units"] == "degrees"
-    np.testing.assert_allclose(degrees.values[1:-1, 0], np.rad2deg(OMEGA * DT), rtol=1e-10)
+    np.testing.assert_allclose(degrees.values[2:, 0], np.rad2deg(OMEGA * DT), rtol=1e-10)
 
     forward = compute_forward_vector(data, "left", "right").values[:, 0]
     tangent = np.stack([-np.sin(theta), np.cos(theta)], axis=-1)
@@ -232,7 +232,7 @@ def test_invariances(ds, name):
     data = ds["position"]
     function = SPACE_FUNCTIONS[name]
     if data.sizes["time"] < 2 and not name.startswith(("distances", "forward", "backward")):
-        with pytest.raises(ValueError, match="at least 2 time points"):
+        with pytest.raises(ValueError, match="At least 2 time points are required"):
             function(data)
         return
     if name.startswith("distances keypoints") and data.sizes["keypoints"] < 2:
@@ -267,7 +267,7 @@ def test_errors():
         compute_velocity(line.isel(time=0))
     with pytest.raises(ValueError, match=r"\['space'\]"):
         compute_speed(line.isel(space=0))
-    with pytest.raises(ValueError, match="at least 2 time points"):
+    with pytest.raises(ValueError, match="At least 2 time points are required"):
         compute_velocity(line.isel(time=[0]))
     with pytest.raises(ValueError, match="order must be >= 1"):
         compute_time_derivative(line, 0)

@@ -41,7 +41,7 @@ def test_top_level_registry_and_bundled_copy_are_identical():
 
 
 def test_every_registry_entry_matches_its_bundled_file():
-    registry = load_registry()
+    registry = {name: e for name, e in load_registry().items() if e.bundled}
     assert len(registry) >= 6
     for name, entry in registry.items():
         path = bundled_dir() / name
@@ -51,7 +51,7 @@ def test_every_registry_entry_matches_its_bundled_file():
 
 
 def test_every_bundled_file_is_registered_and_all_are_small():
-    registry = load_registry()
+    registry = {name: e for name, e in load_registry().items() if e.bundled}
     files = [p for p in bundled_dir().iterdir() if p.name != REGISTRY_NAME]
     assert sorted(p.name for p in files) == sorted(registry)
     assert sum(p.stat().st_size for p in files) < 5_000_000
@@ -95,6 +95,8 @@ def test_parse_registry_columns_and_options():
         (f"x.h5 {DIGEST} 1 DeepLabCut -3 d", "positive"),
         (f"x.h5 {DIGEST} 1", "at least 5 columns"),
         (f"x.h5 {DIGEST} 1 DeepLabCut 30 d role=bogus", "role"),
+        (f"x.h5 {DIGEST} 1 DeepLabCut 30 d path=../x.h5", "relative"),
+        (f"x.h5 {DIGEST} 1 DeepLabCut 30 d path=/etc/x.h5", "relative"),
     ],
 )
 def test_malformed_registry_lines_name_the_line(line, message):
@@ -110,14 +112,19 @@ def test_repeated_name_is_an_error():
 # --------------------------------------------------------------------------- #
 # the public functions on the bundled set
 # --------------------------------------------------------------------------- #
+BUNDLED = ["synthetic_ultrasound", "multi_mouse_dlc", "three_mice_via", "two_flies_sleap"]
+REAL = ["openfield_mouse", "centered_pair_flies", "eight_fish_idtrackerai", "sherlock_faces_via"]
+
+
 def test_list_datasets():
-    names = sample_data.list_datasets()
-    assert names == ["synthetic_ultrasound", "multi_mouse_dlc", "three_mice_via", "two_flies_sleap"]
+    assert sample_data.list_datasets() == BUNDLED + REAL
+    assert sample_data.list_datasets(bundled=True) == BUNDLED
+    assert sample_data.list_datasets(bundled=False) == REAL
 
 
 def test_fetch_dataset_paths_of_the_layered_sample():
     paths = sample_data.fetch_dataset_paths("synthetic_ultrasound")
-    assert sorted(paths) == ["layers", "video"]
+    assert sorted(paths) == ["layers", "trackermap", "video"]
     assert paths["video"].name == "synthetic_ultrasound.mp4"
     assert [p.suffix for p in paths["layers"]] == [".json", ".h5"]
     assert all(p.is_file() for p in paths["layers"])
@@ -244,7 +251,7 @@ def test_corrupted_cache_without_network_is_reported_not_used(served, cache):
     stop()
     with (
         pytest.warns(UserWarning, match="corrupted"),
-        pytest.raises(SampleDataError, match="corrupted and could not be downloaded"),
+        pytest.raises(SampleDataError, match="corrupted and it could not be downloaded"),
     ):
         fetch_file(entry, progress=False)
 
@@ -272,6 +279,11 @@ def test_ultrasound_layers_load_as_one_dataset():
     assert ds.attrs["video_path"] == str(paths["video"])
     assert ds.attrs["fps"] == 30.0 and ds.sizes["time"] == 150
     assert list(ds["keypoints"].values) == ["0", "1", "2"]
+    assert list(ds["keypoint_name"].values) == [  # from the bundled dlc_trackermap.txt
+        "deep_aponeurosis",
+        "fascicle_insertion",
+        "superficial_aponeurosis",
+    ]
     clicks = json.loads(paths["layers"][0].read_text())
     assert sorted(clicks) == ["0", "1", "2"] and len(clicks["0"]) == 11 and len(clicks["2"]) == 10
     x, y = clicks["1"]["60"]
@@ -357,6 +369,9 @@ def test_make_sample_data_is_reproducible(tmp_path):
     bundled = load_registry()
     assert list(fresh) == list(bundled)
     for name, entry in bundled.items():
+        if not entry.bundled:  # a real file: its line is written from REAL_FILES as is
+            assert fresh[name] == entry, name
+            continue
         if name.endswith(".h5") and entry.source_format == "DeepLabCut":
             # PyTables stamps creation times into the file: compare the data instead
             import pandas as pd
@@ -377,7 +392,7 @@ def test_bundled_set_works_with_networking_disabled():
         pytest.skip("unshare -n is not available to this user; the socket-level test covers it")
     code = (
         "import movement_like.sample_data as sd\n"
-        "for name in sd.list_datasets():\n"
+        "for name in sd.list_datasets(bundled=True):\n"
         "    sd.fetch_dataset(name, with_video=True, progress=False)\n"
         "print('ok')\n"
     )
@@ -447,7 +462,7 @@ def test_registry_formats_are_what_detection_finds():
     from movement_like.io import detect_format
 
     for name, entry in load_registry().items():
-        if entry.role != "video":
+        if entry.role not in ("video", "trackermap") and entry.bundled:
             assert detect_format(bundled_dir() / name).name == entry.source_format, name
 
 
@@ -458,3 +473,158 @@ def test_info_command_on_a_bundled_file(capsys):
     assert main(["info", str(path), "--fps", "50"]) == 0
     out = capsys.readouterr().out
     assert "format:       SLEAP" in out and "individuals:  2 (track_0, track_1)" in out
+
+
+# --------------------------------------------------------------------------- #
+# the real samples: a local mirror first, hashes verified, clear errors offline
+# --------------------------------------------------------------------------- #
+@pytest.fixture
+def mirror(realdata, tmp_path, monkeypatch):
+    """The real files as a mirror, an empty cache, and no network at all."""
+    import socket
+
+    monkeypatch.setenv(sample_data.MIRROR_ENV, str(realdata))
+    monkeypatch.setenv("MOVEMENT_LIKE_DATA_DIR", str(tmp_path / "cache"))
+
+    def refuse(*args, **kwargs):
+        raise OSError("network disabled by the test")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    return realdata
+
+
+def test_real_entries_have_source_licence_size_and_hash():
+    real = [e for e in load_registry().values() if not e.bundled]
+    assert {e.dataset for e in real} == set(REAL)
+    for entry in real:
+        assert entry.url.startswith("https://raw.githubusercontent.com/"), entry.name
+        assert len(entry.url.split("/")[5]) == 40, "pinned to a full commit"
+        assert entry.licence and entry.path and entry.size > 0, entry.name
+        assert not (bundled_dir() / entry.name).exists(), "real files are never bundled"
+    videos = {e.dataset: e.name for e in real if e.role == "video"}
+    assert videos == {
+        "openfield_mouse": "m3v1mp4.mp4",
+        "centered_pair_flies": "centered_pair_low_quality.mp4",
+    }
+
+
+def test_real_registry_hashes_match_the_mirror_files(realdata):
+    for entry in load_registry().values():
+        if not entry.bundled:
+            local = realdata / entry.path
+            assert local.stat().st_size == entry.size, entry.name
+            assert sha256_of(local) == entry.sha256, entry.name
+
+
+@pytest.mark.parametrize(
+    "name, sizes",
+    [
+        ("openfield_mouse", {"time": 2330, "individuals": 1, "keypoints": 4, "space": 2}),
+        ("centered_pair_flies", {"time": 1100, "individuals": 27, "keypoints": 24, "space": 2}),
+        ("eight_fish_idtrackerai", {"time": 508, "individuals": 8, "keypoints": 1, "space": 2}),
+        ("sherlock_faces_via", {"time": 266, "individuals": 4, "space": 2}),
+    ],
+)
+def test_every_real_sample_loads_offline_from_the_mirror(mirror, name, sizes):
+    ds = sample_data.fetch_dataset(name, progress=False)
+    assert dict(ds.sizes) == sizes
+    paths = sample_data.fetch_dataset_paths(name, progress=False)
+    for path in paths.values():
+        assert Path(path).is_relative_to(mirror.resolve())
+    if name == "openfield_mouse":
+        assert list(ds.keypoints.values) == ["snout", "leftear", "rightear", "tailbase"]
+        assert ds.attrs["fps"] == 30.0
+        assert Path(paths["video"]).name == "m3v1mp4.mp4"
+
+
+def test_a_corrupted_mirror_copy_is_not_used(tmp_path, monkeypatch, realdata):
+    import shutil
+
+    entry = load_registry()["sherlock_ep01_tracks_FRCNN.csv"]
+    bad = tmp_path / "mirror" / entry.path
+    bad.parent.mkdir(parents=True)
+    shutil.copy(realdata / entry.path, bad)
+    with open(bad, "r+b") as handle:  # same size, one byte changed
+        first = handle.read(1)
+        handle.seek(0)
+        handle.write(bytes([first[0] ^ 1]))
+    monkeypatch.setenv(sample_data.MIRROR_ENV, str(tmp_path / "mirror"))
+    monkeypatch.setenv("MOVEMENT_LIKE_DATA_DIR", str(tmp_path / "cache"))
+    served = tmp_path / "unreachable"
+    entry = SampleFile(**{**entry.__dict__, "url": "http://127.0.0.1:9/" + served.name})
+    with (
+        pytest.warns(UserWarning, match="mirror's copy .* does not match"),
+        pytest.raises(SampleDataError, match="could not be downloaded"),
+    ):
+        fetch_file(entry, progress=False)
+
+
+def test_flat_mirror_by_file_name(tmp_path, monkeypatch, realdata):
+    import shutil
+
+    entry = load_registry()["test_trajectories_idtrackerai_with_border.npy"]
+    (tmp_path / "share").mkdir()
+    shutil.copy(realdata / entry.path, tmp_path / "share" / entry.name)
+    monkeypatch.setenv(sample_data.MIRROR_ENV, str(tmp_path / "share"))
+    assert fetch_file(entry, progress=False) == (tmp_path / "share" / entry.name).resolve()
+
+
+def test_offline_without_mirror_says_how_to_get_the_file(tmp_path, monkeypatch):
+    monkeypatch.delenv(sample_data.MIRROR_ENV, raising=False)
+    monkeypatch.setenv("MOVEMENT_LIKE_DATA_DIR", str(tmp_path / "cache"))
+    entry = load_registry()["m3v1mp4.mp4"]
+    entry = SampleFile(**{**entry.__dict__, "url": "http://127.0.0.1:9/m3v1mp4.mp4"})
+    with pytest.raises(SampleDataError) as info:
+        fetch_file(entry, progress=False)
+    message = str(info.value)
+    for part in (
+        "m3v1mp4.mp4",
+        "openfield_mouse",
+        "could not be downloaded",
+        sample_data.MIRROR_ENV,
+        "videos/m3v1mp4.mp4",
+        entry.sha256,
+        "LGPL-3.0",
+        "bundled=True",
+    ):
+        assert part in message, part
+    assert isinstance(info.value, SampleDataError)
+
+
+def test_offline_the_bundled_sample_still_runs_and_the_real_ones_explain(tmp_path):
+    """A subprocess with every socket refused and no mirror: what a newcomer on a train sees."""
+    code = (
+        "import socket\n"
+        "def refuse(*a, **k):\n"
+        "    raise OSError('no network')\n"
+        "socket.socket.connect = refuse\n"
+        "socket.create_connection = refuse\n"
+        "socket.getaddrinfo = refuse\n"
+        "import movement_like.sample_data as sd\n"
+        "ds = sd.fetch_dataset('synthetic_ultrasound', with_video=True, progress=False)\n"
+        "print('bundled ok', ds.sizes['time'])\n"
+        "for name in sd.list_datasets(bundled=False):\n"
+        "    try:\n"
+        "        sd.fetch_dataset(name, progress=False)\n"
+        "    except sd.SampleDataError as exc:\n"
+        "        print(name, 'MOVEMENT_LIKE_SAMPLE_MIRROR' in str(exc), 'sha256' in str(exc))\n"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k != sample_data.MIRROR_ENV} | {
+        "MOVEMENT_LIKE_DATA_DIR": str(tmp_path / "cache")
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "bundled ok 150"
+    assert lines[1:] == [f"{name} True True" for name in REAL]
+
+
+def test_dataset_files_lists_licences_without_fetching():
+    files = sample_data.dataset_files("openfield_mouse")
+    assert [(f.name, f.licence) for f in files] == [
+        ("m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.h5", "MIT"),
+        ("m3v1mp4.mp4", "LGPL-3.0"),
+    ]

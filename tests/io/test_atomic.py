@@ -17,8 +17,9 @@ import pytest
 import xarray as xr
 
 from movement_like.errors import DiskFullError, OverwriteError, WriteError
-from movement_like.io import atomic, load_netcdf, load_poses, save_netcdf
-from movement_like.io.atomic import atomic_path, partial_files
+from movement_like.io import load_netcdf, load_poses, save_netcdf
+from movement_like.utils import atomic
+from movement_like.utils.atomic import atomic_path, partial_files
 
 ROUNDS = 150
 
@@ -136,7 +137,9 @@ def test_failed_verification_keeps_the_previous_file(tmp_path):
 
 
 def _dataset(frames: int):
-    return load_poses.from_numpy(np.random.default_rng(0).normal(size=(frames, 2, 3, 2)), fps=30)
+    return load_poses.from_numpy(
+        np.random.default_rng(0).normal(size=(frames, 2, 3, 2)), fps=30, layout="movement_like"
+    )
 
 
 def test_save_netcdf_checks_what_it_wrote(tmp_path, monkeypatch):

@@ -11,8 +11,6 @@ import shapely
 from movement_like.dataset import poses_from_numpy
 from movement_like.errors import FileFormatError, InvalidArgumentError, OverwriteError
 from movement_like.io import load_netcdf, load_poses, save_netcdf
-from movement_like.io import rois as roi_files
-from movement_like.io.rois import load_via_regions
 from movement_like.roi import (
     LineOfInterest,
     PolygonOfInterest,
@@ -26,6 +24,8 @@ from movement_like.roi import (
     save_rois,
     set_regions,
 )
+from movement_like.roi import io as roi_files
+from movement_like.roi.io import load_via_regions
 
 CENTRE = PolygonOfInterest([(100, 100), (300, 100), (300, 250), (100, 250)], name="centre")
 RING = PolygonOfInterest(
@@ -298,3 +298,15 @@ def test_via_regions_of_the_real_file(realdata):
     assert regions[0].name == "320" and regions[-1].name == "324"
     assert regions[0].coords[:] == [(325, 113), (428, 113), (428, 245), (325, 245), (325, 113)]
     assert regions[-1].coords[0] == (207, 90)
+
+
+def test_the_old_home_of_region_files_warns_and_gives_the_same_functions():
+    import importlib
+    import sys
+
+    sys.modules.pop("movement_like.io.rois", None)
+    with pytest.warns(FutureWarning, match="movement_like.roi.io"):
+        old = importlib.import_module("movement_like.io.rois")
+    assert old.save_rois is roi_files.save_rois
+    assert old.load_rois is roi_files.load_rois
+    assert old.load_via_regions is load_via_regions

@@ -55,6 +55,27 @@ def _keypoints_of(columns: list[str]) -> list[str]:
     ]
 
 
+def _check_no_column_missing(columns: list[str], where: str | os.PathLike | None) -> None:
+    """Refuse a bodypart that lacks one of its columns (it would load all-NaN, or vanish)."""
+    names = set(columns)
+    bodyparts = list(
+        dict.fromkeys(c[:-2] for c in columns if c[-2:] in ("_x", "_y", "_z") and len(c) > 2)
+    )
+    for suffixes in (("x", "y", "z"), ("score",), ("error",), ("ncams",)):
+        having = [b for b in bodyparts if any(f"{b}_{s}" in names for s in suffixes)]
+        if not having:
+            continue
+        for bodypart in bodyparts:
+            for suffix in suffixes:
+                if f"{bodypart}_{suffix}" not in names:
+                    raise FileFormatError(
+                        where,
+                        f"the bodypart {bodypart!r} has no '{bodypart}_{suffix}' column, while "
+                        "other bodyparts have one",
+                        "a column is missing: the file is damaged or was edited; re-export it",
+                    )
+
+
 def from_anipose_style_df(
     df: pd.DataFrame,
     fps: float | None = None,
@@ -82,6 +103,7 @@ def from_anipose_style_df(
     """
     columns = [str(c) for c in df.columns]
     keypoints = _keypoints_of(columns)
+    _check_no_column_missing(columns, where)
     if not keypoints:
         raise FileFormatError(
             where,
@@ -108,6 +130,8 @@ def from_anipose_style_df(
         fnum = column("fnum")
         if np.any(~np.isfinite(fnum)) or np.any(fnum != np.round(fnum)):
             raise FileFormatError(where, "'fnum' must hold whole frame numbers")
+        if n and float(np.max(np.abs(fnum))) > 2.0**53:
+            raise FileFormatError(where, "'fnum' holds a frame number too large to be exact")
         frames = fnum.astype(np.int64)
         if n > 1 and np.any(np.diff(frames) <= 0):
             raise FileFormatError(where, "'fnum' must be strictly increasing")
@@ -206,6 +230,12 @@ def to_anipose_style_df(ds: xr.Dataset, individual: str | None = None) -> pd.Dat
     validate_poses(ds)
     if ds.sizes["space"] != 3:
         raise InvalidDatasetError("Anipose files hold 3D poses; this dataset is 2D")
+    for dim in ("individuals", "keypoints"):
+        if ds.sizes[dim] == 0:
+            raise InvalidDatasetError(
+                f"the dataset has no {dim}, so there is nothing to write as an Anipose file "
+                "(it would hold no keypoint columns and could not be loaded back)"
+            )
     if individual is None:
         if ds.sizes["individuals"] != 1:
             raise InvalidDatasetError(

@@ -133,28 +133,28 @@ class FileHead:
             return {}, {}, {}, None
         import h5py
 
+        from movement_like.io.hdf5 import HDF5_ERRORS
+
         try:
             with h5py.File(self.path, "r") as file:
-                keys = {
-                    key: "group" if file.get(key, getclass=True) is h5py.Group else "dataset"
-                    for key in file.keys()
-                }
+                keys = {key: _kind_of(file, key) for key in file.keys()}
                 groups = {
-                    key: {
-                        name: _decoded(value)
-                        for name, value in file[key].attrs.items()
-                        if isinstance(value, (str, bytes, int, float, np.generic))
-                    }
-                    for key, kind in keys.items()
-                    if kind == "group"
+                    key: _scalar_attrs(file, key) for key, kind in keys.items() if kind == "group"
                 }
-                return keys, dict(file.attrs), groups, None
-        except OSError as exc:
-            return {}, {}, {}, str(exc)
+                return keys, _root_attrs(file), groups, None
+        except HDF5_ERRORS as exc:  # damaged blocks raise OSError or RuntimeError
+            return {}, {}, {}, f"{type(exc).__name__}: {exc}"
 
     @property
     def h5_keys(self) -> dict[str, str]:
-        """Top-level HDF5 names mapped to ``"group"`` or ``"dataset"``; {} if not HDF5."""
+        """Top-level HDF5 names mapped to their kind; {} if not HDF5.
+
+        The kinds: ``"group"``, ``"dataset"``, ``"external"`` (a link to another
+        file, never followed here) and ``"broken"``, which marks a link that
+        cannot be followed (a soft-link loop, a dangling link, a damaged header): sniffers may still
+        recognise the file by its other names, and its reader then says what is
+        wrong.
+        """
         return self._h5_summary[0]
 
     @property
@@ -178,6 +178,47 @@ def _cached_head(path: str, size: int, mtime_ns: int) -> FileHead:
     """One :class:`FileHead` per file version (see :meth:`FileHead.of`)."""
     del size, mtime_ns  # part of the cache key only
     return FileHead(path)
+
+
+def _kind_of(file: Any, key: str) -> str:
+    """``"group"``, ``"dataset"``, ``"external"`` (not followed) or ``"broken"``."""
+    import h5py
+
+    from movement_like.io.hdf5 import HDF5_ERRORS
+
+    try:
+        if isinstance(file.get(key, getlink=True), h5py.ExternalLink):
+            return "external"
+        kind = file.get(key, getclass=True)
+    except HDF5_ERRORS:  # a soft-link loop, a broken external link, a damaged header
+        return "broken"
+    if kind is None:
+        return "broken"
+    return "group" if kind is h5py.Group else "dataset"
+
+
+def _scalar_attrs(file: Any, key: str) -> dict[str, Any]:
+    """Return the scalar attributes of the group ``key`` ({} when unreadable)."""
+    from movement_like.io.hdf5 import HDF5_ERRORS
+
+    try:
+        return {
+            name: _decoded(value)
+            for name, value in file[key].attrs.items()
+            if isinstance(value, (str, bytes, int, float, np.generic))
+        }
+    except HDF5_ERRORS:
+        return {}
+
+
+def _root_attrs(file: Any) -> dict[str, Any]:
+    """Return the root attributes ({} when unreadable)."""
+    from movement_like.io.hdf5 import HDF5_ERRORS
+
+    try:
+        return dict(file.attrs)
+    except HDF5_ERRORS:
+        return {}
 
 
 def _decoded(value: Any) -> Any:

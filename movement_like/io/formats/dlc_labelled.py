@@ -21,7 +21,7 @@ import numpy as np
 import xarray as xr
 
 from movement_like.dataset import validate_poses
-from movement_like.errors import InvalidDatasetError
+from movement_like.errors import InvalidDatasetError, PathNotFoundError
 from movement_like.io.atomic import atomic_path, check_writable
 from movement_like.io.formats import dlc
 from movement_like.io.formats.dustrack.layer import (
@@ -49,6 +49,16 @@ def frame_name_digits(n_frames: int) -> int:
     ``CollectedData`` match the PNGs on disk. DUSTrack's ``to_dlc`` uses
     ``len(str(n_frames))`` instead, which differs when ``n_frames`` is a power
     of ten; this library uses the one rule everywhere.
+
+    Parameters
+    ----------
+    n_frames
+        The number of frames of the video.
+
+    Returns
+    -------
+    int
+        The number of digits of every frame number in an image name.
     """
     return len(str(max(int(n_frames) - 1, 0)))
 
@@ -181,7 +191,7 @@ def _labelled_data_folder(project_or_folder: Path, stem: str) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
     if not project_or_folder.is_dir():
-        raise FileNotFoundError(f"{project_or_folder}: folder not found; create it first")
+        raise PathNotFoundError(f"{project_or_folder}: folder not found; create it first")
     return project_or_folder
 
 

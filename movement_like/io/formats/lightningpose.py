@@ -122,6 +122,12 @@ def to_lp_file(
         raise FileFormatError(
             target, "LightningPose files must end in .csv", "change the suffix to .csv"
         )
+    for dim in ("individuals", "keypoints"):
+        if ds.sizes.get(dim, 1) == 0:
+            raise InvalidDatasetError(
+                f"the dataset has no {dim}, so there is nothing to write as a LightningPose "
+                "file (it would hold no keypoint columns and could not be loaded back)"
+            )
     if "space" in ds.coords and ds.sizes.get("space") != 2:
         raise InvalidDatasetError("LightningPose files hold 2D poses; this dataset is 3D")
     return dlc.to_dlc_file(ds, target, split_individuals=True, overwrite=overwrite, scorer=scorer)

@@ -1,4 +1,4 @@
-"""The main job, end to end, on the bundled sample: ``movement-like demo``.
+"""The main job on the bundled synthetic sample (no network needed): ``movement-like demo``.
 
 The sample is a short ultrasound-like video with two annotation layers, as a
 DUSTrack user has them: a sparse **manual** layer (a few frames clicked by hand)
@@ -19,7 +19,6 @@ also a worked example to copy from.
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +27,14 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import xarray as xr
 
-__all__ = ["DemoResult", "run_demo", "summary_table", "add_demo_command", "SAMPLE"]
+__all__ = [
+    "DemoResult",
+    "LAYER_LABELS",
+    "SUMMARY_COLUMNS",
+    "run_ultrasound",
+    "summary_table",
+    "SAMPLE",
+]
 
 #: The sample dataset the demo runs on (see :func:`movement_like.sample_data.list_datasets`).
 SAMPLE = "synthetic_ultrasound"
@@ -39,6 +45,34 @@ FILLED, FILTERED, INTERPOLATED, SMOOTHED = (
     "dlc_interpolated",
     "dlc_lkmovavg",
 )
+#: What a reader calls each layer (the DeepLabCut layer's name is found in the sample).
+LAYER_LABELS = {
+    "manual": "manual clicks",
+    FILLED: "manual clicks + optical-flow fill (LK-RSTC)",
+    "dlc": "DeepLabCut predictions (raw)",
+    FILTERED: "DeepLabCut, low-confidence points removed",
+    INTERPOLATED: "DeepLabCut, short gaps interpolated",
+    SMOOTHED: "DeepLabCut, cleaned (jitter reduced by optical flow)",
+}
+#: The summary table's columns, each explained in one line.
+SUMMARY_COLUMNS = {
+    "layer": "the processing stage's name in the saved .nc file",
+    "stage": "what that stage is",
+    "missing_%": "share of (frame, point) pairs with no position",
+    "rmse_vs_clicks_px": "root-mean-square distance to the manual clicks, on clicked frames (px)",
+    "rmse_vs_lk_fill_px": "the same against the optical-flow-filled clicks, on every frame (px)",
+    "mean_speed_px_s": "mean speed of the points, pixels per second (jitter inflates it)",
+    "jitter_px": "median frame-to-frame wobble (size of the 2nd difference), pixels",
+}
+
+
+def label_of(layer: str) -> str:
+    """Return the reader's name of a layer (a DeepLabCut layer's own name maps to its raw label)."""
+    if layer in LAYER_LABELS:
+        return LAYER_LABELS[layer]
+    if layer.startswith("dlc"):
+        return LAYER_LABELS["dlc"]
+    return layer
 
 
 @dataclass
@@ -133,8 +167,9 @@ def summary_table(
     Returns
     -------
     pandas.DataFrame
-        Columns ``layer, missing_%, rmse_vs_clicks_px, rmse_vs_lk_fill_px,
-        mean_speed_px_s, jitter_px``, each over every individual and keypoint.
+        Columns ``layer, stage, missing_%, rmse_vs_clicks_px, rmse_vs_lk_fill_px,
+        mean_speed_px_s, jitter_px``, each over every individual and keypoint
+        and explained in one line each by :data:`SUMMARY_COLUMNS`.
         Jitter is the median size of the second difference of the position,
         the frame-to-frame wobble that smoothing removes.
     """
@@ -159,6 +194,7 @@ def summary_table(
         rows.append(
             {
                 "layer": str(layer),
+                "stage": label_of(str(layer)),
                 "missing_%": 100 * float(missing.mean()),
                 "rmse_vs_clicks_px": np.nan if layer == reference_layer else rmse(values, clicks),
                 "rmse_vs_lk_fill_px": (
@@ -173,60 +209,132 @@ def summary_table(
     return pd.DataFrame(rows).round(2)
 
 
-#: Colours of the layers in the figure: raw predictions, smoothed, optical-flow fill, clicks.
-COLOURS = {
-    "dlc": "#ff7f0e",
-    SMOOTHED: "#1f77b4",
-    FILLED: "#2ca02c",
-    "manual": "#d62728",
-    INTERPOLATED: "#999999",
+#: How each layer is drawn in the zoomed panel: colour, line width, line style, marker.
+STYLES = {
+    "dlc": ("#ff7f0e", 0.8, "-", None),
+    FILTERED: ("#8c564b", 0.0, "", "x"),
+    INTERPOLATED: ("#7f7f7f", 1.2, "--", None),
+    SMOOTHED: ("#1f77b4", 2.0, "-", None),
+    FILLED: ("#2ca02c", 1.6, "-", None),
+    "manual": ("#d62728", 0.0, "", "o"),
 }
 
 
+def _style(layer: str) -> tuple[str, float, str, str | None]:
+    return STYLES[layer] if layer in STYLES else STYLES["dlc"]
+
+
+def _names(state: xr.Dataset) -> dict[str, str]:
+    """Map keypoint id -> its name from the trackermap (the id itself without one)."""
+    ids = [str(k) for k in state["keypoints"].values]
+    if "keypoint_name" in state.coords:
+        return dict(zip(ids, (str(n) for n in state["keypoint_name"].values), strict=True))
+    return {k: k for k in ids}
+
+
 def _figure(state: xr.Dataset, video: Path, manual: str, dlc: str, keypoint: str) -> Any:
-    """Three panels: every label over the frame, one label zoomed across layers, its speed."""
+    """Three panels: every point over the frame, one point zoomed through all six stages, speed."""
     import numpy as np
 
-    from movement_like import plots
+    from movement_like.demo.figures import new_figure, video_frame
 
-    fig, (ax_all, ax_zoom, ax_speed) = plots.new_figure(
-        1, 3, figsize=(17, 5.5), width_ratios=[1.25, 1, 1.1]
-    )
-    position = state["position"]
+    fig = new_figure((17, 5.5))
+    ax_all, ax_zoom, ax_speed = fig.subplots(1, 3, width_ratios=[1.25, 1, 1.1])
+    position = state["position"].isel(individuals=0)
+    names = _names(state)
     frame_index = int(position["frame"].values[0]) if "frame" in position.coords else 0
-    frame = plots.read_video_frame(video, frame_index)
-    plots.plot_trajectory(
-        position,
-        layers=[SMOOTHED, manual],
-        frame=frame,
-        ax=ax_all,
-        colors=[COLOURS[SMOOTHED], COLOURS["manual"]],
-        title=f"every label over video frame {frame_index}: smoothed track and clicks",
+    frame = video_frame(video, frame_index)
+    fig.suptitle(
+        "Synthetic ultrasound sample: manual clicks and DeepLabCut predictions of three points, "
+        "cleaned with optical flow",
+        fontsize="large",
     )
-    plots.plot_trajectory(
-        position,
-        keypoints=keypoint,
-        layers=[dlc, SMOOTHED, FILLED, manual],
-        frame=frame,
-        ax=ax_zoom,
-        margin=6.0,
-        colors=[COLOURS["dlc"], COLOURS[SMOOTHED], COLOURS[FILLED], COLOURS["manual"]],
-        title=f"label {keypoint}, zoomed: every layer",
-    )
+
+    # panel 1: all points, cleaned track and clicks, over the frame
+    ax_all.imshow(frame, cmap="gray", vmin=0, vmax=255)
+    for layer in (SMOOTHED, manual):
+        colour, width, line, marker = _style(layer)
+        for k, point in enumerate(names):
+            xy = position.sel(layers=layer, keypoints=point).values
+            ax_all.plot(
+                xy[:, 0],
+                xy[:, 1],
+                color=colour,
+                linewidth=width,
+                linestyle=line or "none",
+                marker=marker,
+                markersize=4,
+                label=label_of(layer) if k == 0 else None,
+            )
+    for point, name in names.items():
+        xy = position.sel(layers=SMOOTHED, keypoints=point).values
+        x, y = np.nanmax(xy[:, 0]), np.nanmean(xy[:, 1])
+        ax_all.annotate(
+            name,
+            (x, y),
+            xytext=(6, 0),
+            textcoords="offset points",
+            color="white",
+            fontsize="small",
+            va="center",
+            bbox={"boxstyle": "round", "facecolor": "black", "alpha": 0.55, "linewidth": 0},
+        )
+    ax_all.set_title(f"All three points over video frame {frame_index}", loc="left")
+    ax_all.set_xlabel("x (pixels)")
+    ax_all.set_ylabel("y (pixels)")
+    ax_all.legend(fontsize="small", loc="lower left")
+
+    # panel 2: one point, zoomed, every stage of both layers
+    layers = [dlc, FILTERED, INTERPOLATED, SMOOTHED, FILLED, manual]
+    raw = position.sel(layers=dlc, keypoints=keypoint).values
+    kept = position.sel(layers=FILTERED, keypoints=keypoint).values
+    for layer in layers:
+        colour, width, line, marker = _style(layer)
+        xy = position.sel(layers=layer, keypoints=keypoint).values
+        label = label_of(layer)
+        if layer == FILTERED:  # draw what the filter removed, so the layer is visible
+            xy = np.where(np.isnan(kept) & ~np.isnan(raw), raw, np.nan)
+            label = "DeepLabCut points removed (likelihood below threshold)"
+        ax_zoom.plot(
+            xy[:, 0],
+            xy[:, 1],
+            color=colour,
+            linewidth=width,
+            linestyle=line or "none",
+            marker=marker,
+            markersize=5,
+            label=label,
+        )
+    ax_zoom.imshow(frame, cmap="gray", vmin=0, vmax=255)
+    clean = position.sel(layers=SMOOTHED, keypoints=keypoint).values
+    (x0, y0), (x1, y1) = np.nanmin(clean, axis=0) - 8, np.nanmax(clean, axis=0) + 8
+    ax_zoom.set_xlim(x0, x1)
+    ax_zoom.set_ylim(y1, y0)
+    ax_zoom.set_title(f"{names[keypoint]}, zoomed: all six stages", loc="left")
+    ax_zoom.set_xlabel("x (pixels)")
+    ax_zoom.set_ylabel("y (pixels)")
+    ax_zoom.legend(fontsize="x-small", loc="upper left", framealpha=0.85)
+
+    # panel 3: speed of that point, before and after cleaning
     speed = state["speed"].isel(individuals=0).sel(keypoints=keypoint)
     time = np.asarray(speed["time"].values, dtype=float)
-    for layer, width in ((INTERPOLATED, 1.0), (FILLED, 1.6), (SMOOTHED, 1.6)):
+    for layer in (INTERPOLATED, FILLED, SMOOTHED):
+        colour, width, _, _ = _style(layer)
         ax_speed.plot(
-            time, speed.sel(layers=layer).values, label=layer, color=COLOURS[layer], linewidth=width
+            time,
+            speed.sel(layers=layer).values,
+            label=label_of(layer),
+            color=colour,
+            linewidth=max(width, 1.0),
         )
     ax_speed.set_xlabel("time (seconds)")
     ax_speed.set_ylabel("speed (pixels / second)")
-    ax_speed.set_title(f"label {keypoint}: speed", loc="left")
+    ax_speed.set_title(f"Speed of {names[keypoint]}", loc="left")
     ax_speed.legend(fontsize="small")
     return fig
 
 
-def run_demo(
+def run_ultrasound(
     out_dir: str | Path = "demo_output",
     progress: bool = True,
     overwrite: bool = False,
@@ -326,6 +434,8 @@ def run_demo(
     say("6. computed speed")
 
     state = _state(ds, position, speed, [filled_position, smoothed, speed])
+    if "keypoint_name" in ds.coords and "keypoint_name" not in state.coords:
+        state = state.assign_coords(keypoint_name=ds["keypoint_name"])
     if "lk_filled" in filled.coords:  # which points of the fill came from optical flow
         state["lk_filled"] = filled["lk_filled"].drop_vars(
             ["layers", "layer_file"], errors="ignore"
@@ -349,34 +459,7 @@ def run_demo(
     if verbose:
         print()
         print(table.to_string(index=False, na_rep="-"))
+        print()
+        for column, meaning in SUMMARY_COLUMNS.items():
+            print(f"  {column:<20} {meaning}")
     return DemoResult(state=state, netcdf_path=nc_path, figure_path=png_path, summary=table)
-
-
-def _cmd_demo(args: argparse.Namespace) -> int:
-    import sys
-
-    from movement_like.errors import OverwriteError
-
-    try:
-        run_demo(args.out, progress=not args.no_progress, overwrite=args.overwrite)
-    except OverwriteError as exc:
-        print(
-            f"movement-like demo: {exc.path} exists from an earlier run; run again with "
-            "--overwrite to replace it, or choose another --out folder",
-            file=sys.stderr,
-        )
-        return 2
-    return 0
-
-
-def add_demo_command(sub: argparse._SubParsersAction) -> None:
-    """Register ``movement-like demo [--out DIR] [--no-progress] [--overwrite]``."""
-    p = sub.add_parser(
-        "demo",
-        help="run the main job on the bundled sample data",
-        description=__doc__.splitlines()[0],
-    )
-    p.add_argument("--out", default="demo_output", help="output folder (default: demo_output)")
-    p.add_argument("--no-progress", action="store_true", help="hide progress bars")
-    p.add_argument("--overwrite", action="store_true", help="replace outputs of an earlier run")
-    p.set_defaults(func=_cmd_demo)

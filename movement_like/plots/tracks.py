@@ -1,4 +1,4 @@
-"""Figures for a first look at tracked points: matplotlib, no display needed.
+"""Figures for a first look at tracked points: trajectories, time series, confidence, layers.
 
 Every function returns a :class:`matplotlib.figure.Figure` drawn with the Agg
 canvas (no window, no ``pyplot`` state), ready for ``fig.savefig("out.png")``
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import xarray as xr
 
+from movement_like.utils.dims import to_contract_dims
 from movement_like.utils.reports import nan_runs
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -116,6 +117,7 @@ def plot_trajectory(
     title: str | None = None,
     colors: Sequence[str] | None = None,
     margin: float | None = None,
+    regions: Any = None,
 ) -> Figure:
     """Draw x–y trajectories over a video frame (image coordinates, y down).
 
@@ -143,6 +145,10 @@ def plot_trajectory(
     margin
         Zoom onto the drawn points: show only their bounding box plus this many
         pixels (default: the whole frame).
+    regions
+        Regions of interest (a region or a sequence of them, see
+        :mod:`movement_like.roi`) to outline over the trajectories, each with
+        its name.
 
     Returns
     -------
@@ -154,6 +160,7 @@ def plot_trajectory(
         fig, ax = new_figure(figsize=(8, 6))
     else:
         fig = cast("Figure", ax.figure)  # a SubFigure only if the caller made one
+    position, _ = to_contract_dims(position)
     data = _pick(position, individuals=individual)
     if frame is not None:
         ax.imshow(frame, cmap="gray", origin="upper", interpolation="nearest")
@@ -207,7 +214,11 @@ def plot_trajectory(
                 top, bottom = max(top, low[1]), min(bottom, high[1])
         ax.set_xlim(left, right)
         ax.set_ylim(bottom, top)
-    else:
+    if regions is not None:  # after the limits, so that a zoom follows the points only
+        from movement_like.roi.draw import draw_regions
+
+        draw_regions(ax, regions)
+    if frame is None:
         ax.invert_yaxis()
         ax.set_aspect("equal", adjustable="datalim")
     ax.set_xlabel("x (pixels)")
@@ -248,6 +259,7 @@ def plot_time_series(
     -------
     matplotlib.figure.Figure
     """
+    position, _ = to_contract_dims(position)
     data = _pick(position, individuals=individual, layers=layer)
     names = _as_list(keypoints, data, "keypoints")
     fig, axes = new_figure(len(names), 1, figsize=(9, 1.9 * len(names) + 0.8), sharex=True)
@@ -312,6 +324,8 @@ def plot_confidence_histogram(
     -------
     matplotlib.figure.Figure
     """
+    confidence, _ = to_contract_dims(confidence)
+    by = {"keypoint": "keypoints", "individual": "individuals"}.get(by, by) if by else by
     fig, ax = new_figure(figsize=(7, 4.5))
     values = np.asarray(confidence.values, dtype=float)
     finite = values[np.isfinite(values)]
@@ -372,6 +386,7 @@ def plot_layer_comparison(
     -------
     matplotlib.figure.Figure
     """
+    position, _ = to_contract_dims(position)
     if "layers" not in position.dims:
         raise ValueError("plot_layer_comparison needs data with a 'layers' dimension")
     data = _pick(position, individuals=individual, keypoints=keypoint)

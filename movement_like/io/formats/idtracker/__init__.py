@@ -16,11 +16,9 @@ else with :class:`~movement_like.errors.UnsafeFileError` before it is built.
 from __future__ import annotations
 
 import ast
-import json
 import logging
 import math
 import os
-import pickle
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -29,7 +27,10 @@ import numpy as np
 import xarray as xr
 
 from movement_like.dataset import netcdf_safe_attrs, poses_from_numpy
-from movement_like.errors import FileFormatError, RefusedPickleError, UnsafeFileError
+from movement_like.errors import FileFormatError
+from movement_like.io.safe_pickle import SafeUnpickler  # noqa: F401 - re-exported
+
+from ._files import _csv_header, _decode, _read_csv, _read_h5, _read_npy, safe_load_npy
 
 __all__ = [
     "SafeUnpickler",
@@ -57,157 +58,8 @@ SESSION_FORMATS: tuple[str, ...] = (".h5", ".hdf5", ".npy", ".pickle", "_csv")
 
 
 # --------------------------------------------------------------------------- #
-# the restricted unpickler
-# --------------------------------------------------------------------------- #
-def _numpy_reconstructors() -> dict[tuple[str, str], Any]:
-    """Return the numpy callables an array pickle legitimately needs, under every module path."""
-    reconstruct = np.ndarray.__reduce__(np.empty(0))[0]
-    scalar = np.float64(0).__reduce__()[0]
-    allowed: dict[tuple[str, str], Any] = {
-        ("numpy", "ndarray"): np.ndarray,
-        ("numpy", "dtype"): np.dtype,
-    }
-    for module in ("numpy.core.multiarray", "numpy._core.multiarray"):
-        allowed[(module, "_reconstruct")] = reconstruct
-        allowed[(module, "scalar")] = scalar
-    frombuffer = np.arange(1).__reduce_ex__(5)[0]  # protocol-5 pickles of arrays
-    for module in ("numpy.core.numeric", "numpy._core.numeric"):
-        allowed[(module, "_frombuffer")] = frombuffer
-    return allowed
-
-
-class SafeUnpickler(pickle.Unpickler):
-    """An unpickler that builds only numpy arrays, dtypes, scalars and plain values.
-
-    Dicts, lists, tuples, strings, numbers, ``None`` and booleans need no
-    class lookup; ``set``, ``frozenset``, ``complex`` and numpy's own array
-    rebuilders are admitted by name. Any other global (``os.system``,
-    ``builtins.eval``, ``io.open``, a user class …) raises
-    :class:`~movement_like.errors.RefusedPickleError` *before* it is imported or called.
-    """
-
-    _SAFE_BUILTINS = {"set": set, "frozenset": frozenset, "complex": complex}
-
-    def __init__(self, file: Any, **kwargs: Any):
-        super().__init__(file, **kwargs)
-        self._allowed = _numpy_reconstructors()
-        for name, value in self._SAFE_BUILTINS.items():
-            self._allowed[("builtins", name)] = value
-            self._allowed[("__builtin__", name)] = value  # Python 2 pickles
-        self._allowed[("collections", "OrderedDict")] = dict
-
-    def find_class(self, module: str, name: str) -> Any:  # noqa: D102 - see class docstring
-        try:
-            return self._allowed[(module, name)]
-        except KeyError:
-            raise RefusedPickleError(
-                f"refused to load '{module}.{name}': only numpy arrays and plain Python "
-                "values are allowed"
-            ) from None
-
-    def persistent_load(self, pid: Any) -> Any:  # noqa: D102 - refuse external references
-        raise RefusedPickleError("refused a persistent reference")
-
-
-def _check_object_values(value: Any, depth: int = 0) -> None:
-    """Refuse object arrays whose items are not plain values (defence in depth)."""
-    if depth > 50:
-        raise RefusedPickleError("the pickle is nested too deeply")
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind == "O":
-            for item in value.flat:
-                _check_object_values(item, depth + 1)
-        return
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            _check_object_values(key, depth + 1)
-            _check_object_values(item, depth + 1)
-        return
-    if isinstance(value, (list, tuple, set, frozenset)):
-        for item in value:
-            _check_object_values(item, depth + 1)
-        return
-    if value is None or isinstance(value, (str, bytes, int, float, complex, np.generic)):
-        return
-    raise RefusedPickleError(f"unexpected object of type {type(value).__name__}")
-
-
-def _safe_unpickle(path: Path, handle: Any, damaged: str) -> Any:
-    """Unpickle from ``handle`` with :class:`SafeUnpickler` and check what came out.
-
-    ``damaged`` starts the message of the :class:`FileFormatError` for a broken pickle.
-    """
-    try:
-        content = SafeUnpickler(handle, encoding="latin1").load()
-        _check_object_values(content)
-    except RefusedPickleError as exc:
-        raise UnsafeFileError(
-            path,
-            f"the pickled contents were refused: {exc}",
-            "idtracker.ai files hold only arrays and plain values; this file was not "
-            "written by idtracker.ai or was tampered with. Nothing in it was executed",
-        ) from exc
-    except (
-        pickle.UnpicklingError,
-        EOFError,
-        AttributeError,
-        ImportError,
-        IndexError,
-        TypeError,
-        ValueError,
-    ) as exc:
-        raise FileFormatError(path, f"{damaged} ({exc})") from exc
-    return content
-
-
-def safe_load_npy(path: str | os.PathLike) -> Any:
-    """Load a ``.npy`` file; pickled contents through :class:`SafeUnpickler` only.
-
-    Plain numeric arrays are read with ``np.load(allow_pickle=False)``; object
-    arrays (idtracker.ai's dicts) are unpickled by :class:`SafeUnpickler`.
-
-    Returns
-    -------
-    numpy.ndarray or object
-        The array, or the item of a 0-d object array (the idtracker.ai dict).
-
-    Raises
-    ------
-    UnsafeFileError
-        If the pickle asks for anything but numpy arrays and plain values.
-    FileFormatError
-        If the file is not a valid ``.npy`` file.
-    """
-    path = Path(path)
-    with open(path, "rb") as handle:
-        try:
-            version = np.lib.format.read_magic(handle)
-            if version == (1, 0):
-                shape, fortran, dtype = np.lib.format.read_array_header_1_0(handle)
-            else:
-                shape, fortran, dtype = np.lib.format.read_array_header_2_0(handle)
-        except ValueError as exc:
-            raise FileFormatError(path, f"is not a valid .npy file ({exc})") from exc
-        if not dtype.hasobject:
-            handle.seek(0)
-            return np.load(handle, allow_pickle=False)
-        array = _safe_unpickle(path, handle, "the pickled contents are damaged")
-    if isinstance(array, np.ndarray) and array.shape == () and array.dtype.hasobject:
-        return array.item()
-    return array
-
-
-# --------------------------------------------------------------------------- #
 # sniffing
 # --------------------------------------------------------------------------- #
-def _csv_header(line: str) -> list[str] | None:
-    cells = [c.strip() for c in line.split(",")]
-    if cells and cells[0] in ("seconds", "time"):
-        cells = cells[1:]
-    if not cells or len(cells) % 2:
-        return None
-    expected = [f"{axis}{i}" for i in range(1, len(cells) // 2 + 1) for axis in ("x", "y")]
-    return cells if cells == expected else None
 
 
 def sniff(head: Any) -> bool:
@@ -284,95 +136,6 @@ def find_session_file(folder: str | os.PathLike) -> Path:
 
 
 # --------------------------------------------------------------------------- #
-# readers of the three file kinds: each returns the idtracker.ai dict
-# --------------------------------------------------------------------------- #
-def _decode(value: Any) -> Any:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    if isinstance(value, np.ndarray) and value.dtype.kind in "OS":
-        return [_decode(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def _read_h5(path: Path) -> dict[str, Any]:
-    """idtracker.ai v6 ``trajectories.h5``: root attrs + datasets + groups, merged."""
-    import h5py
-
-    def group_to_dict(group: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {k: _decode(v) for k, v in group.attrs.items()}
-        for key, item in group.items():
-            out[key] = group_to_dict(item) if isinstance(item, h5py.Group) else _decode(item[()])
-        return out
-
-    with h5py.File(path, "r") as file:
-        content = group_to_dict(file)
-    if content.get("length_unit") == -1:
-        content["length_unit"] = None
-    return content
-
-
-def _read_pickle(path: Path) -> Any:
-    """Read a v6 ``.pickle`` (a plain pickled dict) through :class:`SafeUnpickler` only."""
-    with open(path, "rb") as handle:
-        return _safe_unpickle(path, handle, "is not a readable pickle")
-
-
-def _read_npy(path: Path) -> dict[str, Any]:
-    content = safe_load_npy(path) if path.suffix.lower() != ".pickle" else _read_pickle(path)
-    if isinstance(content, np.ndarray) and content.dtype.kind == "f":
-        return {"trajectories": content}
-    if not isinstance(content, dict):
-        raise FileFormatError(
-            path, f"holds a {type(content).__name__}, not an idtracker.ai trajectories dict"
-        )
-    return content
-
-
-def _read_csv_table(path: Path) -> tuple[list[str], np.ndarray]:
-    import pandas as pd
-
-    try:
-        table = pd.read_csv(path, skipinitialspace=True)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise FileFormatError(path, f"is not a readable CSV ({exc})") from exc
-    return [str(c).strip() for c in table.columns], table.to_numpy(dtype=np.float64)
-
-
-def _read_csv(path: Path) -> dict[str, Any]:
-    """Read a CSV export plus its siblings (``id_probabilities.csv``, ``attributes.json``)."""
-    columns, values = _read_csv_table(path)
-    content: dict[str, Any] = {}
-    if columns and columns[0] in ("seconds", "time"):
-        content["_csv_time"] = values[:, 0]
-        columns, values = columns[1:], values[:, 1:]
-    if _csv_header(",".join(columns)) is None:
-        raise FileFormatError(
-            path,
-            f"the header must be x1,y1,x2,y2,… (optionally after 'seconds' or 'time'); "
-            f"found {columns[:6]}",
-        )
-    content["trajectories"] = values.reshape(values.shape[0], -1, 2)
-    probabilities = path.with_name(path.name.replace("trajectories", "id_probabilities"))
-    if probabilities != path and probabilities.is_file():
-        prob_columns, prob_values = _read_csv_table(probabilities)
-        if prob_columns and prob_columns[0] in ("seconds", "time"):
-            prob_values = prob_values[:, 1:]
-        if prob_values.shape == content["trajectories"].shape[:2]:
-            content["id_probabilities"] = prob_values
-    attributes = path.with_name("attributes.json")
-    if attributes.is_file():
-        try:
-            extra = json.loads(attributes.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise FileFormatError(attributes, f"is not valid JSON ({exc})") from exc
-        if isinstance(extra, dict):
-            content = {**extra, **content}
-    return content
-
-
-# --------------------------------------------------------------------------- #
 # the dict → dataset mapping
 # --------------------------------------------------------------------------- #
 def _labels(value: Any, count: int) -> list[str] | None:
@@ -424,7 +187,10 @@ def _dataset_from_content(content: Mapping[str, Any], path: Path, fps: float | N
             f"the idtracker.ai dict has no 'trajectories' (keys: {sorted(map(str, content))})",
             "pass a trajectories file (with_gaps, without_gaps, validated, trajectories)",
         )
-    trajectories = np.asarray(content["trajectories"])
+    try:
+        trajectories = np.asarray(content["trajectories"])
+    except (TypeError, ValueError) as exc:
+        raise FileFormatError(path, f"'trajectories' is not an array ({exc})") from exc
     if trajectories.dtype.kind not in "fiu" or trajectories.ndim != 3 or trajectories.shape[2] != 2:
         raise FileFormatError(
             path,
@@ -435,7 +201,15 @@ def _dataset_from_content(content: Mapping[str, Any], path: Path, fps: float | N
     confidence = None
     probabilities = content.get("id_probabilities")
     if probabilities is not None:
-        probabilities = np.asarray(probabilities, dtype=np.float64)
+        try:
+            probabilities = np.asarray(probabilities, dtype=np.float64)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise FileFormatError(
+                path,
+                f"'id_probabilities' must be an array of numbers, found a "
+                f"{type(probabilities).__name__}",
+                "the file was not written by idtracker.ai or is damaged",
+            ) from exc
         if probabilities.ndim == 3 and probabilities.shape[2] == 1:
             probabilities = probabilities[:, :, 0]
         if probabilities.shape == (n_frames, n_animals):

@@ -1,0 +1,345 @@
+"""Batch runs on dask.distributed, and one long recording through zarr.
+
+Four measurements, each kept short (scale them with the arguments):
+
+``batch``
+    ``--count`` generated DLC ``.h5`` recordings (``--frames`` × 2 individuals ×
+    10 keypoints × 2) through load -> confidence filter -> interpolate ->
+    rolling median -> speed -> save: the serial loop (the same per-input code,
+    in this process) against ``run_batch`` on a 2-worker LocalCluster.
+``overhead``
+    ``--tiny`` inputs of 5 frames: what one more input costs on the cluster
+    beyond its own work (wall per input on the cluster minus the serial time
+    per input shared by the workers).
+``lazy``
+    One recording of ``--lazy-frames`` × 2 × 10 × 2 (interpolate max_gap=5 ->
+    rolling median -> speed -> save) read from a zarr store: numpy (eager load,
+    save_netcdf), dask on threads (lazy load, save_netcdf), and a 2-worker
+    LocalCluster writing zarr.
+``long``
+    ``--long-frames`` × 4 × 5 × 2 values (10**8 at the default 2,500,000) through
+    the pipeline to zarr on a 2-worker LocalCluster; peak memory is the largest
+    sum of the resident set sizes of this process (client and scheduler) and the
+    worker processes, sampled every 50 ms.
+
+The machine's load average is printed with each figure: on a shared machine
+ratios move with it. Example::
+
+    python benchmarks/bench_batch.py --count 60 --tiny 2000 --long-frames 2500000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from movement_like.batch import Pipeline, Step, apply_steps, local_cluster, run_batch, run_one
+from movement_like.dataset import poses_from_numpy
+from movement_like.io import save_netcdf
+from movement_like.io.save_poses import to_dlc_file
+from movement_like.io.zarr import load_zarr, save_zarr
+
+CLEAN = Pipeline(
+    [
+        Step("filter_by_confidence", {"threshold": 0.5}),
+        Step("interpolate_over_time", {"max_gap": 5}),
+        Step("rolling_filter", {"window": 5, "statistic": "median"}),
+        Step("compute_speed"),
+    ],
+    load={"fps": 30},
+)
+LAZY = Pipeline(CLEAN.steps[1:])
+
+
+def load() -> str:
+    return "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+
+
+def recording(n_time, n_ind=2, n_kp=10, seed=0, chunks=None):
+    """A random walk with 10 % missing points and random confidence."""
+    if chunks:
+        import dask.array as da
+
+        rs = da.random.RandomState(seed)
+        steps = rs.normal(size=(n_time, n_ind, n_kp, 2), chunks=(chunks, -1, -1, -1))
+        position = steps.cumsum(axis=0)
+        position = da.where(
+            rs.random_sample(position.shape, chunks=position.chunks) < 0.1, np.nan, position
+        )
+        confidence = rs.random_sample((n_time, n_ind, n_kp), chunks=(chunks, -1, -1))
+        import xarray as xr
+
+        ds = poses_from_numpy(np.zeros((1, n_ind, n_kp, 2)), np.zeros((1, n_ind, n_kp)), fps=30)
+        dims = ds.position.dims
+        return xr.Dataset(
+            {
+                "position": (dims, position),
+                "confidence": (dims[:-1], confidence),
+            },
+            coords={
+                "time": np.arange(n_time) / 30.0,
+                "individuals": ds.individuals.values,
+                "keypoints": ds.keypoints.values,
+                "space": ds.space.values,
+            },
+            attrs=ds.attrs,
+        )
+    rng = np.random.default_rng(seed)
+    position = rng.normal(size=(n_time, n_ind, n_kp, 2)).cumsum(axis=0)
+    position[rng.random(position.shape) < 0.1] = np.nan
+    return poses_from_numpy(position, rng.random((n_time, n_ind, n_kp)), fps=30)
+
+
+def cpu_now() -> float:
+    """CPU seconds used so far by this process and its children (the workers)."""
+    import psutil
+
+    me = psutil.Process()
+    total = 0.0
+    for proc in [me, *me.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def started_cluster():
+    from distributed import Client
+
+    cluster = local_cluster(2)
+    client = Client(cluster)
+    client.run(lambda: __import__("movement_like.batch.apply"))  # import the readers once
+    return cluster, client
+
+
+def bench_batch(args, folder: Path) -> None:
+    inputs = folder / "inputs"
+    inputs.mkdir()
+    start = time.perf_counter()
+    template = recording(args.frames)
+    files = []
+    for i in range(args.count):
+        path = inputs / f"session{i:04d}DLC_resnet50.h5"
+        to_dlc_file(template, path)
+        files.append(str(path))
+    print(
+        f"[batch] wrote {args.count} DLC files of {args.frames} frames "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
+    serial_out = folder / "serial"
+    serial_out.mkdir()
+    start, cpu = time.perf_counter(), time.process_time()
+    for path in files:
+        record = run_one(CLEAN, path, serial_out / (Path(path).stem + ".nc"))
+        assert record["status"] == "done", record["error"]
+    serial, serial_cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(
+        f"[batch] serial loop: {serial:.1f} s wall, {serial_cpu:.1f} s CPU "
+        f"({serial / args.count * 1e3:.0f} ms/input; the process got {serial_cpu / serial:.0%} "
+        f"of a core); {load()}"
+    )
+    start = time.perf_counter()
+    cluster, client = started_cluster()
+    startup = time.perf_counter() - start
+    try:
+        table = run_batch(CLEAN, files, folder / "cluster", client=client, progress=False)
+    finally:
+        client.close()
+        cluster.close()
+    wall = table.attrs["wall_seconds"]
+    assert (table["status"] == "done").all(), table["error"].tolist()[:3]
+    task_cpu = float(table["cpu_seconds"].sum())
+    print(
+        f"[batch] 2-worker LocalCluster: {wall:.1f} s wall (+{startup:.1f} s to start it), "
+        f"{task_cpu:.1f} s CPU in the tasks (each worker got {task_cpu / wall / 2:.0%} of a "
+        f"core); speed-up {serial / wall:.2f}x measured (target >= 1.7x), "
+        f"{serial / (wall + startup):.2f}x counting start-up; serial CPU / half the tasks' "
+        f"CPU: {serial_cpu / (task_cpu / 2):.2f}x; {load()}"
+    )
+
+
+def bench_overhead(args, folder: Path) -> None:
+    inputs = folder / "tiny"
+    inputs.mkdir()
+    tiny = recording(5, 1, 1)
+    files = []
+    for i in range(args.tiny):
+        path = inputs / f"t{i:05d}DLC.csv"
+        to_dlc_file(tiny, path)
+        files.append(str(path))
+    pipeline = Pipeline([Step("interpolate_over_time", {"max_gap": 2})], load={"fps": 30})
+    out = folder / "tiny-serial"
+    out.mkdir()
+    start = time.perf_counter()
+    for path in files:
+        assert run_one(pipeline, path, out / (Path(path).stem + ".nc"))["status"] == "done"
+    serial = time.perf_counter() - start
+    cluster, client = started_cluster()
+    try:
+        table = run_batch(pipeline, files, folder / "tiny-cluster", client=client, progress=False)
+    finally:
+        client.close()
+        cluster.close()
+    wall = table.attrs["wall_seconds"]
+    per_input = wall / args.tiny
+    in_tasks = float(table["seconds"].sum()) / args.tiny
+    print(
+        f"[overhead] {args.tiny} tiny inputs: serial {serial / args.tiny * 1e3:.1f} ms/input; "
+        f"cluster {per_input * 1e3:.1f} ms/input wall, {in_tasks * 1e3:.1f} ms inside each "
+        f"task -> per-input cost beyond the serial work shared by 2 workers "
+        f"{(per_input - serial / args.tiny / 2) * 1e3:.1f} ms, beyond the tasks' own time "
+        f"{(per_input - in_tasks / 2) * 1e3:.1f} ms (target <= 50 ms); {load()}"
+    )
+
+
+def bench_lazy(args, folder: Path) -> None:
+    import dask
+
+    source = folder / "lazy.zarr"
+    save_zarr(recording(args.lazy_frames), source)
+
+    def numpy_run():
+        ds = load_zarr(source)
+        result, _ = apply_steps(LAZY, ds)
+        save_netcdf(result, folder / "numpy.nc", overwrite=True)
+
+    def dask_run():
+        ds = load_zarr(source, chunks={}).chunk({"time": args.chunk})
+        result, _ = apply_steps(LAZY, ds)
+        with dask.config.set(scheduler="threads"):
+            save_netcdf(result, folder / "dask.nc", overwrite=True)
+
+    def cluster_run():
+        ds = load_zarr(source, chunks={}).chunk({"time": args.chunk})
+        result, _ = apply_steps(LAZY, ds)
+        save_zarr(result, folder / "cluster.zarr", overwrite=True)
+
+    def best(func):
+        runs = []
+        for _ in range(args.repeats):
+            start, cpu = time.perf_counter(), cpu_now()
+            func()
+            runs.append((time.perf_counter() - start, cpu_now() - cpu))
+        return min(runs)
+
+    numpy_s, numpy_cpu = best(numpy_run)
+    dask_s, dask_cpu = best(dask_run)
+    cluster, client = started_cluster()
+    try:
+        cluster_s, cluster_cpu = best(cluster_run)
+    finally:
+        client.close()
+        cluster.close()
+    print(
+        f"[lazy] {args.lazy_frames} x 2 x 10 x 2, chunks of {args.chunk} frames, best of "
+        f"{args.repeats}, wall / CPU of all processes: numpy {numpy_s:.2f} / {numpy_cpu:.2f} s; "
+        f"dask threads {dask_s:.2f} / {dask_cpu:.2f} s ({dask_s / numpy_s:.2f}x wall, "
+        f"{dask_cpu / numpy_cpu:.2f}x CPU; target <= 1.3x); 2-worker cluster to zarr "
+        f"{cluster_s:.2f} / {cluster_cpu:.2f} s ({cluster_s / numpy_s:.2f}x wall, "
+        f"{cluster_cpu / numpy_cpu:.2f}x CPU; target <= 1.5x); {load()}"
+    )
+
+
+class PeakRSS:
+    """Sample the summed RSS of this process and its children (workers) every 50 ms."""
+
+    def __init__(self):
+        import psutil
+
+        self.me = psutil.Process()
+        self.peak = 0
+        self.peak_one = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        import psutil
+
+        while not self._stop.is_set():
+            total, largest = 0, 0
+            for proc in [self.me, *self.me.children(recursive=True)]:
+                try:
+                    rss = proc.memory_info().rss
+                except psutil.Error:
+                    continue
+                total += rss
+                largest = max(largest, rss)
+            self.peak = max(self.peak, total)
+            self.peak_one = max(self.peak_one, largest)
+            time.sleep(0.05)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def bench_long(args, folder: Path) -> None:
+    from distributed import Client
+
+    n = args.long_frames
+    cluster = local_cluster(2, memory_limit="1GiB")
+    client = Client(cluster)
+    try:
+        start = time.perf_counter()
+        save_zarr(recording(n, 4, 5, chunks=args.long_chunk), folder / "long-in.zarr")
+        print(
+            f"[long] wrote the input ({n * 40:.2e} position values) in "
+            f"{time.perf_counter() - start:.1f} s"
+        )
+        client.run(lambda: __import__("movement_like.batch.apply"))
+        with PeakRSS() as rss:
+            start = time.perf_counter()
+            ds = load_zarr(folder / "long-in.zarr", chunks={})
+            result, _ = apply_steps(CLEAN, ds)
+            save_zarr(result, folder / "long-out.zarr")
+            seconds = time.perf_counter() - start
+    finally:
+        client.close()
+        cluster.close()
+    size = sum(f.stat().st_size for f in (folder / "long-out.zarr").rglob("*") if f.is_file())
+    print(
+        f"[long] {n} x 4 x 5 x 2 = {n * 40:.2e} values through the pipeline to zarr on a "
+        f"2-worker LocalCluster: {seconds:.1f} s, peak RSS {rss.peak / 2**30:.2f} GiB summed over "
+        f"client+scheduler and workers (largest process {rss.peak_one / 2**30:.2f} GiB; "
+        f"target <= 1.5 GB); output {size / 2**30:.2f} GiB; {load()}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", default="batch,overhead,lazy,long")
+    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--frames", type=int, default=20_000)
+    parser.add_argument("--tiny", type=int, default=2000)
+    parser.add_argument("--lazy-frames", type=int, default=200_000)
+    parser.add_argument("--chunk", type=int, default=50_000)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--long-frames", type=int, default=2_500_000)
+    parser.add_argument("--long-chunk", type=int, default=50_000)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="bench_batch_"))
+    try:
+        for name in args.only.split(","):
+            section = folder / name
+            section.mkdir()
+            globals()[f"bench_{name}"](args, section)
+            shutil.rmtree(section, ignore_errors=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
