@@ -109,6 +109,16 @@ def fps_checked(func: F) -> F:
 
     A loader without an ``fps`` parameter is returned unchanged; the wrapper
     keeps the loader's name, docstring and signature.
+
+    Parameters
+    ----------
+    func
+        The loader.
+
+    Returns
+    -------
+    callable
+        The loader, checking ``fps`` before it runs.
     """
     signature = inspect.signature(func)
     if "fps" not in signature.parameters:

@@ -378,7 +378,23 @@ def from_dustrack_file(
 ) -> xr.Dataset:
     """Load one DUSTrack layer JSON as a poses dataset spanning the video.
 
-    See :func:`read` for the parameters and the dataset returned.
+    Parameters
+    ----------
+    path
+        The layer file ``{video_stem}_annotations_{layer}.json``.
+    video
+        The video the layer annotates (default: the one next to the file).
+    fps
+        Frames per second; overrides the video's.
+    n_frames
+        Number of frames; overrides the video's (bounds the frames the layer may name).
+    dlc_project
+        DLC project folder holding ``dlc_trackermap.txt``.
+
+    Returns
+    -------
+    xarray.Dataset
+        The layer on every frame of the video, as described in :func:`read`.
     """
     return read(path, fps=fps, video=video, n_frames=n_frames, dlc_project=dlc_project)
 
@@ -394,5 +410,23 @@ def to_dustrack_file(
 
     Only finite points are written, labels sorted numerically, frames ascending,
     empty labels as ``{}``, ``json.dump`` with indent 4. See :func:`write`.
+
+    Parameters
+    ----------
+    ds
+        A 2-D poses dataset (one individual, or ``individual=``).
+    path_or_video
+        The ``.json`` file, or the video (the file is then named after it and the layer).
+    layer
+        The layer to write (and to name the file after).
+    overwrite
+        Replace an existing file.
+    individual
+        The individual to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
     """
     return write(ds, path_or_video, overwrite=overwrite, layer=layer, individual=individual)

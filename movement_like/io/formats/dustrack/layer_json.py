@@ -114,6 +114,16 @@ def read_layer_json(path: str | os.PathLike) -> dict[str, dict[int, tuple[float,
 
     The checks and errors are those of :func:`read_layer_arrays`; labels keep
     the file order, frames become ints and coordinates floats.
+
+    Parameters
+    ----------
+    path
+        ``{video_stem}_annotations_{layer}.json``.
+
+    Returns
+    -------
+    dict
+        ``{label: {frame: (x, y)}}``.
     """
     return {
         label: {int(f): (x, y) for f, (x, y) in zip(frames.tolist(), xy.tolist(), strict=True)}
