@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from movement_like.errors import MovementLikeError, OverwriteError, PathNotFoundError
+from movement_like.utils.checks import check_fps
 
 __all__ = ["main", "summarise", "user_message", "USER_ERRORS", "COMMANDS"]
 
@@ -268,6 +269,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if getattr(args, "fps", None) is not None:  # named as the user typed it
+            check_fps(args.fps, "--fps")
         return int(args.func(args) or 0)
     except USER_ERRORS as exc:  # any other exception is a bug: its traceback is shown
         print(f"movement-like {args.command}: error: {user_message(exc)}", file=sys.stderr)

@@ -109,7 +109,13 @@ _current = _from_environment()
 
 
 def get_limits() -> Limits:
-    """Return the limits in force."""
+    """Return the limits in force.
+
+    Returns
+    -------
+    Limits
+        The current ``max_frames`` and ``max_array_bytes``.
+    """
     return _current
 
 

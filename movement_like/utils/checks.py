@@ -85,10 +85,14 @@ def check_fps(fps: Any, argument: str = "fps") -> float | None:
     """
     if fps is None:
         return None
+    unknown = (
+        f"leave out {argument} when the rate is unknown"
+        if argument.startswith("-")
+        else f"pass {argument}=None when the rate is unknown"
+    )
     if isinstance(fps, (bool, np.bool_, str, bytes)):
         raise ArgumentTypeError(
-            f"{argument} must be a number of frames per second, got {fps!r} "
-            f"(pass {argument}=None when the rate is unknown)"
+            f"{argument} must be a number of frames per second, got {fps!r} ({unknown})"
         )
     try:
         value = float(fps)
@@ -98,8 +102,7 @@ def check_fps(fps: Any, argument: str = "fps") -> float | None:
         ) from exc
     if not math.isfinite(value) or value <= 0:
         raise InvalidArgumentError(
-            f"{argument} must be a positive finite number, got {fps!r} "
-            f"(pass {argument}=None when the rate is unknown)"
+            f"{argument} must be a positive finite number, got {fps!r} ({unknown})"
         )
     return value
 
@@ -109,6 +112,16 @@ def fps_checked(func: F) -> F:
 
     A loader without an ``fps`` parameter is returned unchanged; the wrapper
     keeps the loader's name, docstring and signature.
+
+    Parameters
+    ----------
+    func
+        The loader.
+
+    Returns
+    -------
+    callable
+        The loader, checking ``fps`` before it runs.
     """
     signature = inspect.signature(func)
     if "fps" not in signature.parameters:

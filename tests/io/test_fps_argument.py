@@ -64,3 +64,11 @@ def test_fps_true_is_refused_by_a_real_reader(realdata):
     with pytest.raises(ArgumentTypeError, match="got True"):
         load_bboxes.from_via_tracks_file(path, fps=True)
     assert load_bboxes.from_via_tracks_file(path, fps=30).attrs["fps"] == 30.0
+
+
+def test_the_command_line_names_its_flag(capsys):
+    from movement_like.cli import main
+
+    assert main(["info", "never_opened.csv", "--fps", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "--fps must be a positive finite number" in err and "leave out --fps" in err

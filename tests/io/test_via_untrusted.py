@@ -134,3 +134,11 @@ def test_degenerate_datasets(tmp_path):
     with pytest.raises(InvalidDatasetError, match="no time points"):
         save_bboxes.to_via_tracks_file(_boxes(["a"]).isel(time=slice(0, 0)), tmp_path / "t.csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["none.csv"]
+
+
+def test_individuals_without_boxes_are_not_dropped_silently(tmp_path):
+    ds = _boxes(["a", "b"])
+    ds["position"].loc[{"individuals": "b"}] = np.nan
+    with pytest.warns(UserWarning, match=r"individuals \['b'\] have no box"):
+        path = save_bboxes.to_via_tracks_file(ds, tmp_path / "out.csv")
+    assert load_bboxes.from_file(path).individuals.values.tolist() == ["a"]

@@ -21,7 +21,7 @@ from movement_like.dataset import (
     poses_from_numpy,
     validate_poses,
 )
-from movement_like.errors import FileFormatError, InvalidDatasetError
+from movement_like.errors import FileFormatError, InvalidArgumentError, InvalidDatasetError
 from movement_like.io import limits
 from movement_like.io.atomic import atomic_path, check_writable
 from movement_like.io.formats.dustrack.layer_json import LabelPoints, json_text, read_layer_arrays
@@ -78,6 +78,10 @@ def frames_and_fps(
 ) -> tuple[int | None, float | None]:
     """Return the video's frame count (None when not read) and ``fps``, else its rate."""
     fps = check_fps(fps)
+    if n_frames is not None and (
+        isinstance(n_frames, bool) or not isinstance(n_frames, (int, np.integer)) or n_frames < 0
+    ):
+        raise InvalidArgumentError(f"n_frames must be a non-negative integer, got {n_frames!r}")
     video_frames = video_fps = None
     if video is not None and (n_frames is None or fps is None):
         video_frames, video_fps = probe_video(video, fix=VIDEO_FIX)
@@ -374,7 +378,23 @@ def from_dustrack_file(
 ) -> xr.Dataset:
     """Load one DUSTrack layer JSON as a poses dataset spanning the video.
 
-    See :func:`read` for the parameters and the dataset returned.
+    Parameters
+    ----------
+    path
+        The layer file ``{video_stem}_annotations_{layer}.json``.
+    video
+        The video the layer annotates (default: the one next to the file).
+    fps
+        Frames per second; overrides the video's.
+    n_frames
+        Number of frames; overrides the video's (bounds the frames the layer may name).
+    dlc_project
+        DLC project folder holding ``dlc_trackermap.txt``.
+
+    Returns
+    -------
+    xarray.Dataset
+        The layer on every frame of the video, as described in :func:`read`.
     """
     return read(path, fps=fps, video=video, n_frames=n_frames, dlc_project=dlc_project)
 
@@ -390,5 +410,23 @@ def to_dustrack_file(
 
     Only finite points are written, labels sorted numerically, frames ascending,
     empty labels as ``{}``, ``json.dump`` with indent 4. See :func:`write`.
+
+    Parameters
+    ----------
+    ds
+        A 2-D poses dataset (one individual, or ``individual=``).
+    path_or_video
+        The ``.json`` file, or the video (the file is then named after it and the layer).
+    layer
+        The layer to write (and to name the file after).
+    overwrite
+        Replace an existing file.
+    individual
+        The individual to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
     """
     return write(ds, path_or_video, overwrite=overwrite, layer=layer, individual=individual)

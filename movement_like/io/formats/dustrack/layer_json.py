@@ -114,6 +114,16 @@ def read_layer_json(path: str | os.PathLike) -> dict[str, dict[int, tuple[float,
 
     The checks and errors are those of :func:`read_layer_arrays`; labels keep
     the file order, frames become ints and coordinates floats.
+
+    Parameters
+    ----------
+    path
+        ``{video_stem}_annotations_{layer}.json``.
+
+    Returns
+    -------
+    dict
+        ``{label: {frame: (x, y)}}``.
     """
     return {
         label: {int(f): (x, y) for f, (x, y) in zip(frames.tolist(), xy.tolist(), strict=True)}
@@ -163,17 +173,17 @@ def _label_points(path: Path, label: str, frames: dict[str, Any]) -> LabelPoints
     keys = list(frames)
     values = list(frames.values())
     fast = (
-        all(key.isascii() and key.isdigit() and len(key) <= _MAX_KEY_DIGITS for key in keys)
+        all(key.isascii() and key.isdigit() for key in keys)
         and all(type(v) is list and len(v) == 2 for v in values)
         and {type(n) for v in values for n in v} <= _NUMBER_TYPES
     )
     if fast:
         try:
             xy = np.array(values, dtype=np.float64).reshape(len(values), 2)
-        except OverflowError:  # an integer beyond float64, e.g. 1e400 written out in digits
+            numbers = np.array([int(k) for k in keys], dtype=np.int64)
+        except (OverflowError, ValueError):  # beyond float64 / int64, or > 4,300 digits
             fast = False
     if fast:
-        numbers = np.array([int(k) for k in keys], dtype=np.int64)
         if np.isfinite(xy).all():
             _refuse_repeated_frames(path, label, keys, numbers)
             return numbers, xy

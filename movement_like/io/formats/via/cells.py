@@ -155,6 +155,8 @@ def _frame_in_range(path: Path, where: str, frame: int, value: Any) -> int:
 
 def frame_from_attributes(path: Path, row_number: int, value: Any) -> int:
     """Read the frame number held by ``file_attributes["frame"]``."""
+    if type(value) is int and -_INT64 <= value < _INT64:  # what every real file holds
+        return value
     where = f"row {row_number}, column 'file_attributes'"
     frame: int | None = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):

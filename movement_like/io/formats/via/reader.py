@@ -86,28 +86,34 @@ def _read_columns(path: Path) -> list[list[str]]:
     return columns
 
 
-#: What the fast path takes as a number without a second look (bool and None are not).
-_PLAIN = frozenset((int, float))
+def _may_hold_booleans(columns: list[list[str]]) -> bool:
+    """Whether the region columns spell ``true`` or ``false`` anywhere (one C-level scan).
+
+    ``numpy`` turns a JSON boolean into 1.0 or 0.0 without a word; rather than
+    look at the type of every number, the fast path is skipped when the text
+    holds a boolean at all (the row-by-row path then names the cell).
+    """
+    return any("true" in text or "false" in text for text in map("".join, columns[5:7]))
 
 
 def _boxes_fast(
     boxed: list[int], shapes: list[dict[str, Any]], attributes: list[dict[str, Any]]
 ) -> tuple[np.ndarray, list[Any], np.ndarray]:
-    """Geometry, raw track ids and scores of well-formed rows, in bulk (raises on anything odd)."""
+    """Geometry, raw track ids and scores of well-formed rows, in bulk (raises on anything odd).
+
+    Booleans are ruled out before (:func:`_may_hold_booleans`); ``null`` and
+    ``NaN`` become NaN here, which the finiteness check refuses.
+    """
     box_shapes = [shapes[i] for i in boxed]
     if any(shape.get("name") != "rect" for shape in box_shapes):
         raise ValueError("not a rect")
-    rows = [(s["x"], s["y"], s["width"], s["height"]) for s in box_shapes]
-    if not {type(v) for row in rows for v in row} <= _PLAIN:
-        raise TypeError("not plain numbers")
-    geometry = np.array(rows, dtype=np.float64).reshape(-1, 4)
+    geometry = np.array(
+        [(s["x"], s["y"], s["width"], s["height"]) for s in box_shapes], dtype=np.float64
+    ).reshape(-1, 4)
     if not np.isfinite(geometry).all():
         raise ValueError("not finite")
     raw_tracks = [attributes[i]["track"] for i in boxed]
-    raw_scores = [attributes[i].get("confidence") for i in boxed]
-    if not {type(v) for v in raw_scores} <= _PLAIN | {type(None)}:
-        raise TypeError("not plain numbers")
-    scores = np.array(raw_scores, dtype=np.float64)
+    scores = np.array([attributes[i].get("confidence") for i in boxed], dtype=np.float64)
     if np.isinf(scores).any():
         raise ValueError("not finite")
     return geometry, raw_tracks, scores.reshape(-1)
@@ -298,6 +304,8 @@ def from_via_tracks_file(
     region_attributes = json_column(path, columns, 6)
     boxed = [i for i, shape in enumerate(shapes) if shape]  # empty shape: image without boxes
     try:
+        if _may_hold_booleans(columns):
+            raise TypeError("a boolean somewhere")
         geometry, raw_tracks, scores = _boxes_fast(boxed, shapes, region_attributes)
     except (KeyError, TypeError, ValueError, OverflowError):  # to explain: go row by row
         geometry, raw_tracks, scores = _boxes_checked(path, boxed, shapes, region_attributes)

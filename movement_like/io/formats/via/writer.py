@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -143,6 +144,15 @@ def to_via_tracks_file(
     position = ds["position"].transpose("time", "individuals", "space").values
     size = ds["shape"].transpose("time", "individuals", "space").values
     confidence = ds["confidence"].transpose("time", "individuals").values
+    boxed = np.isfinite(position).all(axis=-1) & np.isfinite(size).all(axis=-1)
+    empty = [name for name, has_box in zip(names, boxed.any(axis=0), strict=True) if not has_box]
+    if empty:
+        warnings.warn(
+            f"VIA stores boxes, not track names: the individuals {empty} have no box in any "
+            "frame and will not be in the file",
+            UserWarning,
+            stacklevel=2,
+        )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
@@ -154,11 +164,7 @@ def to_via_tracks_file(
             else f"{filename_prefix}{frame:0{width}d}{filename_suffix}"
         )
         fattr = json.dumps({"frame": frame})
-        present = [
-            j
-            for j in range(len(names))
-            if np.all(np.isfinite(position[i, j])) and np.all(np.isfinite(size[i, j]))
-        ]
+        present = np.flatnonzero(boxed[i]).tolist()
         if not present:
             if keep_empty_frames:
                 writer.writerow([filename, 0, fattr, 0, 0, "{}", "{}"])

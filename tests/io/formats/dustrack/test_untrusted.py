@@ -127,3 +127,26 @@ def test_degenerate_layers_write_what_loads_back_or_refuse(tmp_path):
     with pytest.raises(InvalidDatasetError, match="no individual"):
         save_poses.to_dustrack_file(ds.isel(individuals=slice(0, 0)), target)
     assert not target.exists()
+
+
+@pytest.mark.parametrize("n_frames", [True, -1, 2.5, "10"])
+def test_n_frames_must_be_a_count(tmp_path, n_frames):
+    path = write_json(tmp_path / "vid_annotations_manual.json", {"0": {"1": [1.0, 2.0]}})
+    with pytest.raises(ValueError, match="n_frames must be a non-negative integer"):
+        load_poses.from_dustrack_file(path, n_frames=n_frames)
+
+
+def test_limits_from_the_environment(monkeypatch):
+    import importlib
+
+    monkeypatch.setenv("MOVEMENT_LIKE_MAX_FRAMES", "50_000_000")
+    try:
+        reloaded = importlib.reload(limits)
+        assert reloaded.get_limits().max_frames == 50_000_000
+        monkeypatch.setenv("MOVEMENT_LIKE_MAX_FRAMES", "lots")
+        with pytest.raises(ValueError, match="MOVEMENT_LIKE_MAX_FRAMES='lots'"):
+            importlib.reload(limits)
+    finally:
+        monkeypatch.delenv("MOVEMENT_LIKE_MAX_FRAMES")
+        importlib.reload(limits)
+    assert limits.get_limits().max_frames == limits.DEFAULT_MAX_FRAMES
