@@ -70,7 +70,23 @@ def user_message(exc: BaseException) -> str:
 
 
 def summarise(ds, format_name: str | None = None) -> str:
-    """Return a human-readable summary of a poses or bboxes dataset."""
+    """Return a human-readable summary of a poses or bboxes dataset.
+
+    Parameters
+    ----------
+    ds
+        The loaded poses or bboxes dataset to describe (its type, source,
+        individuals, keypoints, frames, time and missing points).
+    format_name
+        The name of the format the file was read as, shown on the first line;
+        ``None`` leaves that line out.
+
+    Returns
+    -------
+    str
+        One ``label: value`` line per fact, joined by newlines, as
+        ``movement-like info`` prints it.
+    """
     lines = []
     if format_name:
         lines.append(f"format:       {format_name}")
@@ -265,7 +281,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code.
+
+    Parameters
+    ----------
+    argv
+        The arguments after the program name; ``None`` reads ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        0 on success, 2 when the user's input was refused (the error is
+        printed to stderr without a traceback), or what the command returned.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

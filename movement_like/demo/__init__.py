@@ -202,7 +202,14 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def add_demo_command(sub: argparse._SubParsersAction) -> None:
-    """Register ``movement-like demo [--dataset NAME] [--list] [--out DIR] [--overwrite]``."""
+    """Register ``movement-like demo [--dataset NAME] [--list] [--out DIR] [--overwrite]``.
+
+    Parameters
+    ----------
+    sub
+        The sub-command registry of the ``movement-like`` parser (what
+        ``ArgumentParser.add_subparsers`` returns); the ``demo`` parser is added to it.
+    """
     p = sub.add_parser(
         "demo",
         help="run the main job on a sample dataset (default: the bundled, offline one)",

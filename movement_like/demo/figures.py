@@ -22,7 +22,19 @@ TRACK_COLOURS = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b
 
 
 def new_figure(figsize: tuple[float, float]) -> Figure:
-    """Return an empty figure on the Agg canvas (no pyplot, no display needed)."""
+    """Return an empty figure on the Agg canvas (no pyplot, no display needed).
+
+    Parameters
+    ----------
+    figsize
+        ``(width, height)`` of the figure in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A figure with constrained layout, attached to an Agg canvas so it can
+        be saved without a GUI backend or pyplot's global state.
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -32,7 +44,20 @@ def new_figure(figsize: tuple[float, float]) -> Figure:
 
 
 def video_frame(video: Any, index: int = 0) -> np.ndarray | None:
-    """Return one grayscale frame of the video, or ``None`` when there is no video."""
+    """Return one grayscale frame of the video, or ``None`` when there is no video.
+
+    Parameters
+    ----------
+    video
+        The video file or image folder; a false value (``None``, ``""``) means no video.
+    index
+        The frame to read, from 0.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        The ``(height, width)`` grayscale frame, or ``None`` without a video.
+    """
     if not video:
         return None
     from movement_like.video import VideoReader
@@ -42,7 +67,19 @@ def video_frame(video: Any, index: int = 0) -> np.ndarray | None:
 
 
 def time_unit(data: xr.DataArray | xr.Dataset) -> str:
-    """``"s"`` when time is in seconds, else ``"frame"``."""
+    """``"s"`` when time is in seconds, else ``"frame"``.
+
+    Parameters
+    ----------
+    data
+        An array or dataset; its ``attrs["time_unit"]`` says the unit of ``time``
+        (seconds when absent).
+
+    Returns
+    -------
+    str
+        The unit to write in axis labels: ``"s"`` or ``"frame"``.
+    """
     return "s" if data.attrs.get("time_unit", "seconds") == "seconds" else "frame"
 
 
@@ -62,6 +99,11 @@ def tracks_figure(state: xr.Dataset, frame: np.ndarray | None, title: str) -> Fi
         A grayscale video frame to draw under the tracks, or ``None``.
     title
         The figure's title (the sample and where it came from).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, on an Agg canvas, ready to be saved.
     """
     has_heading = "heading" in state
     fig = new_figure((18, 6.2))

@@ -62,7 +62,17 @@ OPENFIELD_ARENA = [(12.0, 56.0), (632.0, 56.0), (632.0, 468.0), (12.0, 468.0)]
 
 @dataclass
 class Arena:
-    """The arena and its centre zone, with where they came from (for the figure's legend)."""
+    """The arena and its centre zone, with where they came from (for the figure's legend).
+
+    Attributes
+    ----------
+    arena
+        The arena floor, a :class:`movement_like.roi.PolygonOfInterest` named ``"arena"``.
+    centre
+        The centre zone (the arena scaled by one half about its centroid), named ``"centre"``.
+    source
+        How the arena was found, in words, for the figure's legend.
+    """
 
     arena: Any
     centre: Any
@@ -75,6 +85,19 @@ def arena_of(ds: xr.Dataset, dataset_name: str) -> Arena:
     The arena is, in order of preference: the open field measured on the
     mouse video, idtracker.ai's ``border`` setup points, or the rectangle
     spanned by the tracks (1st to 99th percentile of every coordinate).
+
+    Parameters
+    ----------
+    ds
+        The loaded sample; its ``position`` gives the fallback rectangle and
+        ``attrs["setup_points"]`` (idtracker.ai) the arena border.
+    dataset_name
+        The sample's name: ``"openfield_mouse"`` uses the floor measured on its video.
+
+    Returns
+    -------
+    Arena
+        The arena, its centre zone and where the arena came from.
     """
     import shapely
 
@@ -107,6 +130,20 @@ def body_point(position: xr.DataArray) -> tuple[xr.DataArray, str]:
 
     A keypoint that stands for the body (``centroid``, ``thorax`` ...), else the
     mean of the keypoints seen in that frame; bounding boxes have their centre.
+
+    Parameters
+    ----------
+    position
+        The ``position`` array of a poses dataset (with ``keypoints``) or of a
+        bboxes dataset (box centres, no ``keypoints``).
+
+    Returns
+    -------
+    point : xarray.DataArray
+        ``position`` without the ``keypoints`` dimension: one point per time and individual.
+    name : str
+        What the point is (a keypoint name, the mean of which keypoints, or
+        ``"box centre"``), for axis labels and the summary.
     """
     if "keypoints" not in position.dims:
         return position, "box centre"
@@ -245,6 +282,16 @@ def run_tracks(
         Show progress bars for the optical-flow steps.
     say
         Called with one line of text per step.
+
+    Returns
+    -------
+    state : xarray.Dataset
+        Every stage of ``position`` (raw, confident, filled, cleaned) along a
+        ``stage`` dimension, the body point before and after cleaning, its
+        ``speed``, ``in_centre``, ``confidence`` and ``heading`` when known, and
+        the provenance log, arena and centre zone in ``attrs``.
+    summary : pandas.DataFrame
+        One row per individual (see :func:`summary`).
     """
     import json
     from pathlib import Path

@@ -83,8 +83,10 @@ class DemoResult:
     ----------
     state
         The saved dataset: every stage as a layer of ``position``, plus ``speed``.
-    netcdf_path, figure_path
-        The files written.
+    netcdf_path
+        The netCDF file the state was saved to.
+    figure_path
+        The PNG figure written.
     summary
         One row per layer and keypoint (see :func:`summary_table`).
     """

@@ -22,7 +22,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from movement_like.errors import FileFormatError, InvalidArgumentError, PathNotFoundError
+from movement_like.errors import (
+    FileFormatError,
+    InvalidArgumentError,
+    IsAFolderError,
+    PathNotFoundError,
+)
 from movement_like.roi.base import BaseRegionOfInterest
 from movement_like.roi.geojson import regions_from_geojson, regions_to_geojson
 from movement_like.roi.line import LineOfInterest
@@ -64,7 +69,7 @@ def _read_text(path: str | os.PathLike) -> tuple[Path, str]:
     if not path.exists():
         raise PathNotFoundError(f"{path}: no such file")
     if path.is_dir():
-        raise IsADirectoryError(f"{path}: is a folder; give a region file")
+        raise IsAFolderError(f"{path}: is a folder; give a region file")
     with open(path, "rb") as handle:
         data = handle.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:

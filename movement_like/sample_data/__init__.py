@@ -64,13 +64,26 @@ def mirror_dir() -> Path | None:
     ``deeplabcut/<file>.h5``, ``videos/<file>.mp4``), or flat by file name. It is
     looked in before the cache and the network, so a lab's share or a CI
     checkout makes every sample work offline; each file's hash is still checked.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The mirror folder, with ``~`` expanded and made absolute, or ``None``
+        when the environment variable is not set (no mirror is looked in).
     """
     value = os.environ.get(MIRROR_ENV)
     return Path(value).expanduser().resolve() if value else None
 
 
 def cache_dir() -> Path:
-    """Where downloaded sample files are kept: ``$MOVEMENT_LIKE_DATA_DIR`` or the user cache."""
+    """Where downloaded sample files are kept: ``$MOVEMENT_LIKE_DATA_DIR`` or the user cache.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder downloads go into (it may not exist yet): the environment
+        override when set, else ``sample_data`` in pooch's per-user cache.
+    """
     override = os.environ.get("MOVEMENT_LIKE_DATA_DIR")
     if override:
         return Path(override).expanduser()
@@ -91,6 +104,11 @@ def list_datasets(bundled: bool | None = None) -> list[str]:
         ``True``: only the datasets shipped inside the package (they work with
         no network and no mirror); ``False``: only the real ones that are
         fetched from a mirror, the cache or their source; ``None`` (default): all.
+
+    Returns
+    -------
+    list of str
+        The dataset names, each once, in the order they first appear in the registry.
     """
     groups: dict[str, list[SampleFile]] = {}
     for entry in load_registry().values():
@@ -107,6 +125,21 @@ def dataset_files(name: str) -> list[SampleFile]:
 
     Reads the registry only (no file is fetched); use it to see what a dataset
     holds and under which licence before downloading it.
+
+    Parameters
+    ----------
+    name
+        A dataset name from :func:`list_datasets`.
+
+    Returns
+    -------
+    list of SampleFile
+        The dataset's registry entries, in registry order.
+
+    Raises
+    ------
+    SampleDataError
+        If no registry entry belongs to a dataset of that name (the message lists the known ones).
     """
     return _entries_of(name)
 
@@ -167,6 +200,21 @@ def fetch_file(entry: SampleFile, progress: bool = True) -> Path:
     mirror folder (:func:`mirror_dir`), then the cached one, and otherwise the
     file is downloaded into the cache from its URL. Copies whose size or
     sha256 differ from the registry's are never used.
+
+    Parameters
+    ----------
+    entry
+        The registry entry of the file (from :func:`dataset_files` or the
+        registry): its name, size and sha256 select and check the copy, its
+        URL is where it is downloaded from.
+    progress
+        Show pooch's download progress bar (only used when the file is downloaded).
+
+    Returns
+    -------
+    pathlib.Path
+        A local copy whose size and sha256 match the registry's: the bundled
+        file, the mirror's copy, or the cached (possibly just downloaded) one.
 
     Raises
     ------

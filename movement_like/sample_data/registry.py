@@ -122,12 +122,25 @@ class SampleFile:
 
 
 def bundled_dir() -> Path:
-    """Return the folder of the files shipped inside the package."""
+    """Return the folder of the files shipped inside the package.
+
+    Returns
+    -------
+    pathlib.Path
+        The absolute ``files`` folder next to this module (bundled samples and the registry).
+    """
     return Path(__file__).resolve().parent / "files"
 
 
 def registry_path() -> Path:
-    """Return the registry in use: ``$MOVEMENT_LIKE_SAMPLE_REGISTRY``, else the bundled copy."""
+    """Return the registry in use: ``$MOVEMENT_LIKE_SAMPLE_REGISTRY``, else the bundled copy.
+
+    Returns
+    -------
+    pathlib.Path
+        The registry file to read; the environment override lets tests and
+        labs use their own list of samples.
+    """
     override = os.environ.get("MOVEMENT_LIKE_SAMPLE_REGISTRY")
     return Path(override) if override else bundled_dir() / REGISTRY_NAME
 
@@ -189,6 +202,21 @@ def _parse_line(line: str, where: str) -> SampleFile:
 def parse_registry(text: str, source: str = REGISTRY_NAME) -> dict[str, SampleFile]:
     """Parse registry text into ``{file name: SampleFile}``, in file order.
 
+    Blank lines and lines starting with ``#`` are skipped.
+
+    Parameters
+    ----------
+    text
+        The registry's content: one file a line, ``name sha256 size
+        source_format fps`` then optional ``key=value`` options.
+    source
+        What to call the registry in error messages (usually its path).
+
+    Returns
+    -------
+    dict of str to SampleFile
+        One entry per file, keyed by file name, in the order of the text.
+
     Raises
     ------
     RegistryError
@@ -207,13 +235,39 @@ def parse_registry(text: str, source: str = REGISTRY_NAME) -> dict[str, SampleFi
 
 
 def load_registry(path: str | os.PathLike | None = None) -> dict[str, SampleFile]:
-    """Read and parse the registry at ``path`` (default: :func:`registry_path`)."""
+    """Read and parse the registry at ``path`` (default: :func:`registry_path`).
+
+    Parameters
+    ----------
+    path
+        The registry file to read; ``None`` reads the one in use
+        (:func:`registry_path`).
+
+    Returns
+    -------
+    dict of str to SampleFile
+        One entry per file, keyed by file name, in file order (see :func:`parse_registry`).
+    """
     target = Path(path) if path is not None else registry_path()
     return parse_registry(target.read_text(encoding="utf-8"), source=str(target))
 
 
 def sha256_of(path: str | os.PathLike, chunk_size: int = 1 << 20) -> str:
-    """Return the sha256 hex digest of a file, read in chunks."""
+    """Return the sha256 hex digest of a file, read in chunks.
+
+    Parameters
+    ----------
+    path
+        The file to hash.
+    chunk_size
+        How many bytes to read at a time, so large videos are hashed without
+        being held in memory.
+
+    Returns
+    -------
+    str
+        The 64-character lowercase hex digest, as written in the registry.
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(chunk_size), b""):

@@ -60,6 +60,27 @@ class SyntheticMotion:
     non-rigid modes has a unit direction ``e_k``, a spatial wave vector ``w_k``
     (cycles per pixel) and a temporal amplitude ``a_k(t) = A_k sin(2 pi t / T_k
     + theta_k)``. Times are frame indices.
+
+    Attributes
+    ----------
+    global_amplitude
+        ``(2,)`` amplitudes in px of the global translation along x and y.
+    global_period
+        ``(2,)`` periods in frames of the x and y sinusoids of the translation.
+    global_phase
+        ``(2,)`` phases in radians of those sinusoids.
+    mode_amplitude
+        ``(K,)`` peak amplitudes ``A_k`` in px of the non-rigid modes.
+    mode_period
+        ``(K,)`` temporal periods ``T_k`` in frames of the modes.
+    mode_phase_t
+        ``(K,)`` temporal phases ``theta_k`` in radians.
+    mode_direction
+        ``(K, 2)`` unit vectors ``e_k``: the direction each mode moves points in.
+    mode_wavevector
+        ``(K, 2)`` spatial wave vectors ``w_k`` in cycles per px.
+    mode_phase_p
+        ``(K,)`` spatial phases ``phi_k`` in radians.
     """
 
     global_amplitude: np.ndarray  # (2,) px, x and y
@@ -192,6 +213,23 @@ def default_points(
 
     Points lie on a jittered ring around the centre, at least ``margin`` px from
     every edge, at sub-pixel positions.
+
+    Parameters
+    ----------
+    size
+        ``(width, height)`` of the frame in px.
+    n_points
+        How many points to place.
+    margin
+        Smallest distance in px between a point and the frame's edges, so
+        points stay inside the frame while the motion moves them.
+    seed
+        Seed of the jitter; the same seed gives the same points.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n_points, 2)`` float positions (x, y) in px.
     """
     width, height = size
     rng = np.random.default_rng(seed + 7919)
@@ -232,9 +270,30 @@ def synthetic_frames(
 ):
     """Yield the uint8 grayscale frames of a synthetic video, one at a time.
 
-    Parameters are those of :func:`make_synthetic_video`; ``motion`` overrides
-    the random motion drawn from ``seed``. Memory stays at a few frames whatever
-    ``n_frames`` is.
+    Memory stays at a few frames whatever ``n_frames`` is.
+
+    Parameters
+    ----------
+    n_frames
+        Number of frames to yield.
+    size
+        ``(width, height)`` in px.
+    motion
+        The displacement field to render; ``None`` draws a random one from
+        ``seed``, ``amplitude``, ``period`` and ``deformation``.
+    amplitude
+        Amplitude in px of the global curved motion (ignored when ``motion`` is given).
+    period
+        Typical period of the motion, in frames (ignored when ``motion`` is given).
+    deformation
+        Amplitude in px of the non-rigid modes (ignored when ``motion`` is given).
+    noise
+        Standard deviation (gray levels) of independent Gaussian noise added to
+        every frame; 0 for none.
+    grain
+        Speckle grain size (Gaussian sigma, px).
+    seed
+        Seed of the texture, the noise and (without ``motion``) the motion.
 
     Yields
     ------
@@ -349,15 +408,15 @@ def make_synthetic_video(
     import cv2
     from tqdm import tqdm
 
-    from movement_like.errors import OverwriteError
+    from movement_like.errors import InvalidArgumentError, OverwriteError
     from movement_like.io.atomic import atomic_path
 
     path = Path(path)
     width, height = int(size[0]), int(size[1])
     if n_frames < 1:
-        raise ValueError(f"n_frames must be at least 1, got {n_frames}")
+        raise InvalidArgumentError(f"n_frames must be at least 1, got {n_frames}")
     if width < 16 or height < 16:
-        raise ValueError(f"size must be at least 16x16 px, got {size}")
+        raise InvalidArgumentError(f"size must be at least 16x16 px, got {size}")
     if path.exists() and not overwrite:
         raise OverwriteError(path)
 
@@ -383,7 +442,7 @@ def make_synthetic_video(
     else:
         fourcc = codec or _CODECS.get(suffix)
         if fourcc is None:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"{path}: no codec known for suffix '{suffix}'; use .mkv, .avi, .mp4, .mov, "
                 "a folder (no suffix), or pass codec='FOURCC'"
             )

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from movement_like.errors import FileFormatError
+from movement_like.errors import FileFormatError, PathNotFoundError
 from movement_like.io.formats.common import HDF5_MAGIC, FileHead
 
 from ._csv import _read_csv_table
@@ -172,7 +172,7 @@ def from_dlc_file(
     """
     path = Path(path).expanduser()
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file")
+        raise PathNotFoundError(f"{path}: no such file")
     if _looks_like_hdf5(path):
         table = read_h5_table(path, key)
     else:

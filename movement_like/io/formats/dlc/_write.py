@@ -14,7 +14,12 @@ import xarray as xr
 
 from movement_like.dataset import frame_numbers as _dataset_frame_numbers
 from movement_like.dataset import require_contract_dims, validate_poses
-from movement_like.errors import FileFormatError, InvalidDatasetError, WriteError
+from movement_like.errors import (
+    FileFormatError,
+    InvalidArgumentError,
+    InvalidDatasetError,
+    WriteError,
+)
 from movement_like.io.atomic import atomic_path, check_writable
 from movement_like.utils.deprecation import warn_deprecated
 
@@ -55,7 +60,7 @@ def frame_numbers(ds: xr.Dataset) -> np.ndarray:
 
 def _row_index(ds: xr.Dataset, image_index: str) -> pd.Index:
     if image_index not in ("auto", "frame", "path", "levels"):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"image_index must be 'auto', 'frame', 'path' or 'levels', got {image_index!r}"
         )
     has_paths = IMAGE_COORD in ds.coords
@@ -182,6 +187,19 @@ def split_file_paths(path: str | os.PathLike, individuals: Sequence[str]) -> dic
     """File paths used by ``split_individuals=True``: ``<stem>_<individual><suffix>``.
 
     Characters that cannot appear in file names are replaced by ``_``.
+
+    Parameters
+    ----------
+    path
+        The path the caller asked to write; each individual's file goes next
+        to it, with the individual's name added to the stem.
+    individuals
+        The names of the individuals, one file each.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        The file each individual is written to, keyed by individual name.
 
     Raises
     ------
@@ -313,7 +331,7 @@ def to_dlc_file(
     if split_individuals == "auto":
         split_individuals = ds.sizes.get("individuals", 0) == 1
     elif not isinstance(split_individuals, bool):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"split_individuals must be True, False or 'auto', got {split_individuals!r}"
         )
     labelled = image_index in ("path", "levels") or (

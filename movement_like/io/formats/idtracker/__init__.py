@@ -27,7 +27,7 @@ import numpy as np
 import xarray as xr
 
 from movement_like.dataset import netcdf_safe_attrs, poses_from_numpy
-from movement_like.errors import FileFormatError
+from movement_like.errors import FileFormatError, PathNotFoundError
 from movement_like.io.safe_pickle import SafeUnpickler  # noqa: F401 - re-exported
 
 from ._files import _csv_header, _decode, _read_csv, _read_h5, _read_npy, safe_load_npy
@@ -115,6 +115,16 @@ def find_session_file(folder: str | os.PathLike) -> Path:
     subfolders for, best first: validated, without gaps, ``trajectories``
     (the final file of v6; with gaps in v3/v4), with gaps; each as ``.h5``,
     ``.npy`` or a ``*_csv/`` export.
+
+    Parameters
+    ----------
+    folder
+        The session folder (``session_<name>/``) idtracker.ai wrote.
+
+    Returns
+    -------
+    pathlib.Path
+        The best trajectories file found (a ``*_csv/`` export is returned as its folder).
 
     Raises
     ------
@@ -277,7 +287,7 @@ def from_idtracker_file(path: str | os.PathLike, fps: float | None = None) -> xr
     """
     path = Path(path).expanduser()
     if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file or folder")
+        raise PathNotFoundError(f"{path}: no such file or folder")
     session = None
     if path.is_dir():
         session = path

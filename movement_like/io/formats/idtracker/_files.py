@@ -88,6 +88,12 @@ def safe_load_npy(path: str | os.PathLike) -> Any:
     Plain numeric arrays are read with ``np.load(allow_pickle=False)``; object
     arrays (idtracker.ai's dicts) are unpickled by :class:`SafeUnpickler`.
 
+    Parameters
+    ----------
+    path
+        The ``.npy`` file to read; it is never unpickled with :mod:`pickle`,
+        so a hostile file cannot run code.
+
     Returns
     -------
     numpy.ndarray or object
