@@ -19,7 +19,7 @@ import numpy as np
 import xarray as xr
 
 from movement_like.dataset import netcdf_safe_attrs, poses_from_numpy
-from movement_like.errors import FileFormatError, InvalidDatasetError
+from movement_like.errors import FileFormatError, InvalidDatasetError, PathNotFoundError
 from movement_like.io import limits
 from movement_like.io.formats import dlc
 from movement_like.io.formats.dustrack.layer import (
@@ -48,7 +48,7 @@ def _dlc_project_of(folder: Path, dlc_project: str | os.PathLike | None) -> Path
     if dlc_project is not None:
         project = Path(dlc_project).expanduser()
         if not project.is_dir():
-            raise FileNotFoundError(f"{project}: DLC project folder not found")
+            raise PathNotFoundError(f"{project}: DLC project folder not found")
         return project
     for candidate in (folder, folder.parent):
         if (candidate / "config.yaml").is_file() or (candidate / "labeled-data").is_dir():
@@ -102,7 +102,7 @@ def _video_and_stem(source: Path) -> tuple[Path | None, Path, str]:
         stem = video_stem_of(source)
         return find_video(source.parent, stem), source.parent, stem
     if not source.is_dir():
-        raise FileNotFoundError(f"{source}: no such video, layer file or folder")
+        raise PathNotFoundError(f"{source}: no such video, layer file or folder")
     stems = sorted({video_stem_of(p) for p in source.glob(f"*{ANNOTATIONS_INFIX}*.json")})
     if not stems:
         videos = sorted(p for p in source.iterdir() if is_video_file(p))
@@ -274,7 +274,7 @@ def _layer_sources(
         return _layers_of(folder, stem, dlc, dlc_project), folder, video
     for name, p in files.items():
         if not p.is_file():
-            raise FileNotFoundError(f"{p}: layer file {name!r} not found")
+            raise PathNotFoundError(f"{p}: layer file {name!r} not found")
     first = next(iter(files.values()), Path("."))
     stem = video_stem_of(first)
     return files, first.parent, find_video(first.parent, stem)

@@ -21,7 +21,12 @@ from movement_like.dataset import (
     poses_from_numpy,
     validate_poses,
 )
-from movement_like.errors import FileFormatError, InvalidArgumentError, InvalidDatasetError
+from movement_like.errors import (
+    FileFormatError,
+    InvalidArgumentError,
+    InvalidDatasetError,
+    PathNotFoundError,
+)
 from movement_like.io import limits
 from movement_like.io.atomic import atomic_path, check_writable
 from movement_like.io.formats.dustrack.layer_json import LabelPoints, json_text, read_layer_arrays
@@ -63,7 +68,7 @@ def _layer_arrays(layer: Mapping[str, LabelPoints], n_frames: int) -> tuple[list
 def checked_video(video: str | os.PathLike) -> Path:
     video = Path(video).expanduser()
     if not video.is_file():
-        raise FileNotFoundError(f"{video}: no such video file")
+        raise PathNotFoundError(f"{video}: no such video file")
     return video
 
 
@@ -129,7 +134,7 @@ def read(
     """
     path = Path(path).expanduser()
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such layer file")
+        raise PathNotFoundError(f"{path}: no such layer file")
     video_path = _resolve_video(path, video)
     video_frames, fps = frames_and_fps(video_path, n_frames, fps)
     from_video = n_frames is None and video_frames is not None
@@ -259,6 +264,20 @@ def layer_points(
     Labels are sorted numerically, frames ascending; only points whose x and y
     are both finite are kept; labels without points are kept, empty.
 
+    Parameters
+    ----------
+    ds
+        A 2-D poses dataset whose keypoints are DUSTrack labels.
+    layer
+        The layer to take, when ``ds`` has a ``layers`` dim.
+    individual
+        The individual to take, when ``ds`` has several.
+
+    Returns
+    -------
+    dict
+        ``{label: (frames, xy)}``: int frames ascending and their ``(n, 2)`` positions.
+
     Raises
     ------
     InvalidDatasetError
@@ -309,6 +328,20 @@ def layer_dict(
     """Return one layer of ``ds`` as DUSTrack's ``{label: {frame: [x, y]}}``.
 
     Same content and checks as :func:`layer_points`, with Python ints and floats.
+
+    Parameters
+    ----------
+    ds
+        A 2-D poses dataset whose keypoints are DUSTrack labels.
+    layer
+        The layer to take, when ``ds`` has a ``layers`` dim.
+    individual
+        The individual to take, when ``ds`` has several.
+
+    Returns
+    -------
+    dict
+        ``{label: {frame: [x, y]}}``, ready for :func:`json.dump`.
     """
     return {
         label: dict(zip(frames.tolist(), xy.tolist(), strict=True))
@@ -319,7 +352,22 @@ def layer_dict(
 def layer_to_json_text(
     ds: xr.Dataset, layer: str | None = None, individual: str | None = None
 ) -> str:
-    """Return the exact text DUSTrack's ``save`` writes for this layer (indent 4)."""
+    """Return the exact text DUSTrack's ``save`` writes for this layer (indent 4).
+
+    Parameters
+    ----------
+    ds
+        A 2-D poses dataset whose keypoints are DUSTrack labels.
+    layer
+        The layer to take, when ``ds`` has a ``layers`` dim.
+    individual
+        The individual to take, when ``ds`` has several.
+
+    Returns
+    -------
+    str
+        The JSON text of the layer file.
+    """
     return json_text(layer_points(ds, layer, individual))
 
 

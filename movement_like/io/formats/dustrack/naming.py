@@ -75,7 +75,18 @@ def canonical_layer_name(path: str | os.PathLike) -> str:
 
 
 def video_stem_of(path: str | os.PathLike) -> str:
-    """Return the video stem of a layer file: its stem before ``_annotations``."""
+    """Return the video stem of a layer file: its stem before ``_annotations``.
+
+    Parameters
+    ----------
+    path
+        A layer file, ``{video_stem}_annotations[_{layer}].json``.
+
+    Returns
+    -------
+    str
+        The stem of the video the layer belongs to.
+    """
     return Path(path).stem.split(ANNOTATIONS_INFIX)[0]
 
 
@@ -84,6 +95,18 @@ def layer_file_name(video: str | os.PathLike, layer: str) -> Path:
 
     ``{video folder}/{video stem}_annotations_{layer}.json``; an empty layer name
     gives ``{video stem}_annotations.json``.
+
+    Parameters
+    ----------
+    video
+        The video the layer annotates.
+    layer
+        The layer's name (``""`` for the unnamed layer).
+
+    Returns
+    -------
+    pathlib.Path
+        The layer file's path, beside the video.
     """
     video = Path(video)
     suffix = f"_{layer}" if layer else ""

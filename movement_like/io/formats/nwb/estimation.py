@@ -277,10 +277,18 @@ def _estimation_dataset(
         time_array=time_array,
     )
     edges = []
-    for (_, estimation, _), mapping in zip(parts, keypoint_maps, strict=True):
+    for (_, estimation, contents), mapping in zip(parts, keypoint_maps, strict=True):
         if estimation.nodes is None or estimation.edges is None:
             continue
-        for a, b in estimation.edges.tolist():
+        skeleton = np.asarray(estimation.edges)
+        if skeleton.ndim != 2 or skeleton.shape[1] != 2 or skeleton.dtype.kind not in "iu":
+            raise FileFormatError(
+                contents.source,
+                f"the skeleton's edges have shape {skeleton.shape} and dtype {skeleton.dtype}, "
+                "not (n, 2) node indices",
+                "the file is damaged; re-export it from its source",
+            )
+        for a, b in skeleton.tolist():
             if a < len(estimation.nodes) and b < len(estimation.nodes):
                 pair = [
                     mapping.get(estimation.nodes[a], estimation.nodes[a]),

@@ -98,24 +98,24 @@ def _may_hold_booleans(columns: list[list[str]]) -> bool:
 
 def _boxes_fast(
     boxed: list[int], shapes: list[dict[str, Any]], attributes: list[dict[str, Any]]
-) -> tuple[np.ndarray, list[Any], np.ndarray]:
-    """Geometry, raw track ids and scores of well-formed rows, in bulk (raises on anything odd).
+) -> tuple[np.ndarray, list[Any], np.ndarray] | None:
+    """Geometry, raw track ids and scores of well-formed rows, in bulk (None on anything odd).
 
     Booleans are ruled out before (:func:`_may_hold_booleans`); ``null`` and
     ``NaN`` become NaN here, which the finiteness check refuses.
     """
     box_shapes = [shapes[i] for i in boxed]
     if any(shape.get("name") != "rect" for shape in box_shapes):
-        raise ValueError("not a rect")
+        return None
     geometry = np.array(
         [(s["x"], s["y"], s["width"], s["height"]) for s in box_shapes], dtype=np.float64
     ).reshape(-1, 4)
     if not np.isfinite(geometry).all():
-        raise ValueError("not finite")
+        return None
     raw_tracks = [attributes[i]["track"] for i in boxed]
     scores = np.array([attributes[i].get("confidence") for i in boxed], dtype=np.float64)
     if np.isinf(scores).any():
-        raise ValueError("not finite")
+        return None
     return geometry, raw_tracks, scores.reshape(-1)
 
 
@@ -303,12 +303,16 @@ def from_via_tracks_file(
     shapes = json_column(path, columns, 5)
     region_attributes = json_column(path, columns, 6)
     boxed = [i for i, shape in enumerate(shapes) if shape]  # empty shape: image without boxes
-    try:
-        if _may_hold_booleans(columns):
-            raise TypeError("a boolean somewhere")
-        geometry, raw_tracks, scores = _boxes_fast(boxed, shapes, region_attributes)
-    except (KeyError, TypeError, ValueError, OverflowError):  # to explain: go row by row
+    fast = None
+    if not _may_hold_booleans(columns):
+        try:
+            fast = _boxes_fast(boxed, shapes, region_attributes)
+        except (KeyError, TypeError, ValueError, OverflowError):  # odd values: explained below
+            fast = None
+    if fast is None:  # go row by row, to name the row and column of what is wrong
         geometry, raw_tracks, scores = _boxes_checked(path, boxed, shapes, region_attributes)
+    else:
+        geometry, raw_tracks, scores = fast
     # each distinct raw id (typed: 1, "1" and 1.0 are told apart) is normalised once
     raw_keys = [
         (type(raw), raw if isinstance(raw, (int, float, str)) else repr(raw)) for raw in raw_tracks

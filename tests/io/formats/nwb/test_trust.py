@@ -188,3 +188,21 @@ def test_training_frames_without_instances_are_not_an_empty_dataset(tmp_path):
                 del holder[name]
     with pytest.raises(FileFormatError, match="no SkeletonInstance"):
         load_poses.from_nwb_file(path, which="training")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_flattened_skeleton_edges_give_our_error(realdata, tmp_path, backend):
+    """Was TypeError ("cannot unpack non-iterable int") when edges were not (n, 2)."""
+    path = tmp_path / "edges.nwb"
+    shutil.copy(realdata / NWB / "0.1.1_poseestimation_nodes_edges.nwb", path)
+    name = "processing/behavior/PoseEstimation/edges"
+
+    def flattened(file, dataset):
+        file.create_dataset(dataset, data=np.arange(6, dtype="u1"))
+
+    with h5py.File(path, "r") as file:
+        original = file[name][()]
+    assert original.ndim == 2  # the real file has (n, 2) edges
+    _replace(path, name, flattened)
+    with pytest.raises(FileFormatError, match="edges"):
+        load_poses.from_nwb_file(path, backend=backend)
