@@ -46,8 +46,10 @@ def _forward_vector(
     sign = 1.0 if camera_view == "top_down" else -1.0
     components = [-sign * ry, sign * rx]
     if n_space == 3:
-        # (rx, ry, rz) x (0, 0, -sign): the z component is rx * 0 - ry * 0 = 0
-        components.append(xr.zeros_like(rx))
+        # (rx, ry, rz) x (0, 0, -sign) = (-sign * ry, sign * rx, 0); an unknown rz
+        # makes the point unknown, as the full cross product would (NaN * 0 is NaN)
+        unknown_z = across.sel(space="z", drop=True) * 0.0
+        components = [c + unknown_z for c in components] + [unknown_z]
     forward = xr.concat(components, dim="space", coords="minimal")
     forward = forward.assign_coords(space=["x", "y", "z"][:n_space])
     length = _norm(forward)

@@ -60,15 +60,15 @@ def require_2d(data: xr.DataArray, what: str) -> None:
 
 
 def require_2d_or_3d(data: xr.DataArray, what: str) -> int:
-    """Return 2 or 3 when ``data`` has ``space`` = x, y or x, y, z; raise a clear error otherwise."""
+    """Return 2 for ``space`` = x, y and 3 for x, y, z; raise a clear error otherwise."""
     labels = [str(s) for s in data["space"].values] if "space" in data.coords else []
     if labels == ["x", "y"]:
         return 2
     if labels == ["x", "y", "z"]:
         return 3
     raise ValueError(
-        f"{what} works on 2-D or 3-D positions: Dimension 'space' must contain ['x', 'y'] "
-        f"or ['x', 'y', 'z'] as coordinates, got space={labels}"
+        f"{what} works on 2-D or 3-D positions: Dimension 'space' must only contain "
+        f"['x', 'y'] or ['x', 'y', 'z'] as coordinates, got space={labels}"
     )
 
 
