@@ -108,7 +108,10 @@ def egocentric_align(
 
     For every time point and individual (and extra dim) the positions are
     translated so that ``origin`` is at (0, 0), then rotated so that the
-    heading direction points along +x. 2-D positions only.
+    heading direction points along +x. 2-D positions only: 3-D positions are
+    refused, because a heading alone does not define a right-handed 3-D frame
+    (the roll about it needs an up vector and a choice of which of heading
+    and vertical to keep exact).
 
     Parameters
     ----------
@@ -133,6 +136,15 @@ def egocentric_align(
         unknown or the heading has zero length.
     """
     require_dims(data, ["time", "keypoints", "space"], "egocentric_align")
+    labels = [str(c) for c in data["space"].values] if "space" in data.coords else []
+    if labels == ["x", "y", "z"]:
+        raise ValueError(
+            "egocentric_align works on 2-D positions only: in 3-D a heading fixes one axis "
+            "of the animal's frame, and the roll about it needs a second direction (an up "
+            "vector) plus a choice between keeping the heading exact and keeping the world "
+            "vertical; neither is defined by these arguments. Align the x, y positions "
+            "(data.sel(space=['x', 'y'])) or rotate with your own right-handed frame."
+        )
     require_2d(data, "egocentric_align")
     centre = _keypoint_mean(data, origin)
     if isinstance(heading, tuple):

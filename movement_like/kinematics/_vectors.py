@@ -61,6 +61,22 @@ def _signed_angle(ux: Any, uy: Any, vx: Any, vy: Any) -> xr.DataArray:
     return xr.where(angle <= -np.pi, np.pi, angle)
 
 
+def _unsigned_angle_3d(u: xr.DataArray, v: xr.DataArray) -> xr.DataArray:
+    """Unsigned angle between 3-D vectors over ``space`` (x, y, z), in [0, pi].
+
+    ``atan2(|u x v|, u . v)``: accurate for small and near-straight angles,
+    and needs no unit vectors. NaN when a component is NaN.
+    """
+    ux, uy, uz = (u.sel(space=c, drop=True) for c in ("x", "y", "z"))
+    vx, vy, vz = (v.sel(space=c, drop=True) for c in ("x", "y", "z"))
+    cx = uy * vz - uz * vy
+    cy = uz * vx - ux * vz
+    cz = ux * vy - uy * vx
+    cross = np.sqrt(cx**2 + cy**2 + cz**2)
+    dot = ux * vx + uy * vy + uz * vz
+    return cast(xr.DataArray, np.arctan2(cross, dot))
+
+
 def _require_time_points(data: xr.DataArray, count: int, what: str) -> None:
     if data.sizes["time"] < count:
         raise ValueError(

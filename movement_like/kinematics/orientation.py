@@ -18,7 +18,7 @@ from movement_like.kinematics._vectors import (
 )
 from movement_like.provenance import log_operation
 from movement_like.utils.along_time import map_along_time
-from movement_like.utils.checks import require_2d, require_dims
+from movement_like.utils.checks import require_2d, require_2d_or_3d, require_dims
 from movement_like.utils.dims import accepts_dim_aliases
 
 
@@ -29,7 +29,7 @@ def _forward_vector(
     data: xr.DataArray, left_keypoint: Hashable, right_keypoint: Hashable, camera_view: str
 ) -> xr.DataArray:
     require_dims(data, ["time", "space", "keypoints"], "compute_forward_vector")
-    require_2d(data, "compute_forward_vector")
+    n_space = require_2d_or_3d(data, "compute_forward_vector")
     if camera_view not in ("top_down", "bottom_up"):
         raise ValueError(f"camera_view must be 'top_down' or 'bottom_up', got {camera_view!r}")
     if left_keypoint == right_keypoint:
@@ -44,8 +44,14 @@ def _forward_vector(
     rx, ry = _xy(across)
     # forward = (right -> left) x up, with up = -z seen from above, +z from below
     sign = 1.0 if camera_view == "top_down" else -1.0
-    forward = xr.concat([-sign * ry, sign * rx], dim="space", coords="minimal")
-    forward = forward.assign_coords(space=["x", "y"])
+    components = [-sign * ry, sign * rx]
+    if n_space == 3:
+        # (rx, ry, rz) x (0, 0, -sign) = (-sign * ry, sign * rx, 0); an unknown rz
+        # makes the point unknown, as the full cross product would (NaN * 0 is NaN)
+        unknown_z = across.sel(space="z", drop=True) * 0.0
+        components = [c + unknown_z for c in components] + [unknown_z]
+    forward = xr.concat(components, dim="space", coords="minimal")
+    forward = forward.assign_coords(space=["x", "y", "z"][:n_space])
     length = _norm(forward)
     forward = forward / length.where(length > 0)
     dims = [d for d in data.dims if d != "keypoints"]
@@ -66,12 +72,20 @@ def compute_forward_vector(
     left ear), turned towards the front: for a camera looking down on the
     animal (``"top_down"``) that is the right-to-left vector turned by +90
     degrees in the data's axes; seen from below (``"bottom_up"``) the left and
-    right swap, so it is turned by -90 degrees. 2-D positions only.
+    right swap, so it is turned by -90 degrees.
+
+    In 3-D (``space`` = x, y, z) it is the cross product of the right-to-left
+    vector with the up vector, ``[0, 0, -1]`` for ``"top_down"`` and
+    ``[0, 0, 1]`` for ``"bottom_up"`` (``movement``'s convention), with all
+    three components kept, scaled to unit length. As the up vector is along
+    z, the z component is always 0: the vector is the horizontal direction
+    the animal faces, and its x, y are the 2-D answer on the x, y positions.
+    (``movement`` 0.17 takes 2-D input only.)
 
     Parameters
     ----------
     data
-        2-D positions with ``time``, ``keypoints`` and ``space``.
+        Positions with ``time``, ``keypoints`` and ``space`` = x, y or x, y, z.
     left_keypoint, right_keypoint
         The pair across the body, e.g. ``"left_ear"``, ``"right_ear"``.
     camera_view
@@ -80,8 +94,8 @@ def compute_forward_vector(
     Returns
     -------
     xarray.DataArray
-        The dims of ``data`` without ``keypoints``, ``space`` = x, y, named
-        ``"forward_vector"``; NaN where either keypoint is missing or both
+        The dims of ``data`` without ``keypoints``, ``space`` as in ``data``,
+        named ``"forward_vector"``; NaN where either keypoint is missing or both
         coincide.
     """
     return _named(
@@ -107,7 +121,8 @@ def compute_head_direction_vector(
     Returns
     -------
     xarray.DataArray
-        The dims of ``data`` without ``keypoints``, ``space`` = x, y.
+        The dims of ``data`` without ``keypoints``, ``space`` as in ``data``
+        (2-D or 3-D, see :func:`compute_forward_vector`).
     """
     return _named(
         _forward_vector(data, left_keypoint, right_keypoint, camera_view),
@@ -147,6 +162,8 @@ def compute_forward_vector_angle(
         The dims of ``data`` without ``keypoints`` and ``space``, named
         ``"forward_vector_angle"``, ``attrs["units"]`` radians or degrees.
     """
+    require_dims(data, ["space"], "compute_forward_vector_angle")
+    require_2d(data, "compute_forward_vector_angle")  # a signed angle needs the 2-D plane
     forward = _forward_vector(data, left_keypoint, right_keypoint, camera_view)
     ref_x: xr.DataArray | np.float64
     ref_y: xr.DataArray | np.float64

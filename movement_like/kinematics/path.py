@@ -14,11 +14,12 @@ from movement_like.kinematics._vectors import (
     _require_time_points,
     _shift,
     _signed_angle,
+    _unsigned_angle_3d,
     _warn_about_nan_proportion,
     _xy,
 )
 from movement_like.provenance import log_operation
-from movement_like.utils.checks import require_2d, require_dims
+from movement_like.utils.checks import require_2d_or_3d, require_dims
 from movement_like.utils.dims import accepts_dim_aliases
 
 # --------------------------------------------------------------------------- #
@@ -160,10 +161,17 @@ def compute_turning_angle(
     not move) or next to a missing position is NaN. A constant angular
     velocity ``w`` along a circle gives ``w * dt`` from the third sample on.
 
+    In 3-D (``space`` = x, y, z) the turn is the unsigned angle between the
+    two steps, ``atan2(|u x v|, u . v)`` in [0, pi]: a sign needs a plane
+    (and a side to look at it from), which a 3-D path does not give. A path
+    lying in z = 0 gives the absolute values of its 2-D turns; a helix gives a
+    constant turn. (``movement`` refuses 3-D here.)
+
     Parameters
     ----------
     data
-        2-D positions with ``time`` and ``space`` = x, y.
+        Positions with ``time`` and ``space`` = x, y (signed turns) or x, y, z
+        (unsigned turns).
     in_degrees
         Return degrees instead of radians.
     min_step_length
@@ -176,12 +184,15 @@ def compute_turning_angle(
         with ``attrs["units"]`` ``"radians"`` or ``"degrees"``.
     """
     require_dims(data, ["time", "space"], "compute_turning_angle")
-    require_2d(data, "compute_turning_angle")
+    n_space = require_2d_or_3d(data, "compute_turning_angle")
     incoming = data - _shift(data, 1)  # x[t] - x[t-1], the step arriving at t
     previous = _shift(incoming, 1)  # x[t-1] - x[t-2]
-    px, py = _xy(previous)
-    ix, iy = _xy(incoming)
-    angle = _signed_angle(px, py, ix, iy)
+    if n_space == 2:
+        px, py = _xy(previous)
+        ix, iy = _xy(incoming)
+        angle = _signed_angle(px, py, ix, iy)
+    else:
+        angle = _unsigned_angle_3d(previous, incoming)
     # a step's length is NaN exactly when one of its components is
     length_in = _norm(incoming)
     length_previous = _shift(length_in, 1)

@@ -22,7 +22,7 @@ from movement_like.kinematics._vectors import (
 )
 from movement_like.kinematics.path import compute_turning_angle
 from movement_like.provenance import log_operation
-from movement_like.utils.checks import require_2d, require_dims
+from movement_like.utils.checks import require_2d_or_3d, require_dims
 from movement_like.utils.dims import accepts_dim_aliases
 
 __all__ = [
@@ -177,11 +177,20 @@ def _directional_change_kernel(
     cross -= py * sx
     dot = px * sx
     dot += py * sy
+    length2 = dx * dx
+    length2 += dy * dy
+    if array.shape[-1] == 3:  # |u x v| from all three components; u . v gains the z terms
+        z = array[..., 2]
+        dz = z[..., 1:] - z[..., :-1]
+        pz, sz = dz[..., :-1], dz[..., 1:]
+        cross_x = py * sz - pz * sy
+        cross_y = pz * sx - px * sz
+        cross = np.sqrt(cross_x * cross_x + cross_y * cross_y + cross * cross)
+        dot += pz * sz
+        length2 += dz * dz
     turn = np.abs(np.arctan2(cross, dot))  # atan2 needs no unit vectors
     # a step no longer than min_step_length has no direction; NaN steps stay NaN
     limit = float(min_step_length) ** 2 if min_step_length > 0 else 0.0
-    length2 = dx * dx
-    length2 += dy * dy
     short = length2 <= limit
     turn[short[..., :-1] | short[..., 1:]] = np.nan
     if in_degrees:
@@ -203,11 +212,14 @@ def compute_directional_change(
     ``theta_t`` is :func:`compute_turning_angle` at ``t`` (the turn between
     the steps ``t-2 -> t-1`` and ``t-1 -> t``) and the time is the span of
     those two steps, so uneven time is handled. The first two samples are NaN.
+    In 3-D the turn is the unsigned angle between the steps (see
+    :func:`compute_turning_angle`), which is ``|theta|`` already, so the
+    measure means the same in 2-D and 3-D.
 
     Parameters
     ----------
     data
-        2-D positions with ``time`` and ``space`` = x, y.
+        Positions with ``time`` and ``space`` = x, y or x, y, z.
     in_degrees
         Degrees per time unit instead of radians per time unit.
     min_step_length
@@ -220,14 +232,14 @@ def compute_directional_change(
         (``long_name`` "Directional Change").
     """
     require_dims(data, ["time", "space"], "compute_directional_change")
-    require_2d(data, "compute_directional_change")
+    n_space = require_2d_or_3d(data, "compute_directional_change")
     _require_time_points(data, 2, "compute_directional_change")
     times = (
         np.asarray(data["time"].values, dtype=np.float64)
         if "time" in data.coords
         else np.arange(data.sizes["time"], dtype=np.float64)
     )
-    ordered = data.sel(space=["x", "y"])
+    ordered = data.sel(space=["x", "y", "z"][:n_space])
     result = _over_time_and_space(
         ordered,
         _directional_change_kernel,
@@ -264,7 +276,10 @@ def compute_path_sinuosity(data: xr.DataArray, nan_warn_threshold: float = 0.2) 
     Parameters
     ----------
     data
-        2-D positions with ``time`` (at least 3 points) and ``space``.
+        Positions with ``time`` (at least 3 points) and ``space`` = x, y or
+        x, y, z. Only ``cos theta`` enters, and the cosine of the unsigned
+        3-D turn is the cosine of the signed 2-D one, so 3-D paths need no
+        plane.
     nan_warn_threshold
         A ``UserWarning`` lists the tracks with at least this proportion of
         missing points.
@@ -308,7 +323,10 @@ def compute_path_emax(
     Parameters
     ----------
     data
-        2-D positions with ``time`` (at least 3 points) and ``space``.
+        Positions with ``time`` (at least 3 points) and ``space`` = x, y or
+        x, y, z. Only ``cos theta`` enters, and the cosine of the unsigned
+        3-D turn is the cosine of the signed 2-D one, so 3-D paths need no
+        plane.
     in_spatial_units
         ``True`` (default): ``E_max_b``; ``False``: ``E_max_a``.
     nan_warn_threshold

@@ -13,7 +13,14 @@ import xarray as xr
 
 from movement_like.errors import ArgumentTypeError, InvalidArgumentError
 
-__all__ = ["require_dims", "require_2d", "is_whole_number", "check_fps", "fps_checked"]
+__all__ = [
+    "require_dims",
+    "require_2d",
+    "require_2d_or_3d",
+    "is_whole_number",
+    "check_fps",
+    "fps_checked",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,6 +57,19 @@ def require_2d(data: xr.DataArray, what: str) -> None:
             f"{what} works on 2-D positions: Dimension 'space' must only contain ['x', 'y'] "
             f"as coordinates, got space={labels}"
         )
+
+
+def require_2d_or_3d(data: xr.DataArray, what: str) -> int:
+    """Return 2 for ``space`` = x, y and 3 for x, y, z; raise a clear error otherwise."""
+    labels = [str(s) for s in data["space"].values] if "space" in data.coords else []
+    if labels == ["x", "y"]:
+        return 2
+    if labels == ["x", "y", "z"]:
+        return 3
+    raise ValueError(
+        f"{what} works on 2-D or 3-D positions: Dimension 'space' must only contain "
+        f"['x', 'y'] or ['x', 'y', 'z'] as coordinates, got space={labels}"
+    )
 
 
 def is_whole_number(value: Any) -> bool:

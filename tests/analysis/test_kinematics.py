@@ -284,11 +284,11 @@ def test_errors():
         compute_forward_vector(data, "left", "tail")
     with pytest.raises(ValueError, match="camera_view"):
         compute_forward_vector(data, "left", "right", camera_view="side")
-    three_d = positions(np.zeros((4, 1, 2, 3)))
-    with pytest.raises(ValueError, match="2-D positions"):
-        compute_forward_vector(three_d, "keypoint_0", "keypoint_1")
-    with pytest.raises(ValueError, match="2-D positions"):
-        compute_turning_angle(three_d)
+    four_d = positions(np.zeros((4, 1, 2, 3))).assign_coords(space=["x", "y", "w"])
+    with pytest.raises(ValueError, match="2-D or 3-D positions"):
+        compute_forward_vector(four_d, "keypoint_0", "keypoint_1")
+    with pytest.raises(ValueError, match="2-D or 3-D positions"):
+        compute_turning_angle(four_d)
 
 
 def test_derivative_nan_rule_follows_numpy_gradient():

@@ -317,9 +317,11 @@ def test_path_emax_known_values():
     )
     straight = track(np.c_[np.arange(10.0), np.zeros(10)])
     assert np.isposinf(kinematics.compute_path_emax(straight).item())
+    # 3-D paths are accepted here (a deliberate difference: only cos theta enters);
+    # other spaces are refused with movement's phrase
     with pytest.raises(ValueError, match="Dimension 'space' must only contain"):
         kinematics.compute_path_emax(
-            xr.DataArray(np.zeros((5, 3)), dims=("time", "space"), coords={"space": list("xyz")})
+            xr.DataArray(np.zeros((5, 3)), dims=("time", "space"), coords={"space": list("xyw")})
         )
 
 
