@@ -92,3 +92,13 @@ def test_lightningpose_missing_coordinate_is_refused(tmp_path):
     path = _write(tmp_path / "predictions.csv", header + "0,1,0.9,3,4\n")
     with pytest.raises(FileFormatError, match=r"bodypart 'nose' has no 'y' column"):
         load_poses.from_lp_file(path)
+
+
+def test_an_image_name_longer_than_any_path_is_refused_before_allocating(tmp_path):
+    """Was a 763 MiB string array: 1,000 rows × one 200,000-character image name."""
+    rows = "".join(f"labeled-data/v/img{i:04d}.png,1,2,,3,4,\n" for i in range(1000))
+    damaged = rows.replace("labeled-data/v/img0592.png", "x" * 200_000, 1)
+    with pytest.raises(FileFormatError, match="200000 characters long"):
+        load_poses.from_dlc_file(_write(tmp_path / "a.csv", HEADER + damaged))
+    ds = load_poses.from_dlc_file(_write(tmp_path / "b.csv", HEADER + rows))
+    assert ds.sizes["time"] == 1000

@@ -68,3 +68,16 @@ def test_h5_declaring_more_than_the_file_holds_is_refused(tmp_path):
         file.attrs["frames_per_second"] = 30
     with pytest.raises(FileFormatError, match="declares"):
         load_poses.from_idtracker_file(path)
+
+
+def test_npy_header_that_does_not_tokenize_is_our_error(tmp_path):
+    """Was tokenize.TokenError from numpy's header parser (a flipped byte in the header)."""
+    good = tmp_path / "good.npy"
+    np.save(good, np.zeros((3, 2)))
+    data = bytearray(good.read_bytes())
+    start = data.index(b"{")
+    data[start + 1] = ord("(")  # an opening bracket that never closes
+    bad = tmp_path / "trajectories.npy"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(FileFormatError, match="not a valid .npy"):
+        load_poses.from_idtracker_file(bad)

@@ -15,6 +15,7 @@ import json
 import math
 import os
 import pickle
+import tokenize
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +115,7 @@ def safe_load_npy(path: str | os.PathLike) -> Any:
                 shape, fortran, dtype = np.lib.format.read_array_header_1_0(handle)
             else:
                 shape, fortran, dtype = np.lib.format.read_array_header_2_0(handle)
-        except ValueError as exc:
+        except (ValueError, SyntaxError, tokenize.TokenError) as exc:  # a damaged header
             raise FileFormatError(path, f"is not a valid .npy file ({exc})") from exc
         if not dtype.hasobject:
             _check_npy_size(path, handle, shape, dtype)
