@@ -63,6 +63,9 @@ __all__ = [
 
 #: A dataset declaring at most this many bytes is always read (64 MiB).
 ALWAYS_ALLOWED_BYTES = 64 * 2**20
+#: Datasets with more chunks than this have only their declared size checked, not each
+#: chunk's stored size (a check that costs about a microsecond per chunk).
+MAX_CHUNKS_CHECKED = 100_000
 #: How many times its stored (compressed) bytes a filtered dataset may expand to.
 MAX_EXPANSION = 1100
 
@@ -334,14 +337,16 @@ def _check_declared(
     from h5py import h5s
 
     space = dsid.get_space()
-    if space.get_simple_extent_type() != h5s.SIMPLE:  # a null or scalar dataspace
+    extent = space.get_simple_extent_type()
+    if extent == h5s.NULL:  # no data at all
         return
-    shape = space.shape
+    shape = space.shape if extent == h5s.SIMPLE else ()  # a scalar holds one element
+    if file_size is None:
+        file_size = _file_size(path)
+    _check_chunks(dsid, name, path, file_size)
     declared = math.prod(shape) * dsid.get_type().get_size()
     if declared <= ALWAYS_ALLOWED_BYTES:
         return
-    if file_size is None:
-        file_size = _file_size(path)
     stored = min(int(dsid.get_storage_size()), file_size)
     filtered = dsid.get_create_plist().get_nfilters() > 0
     allowed = ALWAYS_ALLOWED_BYTES + stored * (MAX_EXPANSION if filtered else 1)
@@ -353,6 +358,40 @@ def _check_declared(
             "the file is damaged; if you trust it, raise movement_like.io.hdf5.MAX_EXPANSION "
             "or ALWAYS_ALLOWED_BYTES",
         )
+
+
+def _check_chunks(dsid: Any, name: str, path: str | os.PathLike, file_size: int) -> None:
+    """Refuse chunks HDF5 would allocate more for than the file can hold.
+
+    HDF5 reads a chunked dataset one chunk at a time, into a buffer as large as
+    the chunk (its declared dims) and, for a filtered chunk, as large as the chunk's
+    stored size recorded in the file's index: a flipped bit in either asks the C
+    library for gigabytes before anything can be checked.
+    """
+    from h5py import h5d
+
+    plist = dsid.get_create_plist()
+    if plist.get_layout() != h5d.CHUNKED:
+        return
+    chunk_bytes = math.prod(plist.get_chunk()) * dsid.get_type().get_size()
+    if chunk_bytes > ALWAYS_ALLOWED_BYTES:
+        raise FileFormatError(
+            path,
+            f"'{name}' declares chunks of {chunk_bytes:,} bytes, so it was not read",
+            _DAMAGED_FIX,
+        )
+    n_chunks = dsid.get_num_chunks()
+    if n_chunks > MAX_CHUNKS_CHECKED:
+        return  # checking each would cost more than reading; the declared size is checked
+    for index in range(n_chunks):
+        stored = dsid.get_chunk_info(index).size
+        if stored > file_size:
+            raise FileFormatError(
+                path,
+                f"chunk {index} of '{name}' claims {stored:,} bytes in a file of "
+                f"{file_size:,}, so it was not read",
+                _DAMAGED_FIX,
+            )
 
 
 def require_dataset(

@@ -181,6 +181,9 @@ def _sizes_of_offsets_and_lengths(data: Any) -> tuple[int, int]:
 def check_global_heaps(path: str | os.PathLike) -> None:
     """Refuse a global heap (where variable-length strings live) that HDF5 would loop on.
 
+    Also refused: an object claiming more bytes than its collection holds, which
+    HDF5 would allocate before reading it.
+
     HDF5 walks the objects of a heap collection by their sizes; a free-space
     object of size 0 (a zeroed block, for instance) makes it loop forever, in
     any reader. The walk is done here first, in Python, on every collection
@@ -227,6 +230,14 @@ def _walk_heap(path: Path, data: Any, start: int, at: int, end: int, object_head
         index = int.from_bytes(data[at : at + 2], "little")
         size = int.from_bytes(data[at + 8 : at + object_header], "little")
         step = object_header + (size + 7) // 8 * 8 if index > 0 else size
+        if index > 0 and at + object_header + size > end:
+            raise FileFormatError(
+                path,
+                f"the global heap at byte {start} is damaged (an object at byte {at} claims "
+                f"{size:,} bytes, more than its collection holds), which would make HDF5 "
+                "allocate that much",
+                "the file is damaged; write it again from its source",
+            )
         if step <= 0:
             raise FileFormatError(
                 path,
