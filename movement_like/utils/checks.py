@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import numpy as np
 import xarray as xr
 
-from movement_like.errors import ArgumentTypeError, InvalidArgumentError
+from movement_like.errors import ArgumentTypeError, InvalidArgumentError, InvalidDatasetError
 
 __all__ = ["require_dims", "require_2d", "is_whole_number", "check_fps", "fps_checked"]
 
@@ -31,12 +31,12 @@ def require_dims(data: Any, dims: Iterable[str], what: str) -> None:
         The name of the analysis, for the message.
     """
     if not isinstance(data, xr.DataArray):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"{what} needs an xarray.DataArray (e.g. ds['position']), got {type(data).__name__}"
         )
     missing = [d for d in dims if d not in data.dims]
     if missing:
-        raise ValueError(
+        raise InvalidDatasetError(
             f"{what} needs the dimension(s) {missing}, but the data has dims "
             f"{tuple(map(str, data.dims))}"
         )
@@ -46,7 +46,7 @@ def require_2d(data: xr.DataArray, what: str) -> None:
     """Raise a clear error unless ``data`` has ``space`` = x, y."""
     labels = [str(s) for s in data["space"].values] if "space" in data.coords else []
     if labels != ["x", "y"]:
-        raise ValueError(
+        raise InvalidDatasetError(
             f"{what} works on 2-D positions: Dimension 'space' must only contain ['x', 'y'] "
             f"as coordinates, got space={labels}"
         )
