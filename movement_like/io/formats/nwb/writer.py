@@ -24,7 +24,12 @@ import numpy as np
 import xarray as xr
 
 from movement_like.dataset import frame_numbers, require_contract_dims, validate_poses
-from movement_like.errors import InvalidDatasetError, MissingDependencyError
+from movement_like.errors import (
+    ArgumentTypeError,
+    InvalidArgumentError,
+    InvalidDatasetError,
+    MissingDependencyError,
+)
 from movement_like.io.atomic import atomic_path, check_writable
 from movement_like.io.formats.nwb.contents import numbered_repeats, safe_object_name
 
@@ -93,11 +98,13 @@ class NWBSaveConfig:
         if isinstance(config, cls):
             return config
         if not isinstance(config, Mapping):
-            raise TypeError(f"config must be an NWBSaveConfig or a dict, got {type(config)}")
+            raise ArgumentTypeError(
+                f"config must be an NWBSaveConfig or a dict, got {type(config)}"
+            )
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(config) - known)
         if unknown:
-            raise ValueError(f"unknown NWB config keys {unknown}; known: {sorted(known)}")
+            raise InvalidArgumentError(f"unknown NWB config keys {unknown}; known: {sorted(known)}")
         return cls(**dict(config))
 
 
@@ -353,7 +360,7 @@ def to_nwb_file(
         return _estimation_files(ds, cfg)
     if which == "training":
         return [_training_file(ds, cfg)]
-    raise ValueError(f"which must be 'estimation' or 'training', got {which!r}")
+    raise InvalidArgumentError(f"which must be 'estimation' or 'training', got {which!r}")
 
 
 def _file_stem(name: str) -> str:
