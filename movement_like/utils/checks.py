@@ -43,7 +43,15 @@ def require_dims(data: Any, dims: Iterable[str], what: str) -> None:
 
 
 def require_2d(data: xr.DataArray, what: str) -> None:
-    """Raise a clear error unless ``data`` has ``space`` = x, y."""
+    """Raise a clear error unless ``data`` has ``space`` = x, y.
+
+    Parameters
+    ----------
+    data
+        The positions to check (needs a ``space`` coordinate labelled x, y).
+    what
+        The name of the analysis, for the message.
+    """
     labels = [str(s) for s in data["space"].values] if "space" in data.coords else []
     if labels != ["x", "y"]:
         raise InvalidDatasetError(
@@ -53,7 +61,18 @@ def require_2d(data: xr.DataArray, what: str) -> None:
 
 
 def is_whole_number(value: Any) -> bool:
-    """Whether ``value`` is a Python or numpy integer (``bool`` excluded)."""
+    """Whether ``value`` is a Python or numpy integer (``bool`` excluded).
+
+    Parameters
+    ----------
+    value
+        The object to test (e.g. a window or index a user passed in).
+
+    Returns
+    -------
+    bool
+        True for ``int`` and numpy integers; False for ``bool``, floats and anything else.
+    """
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
@@ -109,6 +128,16 @@ def fps_checked(func: F) -> F:
 
     A loader without an ``fps`` parameter is returned unchanged; the wrapper
     keeps the loader's name, docstring and signature.
+
+    Parameters
+    ----------
+    func
+        The loader to wrap.
+
+    Returns
+    -------
+    callable
+        The wrapped loader, or ``func`` itself when it takes no ``fps``.
     """
     signature = inspect.signature(func)
     if "fps" not in signature.parameters:

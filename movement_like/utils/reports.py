@@ -141,7 +141,18 @@ def _longest_runs(missing: np.ndarray) -> np.ndarray:
 
 
 def nan_runs(missing: np.ndarray) -> list[tuple[int, int]]:
-    """Start and end index (inclusive) of every run of ``True`` in a 1-D boolean array."""
+    """Start and end index (inclusive) of every run of ``True`` in a 1-D boolean array.
+
+    Parameters
+    ----------
+    missing
+        Boolean flags, True where a value is missing (flattened if not 1-D).
+
+    Returns
+    -------
+    list of tuple of int
+        ``(start, end)`` pairs, both inclusive, in order; empty when nothing is missing.
+    """
     flags = np.asarray(missing, dtype=bool).ravel()
     if flags.size == 0:
         return []
