@@ -58,18 +58,30 @@ class NWBSaveConfig:
         Name of the processing module holding everything (``behavior``).
     pose_estimation_name
         Name of the ``PoseEstimation`` object.
-    description, scorer, source_software, source_software_version
-        ``PoseEstimation`` fields; by default from the dataset's attrs.
-    unit, reference_frame, confidence_definition
-        Per-series fields; by default from attrs (``pixels`` and the top-left
-        origin otherwise).
+    description
+        ``PoseEstimation.description``; by default from the dataset's attrs.
+    scorer
+        ``PoseEstimation.scorer``; by default from the dataset's attrs.
+    source_software
+        ``PoseEstimation.source_software``; by default from the dataset's attrs.
+    source_software_version
+        ``PoseEstimation.source_software_version``; by default from the dataset's attrs.
+    unit
+        Unit of each series; by default from attrs, else ``pixels``.
+    reference_frame
+        Where the coordinates' origin is; by default from attrs, else the top-left
+        corner of the image.
+    confidence_definition
+        What each series' confidence means; by default from attrs.
     fps
         Frame rate used to turn frame numbers into seconds when the dataset's
         time is in frames (NWB timestamps are seconds).
     annotator
         ``TrainingFrame.annotator`` when writing training labels.
-    video_path, video_rate
+    video_path
         Source video of training labels (an external ``ImageSeries``).
+    video_rate
+        Frame rate of that source video.
     """
 
     session_description: str = "Pose estimates written by movement_like"
