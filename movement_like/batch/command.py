@@ -101,7 +101,13 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def add_batch_command(sub: argparse._SubParsersAction) -> None:
-    """Add the ``batch`` subcommand to the command line's parser."""
+    """Add the ``batch`` subcommand to the command line's parser.
+
+    Parameters
+    ----------
+    sub
+        The subparsers of the ``movement-like`` parser to add ``batch`` to.
+    """
     p = sub.add_parser(
         "batch",
         help="run a pipeline file over many inputs on dask.distributed "

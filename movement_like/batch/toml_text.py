@@ -15,7 +15,18 @@ __all__ = ["dump_toml", "toml_value"]
 
 
 def toml_value(value: Any) -> str:
-    """Return one value as TOML (arrays and tables inline)."""
+    """Return one value as TOML (arrays and tables inline).
+
+    Parameters
+    ----------
+    value
+        A bool, number, string, list or mapping from a pipeline.
+
+    Returns
+    -------
+    str
+        The TOML spelling of the value.
+    """
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -56,7 +67,18 @@ def _toml_string(text: str) -> str:
 
 
 def dump_toml(data: Mapping[str, Any]) -> str:
-    """Return the TOML text of a pipeline's plain data (``load``, ``steps``, ``save``)."""
+    """Return the TOML text of a pipeline's plain data (``load``, ``steps``, ``save``).
+
+    Parameters
+    ----------
+    data
+        The pipeline as plain data: ``load`` and ``save`` tables, a ``steps`` list of tables.
+
+    Returns
+    -------
+    str
+        TOML text that reads back to the same data.
+    """
     lines: list[str] = []
     for section in ("load", "steps", "save"):
         if section not in data:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import xarray as xr
 
+from movement_like.errors import ArgumentTypeError, InvalidArgumentError
 from movement_like.utils.checks import is_whole_number
 from movement_like.utils.reports import report_nan_values
 
@@ -23,19 +24,19 @@ SAVGOL_MODES = ("interp", "mirror", "nearest", "constant", "wrap")
 def _check_window(data: xr.DataArray, window: Any, what: str, *, odd: bool = False) -> int:
     """Validate a window length against the length of ``time``."""
     if not is_whole_number(window):
-        raise TypeError(f"{what}: window must be a whole number of samples, got {window!r}")
+        raise ArgumentTypeError(f"{what}: window must be a whole number of samples, got {window!r}")
     window = int(window)
     if window < 1:
-        raise ValueError(f"{what}: window must be at least 1 sample, got {window}")
+        raise InvalidArgumentError(f"{what}: window must be at least 1 sample, got {window}")
     if odd and window % 2 == 0:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{what}: window must be odd so that it is centred on each sample "
             f"(an even window of {window} would shift the result by half a sample); "
             f"use {window - 1} or {window + 1}"
         )
     n_time = data.sizes["time"]
     if window > n_time:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{what}: window ({window} samples) is longer than the series "
             f"({n_time} time points); use a window of at most {n_time}"
         )
@@ -44,7 +45,7 @@ def _check_window(data: xr.DataArray, window: Any, what: str, *, odd: bool = Fal
 
 def _require_float(data: xr.DataArray, what: str) -> None:
     if data.dtype.kind != "f":
-        raise TypeError(f"{what} needs float data, got dtype {data.dtype}")
+        raise ArgumentTypeError(f"{what} needs float data, got dtype {data.dtype}")
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import xarray as xr
 
+from movement_like.errors import ArgumentTypeError, InvalidArgumentError
 from movement_like.filtering._common import (
     _prints_report,
 )
@@ -89,13 +90,13 @@ def filter_by_confidence(
     """
     require_dims(data, ["time"], "filter_by_confidence")
     if not isinstance(confidence, xr.DataArray):
-        raise TypeError(
+        raise ArgumentTypeError(
             "filter_by_confidence: confidence must be an xarray.DataArray "
             f"(e.g. ds['confidence']), got {type(confidence).__name__}"
         )
     extra = [d for d in confidence.dims if d not in data.dims]
     if extra:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"filter_by_confidence: confidence has dims {extra} that the data lacks "
             f"(data dims {tuple(map(str, data.dims))})"
         )

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from movement_like.errors import ArgumentTypeError, InvalidArgumentError
 from movement_like.filtering._common import (
     INTERPOLATION_METHODS,
     _prints_report,
@@ -168,15 +169,17 @@ def interpolate_over_time(
     """
     require_dims(data, ["time"], "interpolate_over_time")
     if not isinstance(method, str):
-        raise TypeError(f"interpolate_over_time: method must be a string, got {method!r}")
+        raise ArgumentTypeError(f"interpolate_over_time: method must be a string, got {method!r}")
     if max_gap is not None:
         if not is_whole_number(max_gap):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"interpolate_over_time: max_gap must be a whole number of samples or None, "
                 f"got {max_gap!r}"
             )
         if max_gap < 0:
-            raise ValueError(f"interpolate_over_time: max_gap must be >= 0, got {max_gap}")
+            raise InvalidArgumentError(
+                f"interpolate_over_time: max_gap must be >= 0, got {max_gap}"
+            )
         max_gap = int(max_gap)
     _require_float(data, "interpolate_over_time")
     by_time = _interpolation_by_time(data, use_coordinate)
@@ -196,7 +199,7 @@ def interpolate_over_time(
         result = data.copy(data=values)
     else:
         if fill_edges:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"interpolate_over_time: fill_edges is only available with the methods "
                 f"{list(INTERPOLATION_METHODS)} (without extra keyword arguments)"
             )
@@ -234,7 +237,7 @@ def _interpolate_with_xarray(
     xarray measures a gap between the known values around it, one more.
     """
     if "dim" in kwargs or "use_coordinate" in kwargs:
-        raise ValueError(
+        raise InvalidArgumentError(
             "interpolate_over_time: 'dim' and 'use_coordinate' may not be passed through; "
             "the interpolation always runs along 'time' (see use_coordinate=)"
         )
@@ -252,7 +255,7 @@ def _interpolate_with_xarray(
             **kwargs,
         )
     except (ValueError, TypeError) as error:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"interpolate_over_time: method {method!r} failed in xarray's interpolate_na: "
             f"{error}; our own methods are {list(INTERPOLATION_METHODS)}"
         ) from error

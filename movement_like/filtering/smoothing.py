@@ -9,6 +9,7 @@ import numpy as np
 import xarray as xr
 from scipy import signal
 
+from movement_like.errors import ArgumentTypeError, InvalidArgumentError
 from movement_like.filtering._common import (
     SAVGOL_MODES,
     STATISTICS,
@@ -106,7 +107,7 @@ def rolling_filter(
     """
     require_dims(data, ["time"], "rolling_filter")
     if statistic not in STATISTICS:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"rolling_filter: Invalid statistic {statistic!r}. Must be one of {list(STATISTICS)}."
         )
     window = _check_window(data, window, "rolling_filter")
@@ -114,11 +115,11 @@ def rolling_filter(
         min_count = window
     else:
         if not is_whole_number(min_periods):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"rolling_filter: min_periods must be an int or None, got {min_periods!r}"
             )
         if not 1 <= min_periods <= window:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"rolling_filter: min_periods must be between 1 and the window ({window}), "
                 f"got {min_periods}"
             )
@@ -218,32 +219,34 @@ def savgol_filter(
     """
     require_dims(data, ["time"], "savgol_filter")
     if "axis" in kwargs:
-        raise ValueError(
+        raise InvalidArgumentError(
             "savgol_filter: 'axis' may not be given; the filter always runs along 'time'"
         )
     unknown = sorted(set(kwargs) - {"mode", "cval", "deriv", "delta"})
     if unknown:
-        raise TypeError(f"savgol_filter: unexpected keyword argument(s) {unknown}")
+        raise ArgumentTypeError(f"savgol_filter: unexpected keyword argument(s) {unknown}")
     mode = kwargs.get("mode", "interp")
     if mode not in SAVGOL_MODES:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"savgol_filter: unknown mode {mode!r}; choose one of {list(SAVGOL_MODES)}"
         )
     if edge_nans not in ("raise", "propagate"):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"savgol_filter: edge_nans must be 'raise' or 'propagate', got {edge_nans!r}"
         )
     window = _check_window(data, window, "savgol_filter")
     if not is_whole_number(polyorder) or polyorder < 0:
-        raise ValueError(f"savgol_filter: polyorder must be a whole number >= 0, got {polyorder!r}")
+        raise InvalidArgumentError(
+            f"savgol_filter: polyorder must be a whole number >= 0, got {polyorder!r}"
+        )
     if polyorder >= window:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"savgol_filter: polyorder ({polyorder}) must be smaller than the window "
             f"({window}); a polynomial of that order would pass through every sample"
         )
     _require_float(data, "savgol_filter")
     if mode == "interp" and edge_nans == "raise" and _edge_windows_hold_nan(data, window):
-        raise ValueError(
+        raise InvalidArgumentError(
             "savgol_filter: mode='interp' does not support NaNs in edge windows (the first "
             f"or last {window} samples of a series fit the edge polynomial); use "
             "mode='nearest'/'mirror', fill edge NaNs before filtering (interpolate_over_time "

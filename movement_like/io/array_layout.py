@@ -148,7 +148,22 @@ def resolve_layout(
 
 
 def movement_to_ours(array: Any, kind: str, what: str) -> Any:
-    """Move the axes of one of ``movement``'s arrays into our order (``None`` stays)."""
+    """Move the axes of one of ``movement``'s arrays into our order (``None`` stays).
+
+    Parameters
+    ----------
+    array
+        The array in movement's axis order, or None.
+    kind
+        ``"poses"`` or ``"bboxes"``: which of movement's layouts the array follows.
+    what
+        The variable's name; ``"confidence"`` has no ``space`` axis.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        The array with its axes in our order (``time``, ``individuals``, ...), or None.
+    """
     if array is None:
         return None
     values = np.asarray(array)

@@ -96,6 +96,25 @@ def from_file(
     """Load a bounding-boxes file of any supported format (see ``load_poses.from_file``).
 
     ``file`` and ``file_path`` are ``movement``'s spellings of ``path``; pass one.
+
+    Parameters
+    ----------
+    path, file, file_path
+        The file (or, for formats that use one, the folder); ``file`` and
+        ``file_path`` are ``movement``'s spellings (pass one of the three).
+    source_software
+        ``"auto"`` (default) detects the format from the file name and first
+        bytes; or a format name such as ``"VIA-tracks"``.
+    fps
+        Frames per second, for formats that do not store it. ``time`` is then in
+        seconds.
+    **kwargs
+        Passed on to the format's reader.
+
+    Returns
+    -------
+    xarray.Dataset
+        A bounding-boxes dataset following our contract.
     """
     where = take_one("from_file", {"path": path, "file": file, "file_path": file_path})
     return registry.load(where, source_software=source_software, fps=fps, kind="bboxes", **kwargs)

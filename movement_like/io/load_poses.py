@@ -157,6 +157,11 @@ def from_file(
     **kwargs
         Passed on to the format's reader.
 
+    Returns
+    -------
+    xarray.Dataset
+        A poses dataset following our contract.
+
     Raises
     ------
     FileFormatError

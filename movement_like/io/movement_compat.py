@@ -40,7 +40,18 @@ def _ds_type(ds: xr.Dataset) -> str:
 
 
 def is_movement_layout(ds: xr.Dataset) -> bool:
-    """Whether ``ds`` uses one of ``movement``'s layouts rather than ours."""
+    """Whether ``ds`` uses one of ``movement``'s layouts rather than ours.
+
+    Parameters
+    ----------
+    ds
+        The dataset to inspect.
+
+    Returns
+    -------
+    bool
+        True when its dimension names or order are movement's, so it needs :func:`from_movement`.
+    """
     if any(name in ds.dims for name in _SINGULAR_TO_PLURAL):
         return True
     if "position" not in ds.data_vars:
@@ -57,6 +68,16 @@ def from_movement(ds: xr.Dataset) -> xr.Dataset:
     order (extra dimensions lead), an int ``frame`` coordinate is added when the
     frames can be known exactly, and attributes are made netCDF-safe. The input
     is not modified.
+
+    Parameters
+    ----------
+    ds
+        A poses or bboxes dataset as movement makes it.
+
+    Returns
+    -------
+    xarray.Dataset
+        A new dataset that follows our contract.
     """
     ds_type = _ds_type(ds)
     renames = _RENAMES

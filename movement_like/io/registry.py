@@ -31,7 +31,7 @@ from dataclasses import replace as replaced
 from pathlib import Path
 from typing import Any
 
-from movement_like.errors import FileFormatError, InvalidArgumentError
+from movement_like.errors import FileFormatError, InvalidArgumentError, PathNotFoundError
 from movement_like.io import netcdf
 from movement_like.io.formats import (
     anipose,
@@ -315,7 +315,7 @@ def detect_format(path: str | os.PathLike, kind: str | None = None) -> FileForma
     """
     target = Path(path).expanduser()
     if not target.exists():
-        raise FileNotFoundError(f"{target}: no such file or folder")
+        raise PathNotFoundError(f"{target}: no such file or folder")
     head = FileHead.of(target)
     candidates = [f for f in list_formats() if kind is None or kind in f.kinds]
     ordered = [f for f in candidates if f.matches_suffix(target)]
@@ -401,7 +401,7 @@ def load(
     else:
         fmt = find_format(source_software, kind)
         if not Path(path).expanduser().exists():
-            raise FileNotFoundError(f"{Path(path)}: no such file or folder")
+            raise PathNotFoundError(f"{Path(path)}: no such file or folder")
     return fmt.read(path, fps=fps, **kwargs)
 
 

@@ -146,6 +146,19 @@ class SafeUnpickler(pickle.Unpickler):
     Any global but the few listed in this module's docstring raises
     :class:`~movement_like.errors.RefusedPickleError` before it is imported
     or called; persistent references are refused too.
+
+    Parameters
+    ----------
+    file
+        A binary file object holding the pickle.
+    fix_imports
+        As for :class:`pickle.Unpickler`: map Python 2 names to Python 3 ones.
+    encoding
+        How to decode Python 2 ``str`` objects (``"latin1"`` keeps numpy arrays intact).
+    errors
+        How decoding errors are handled, as for :meth:`bytes.decode`.
+    buffers
+        Out-of-band buffers for protocol 5 pickles, as for :class:`pickle.Unpickler`.
     """
 
     def find_class(self, module: str, name: str) -> Any:  # noqa: D102 - see class docstring
@@ -166,6 +179,11 @@ def check_plain_values(value: Any) -> None:
 
     Every object is visited once however often it is shared, so the work is
     bounded by the pickle's size.
+
+    Parameters
+    ----------
+    value
+        The unpickled object to walk.
 
     Raises
     ------
@@ -232,5 +250,18 @@ def safe_load(handle: Any, encoding: str = "latin1") -> Any:
 
 
 def safe_loads(data: bytes, encoding: str = "latin1") -> Any:
-    """:func:`safe_load` from bytes."""
+    """:func:`safe_load` from bytes.
+
+    Parameters
+    ----------
+    data
+        The pickle's bytes.
+    encoding
+        How to decode Python 2 ``str`` objects (``"latin1"`` keeps numpy arrays intact).
+
+    Returns
+    -------
+    object
+        The unpickled value, made only of plain values and numpy arrays.
+    """
     return safe_load(io.BytesIO(bytes(data)), encoding=encoding)

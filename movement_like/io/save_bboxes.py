@@ -39,6 +39,26 @@ def to_via_tracks_file(
     ``image_file_prefix`` (``None`` = none), ``image_file_suffix`` (with or
     without its dot) and ``frame_n_digits`` for ``filename_prefix``,
     ``filename_suffix`` and ``digits``.
+
+    Parameters
+    ----------
+    ds
+        The bounding-boxes dataset to write.
+    *args
+        Passed on to the VIA writer (first the path, as ``path`` or ``file_path``).
+    image_file_prefix
+        movement's name for ``filename_prefix``: the text before each frame number.
+    image_file_suffix
+        movement's name for ``filename_suffix``: the image extension (a dot is added).
+    frame_n_digits
+        movement's name for ``digits``: how many digits the frame number is padded to.
+    **kwargs
+        Passed on to the VIA writer (``path``, ``overwrite``, ...).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
     """
     theirs = {
         "filename_prefix": image_file_prefix,
@@ -69,6 +89,25 @@ def to_file(
     """Write a bounding-boxes dataset in the format named by ``to`` or by the suffix.
 
     ``file_path`` and ``file`` are ``movement``'s spellings of ``path``; pass one.
+
+    Parameters
+    ----------
+    ds
+        The bounding-boxes dataset to write.
+    path, file, file_path
+        Where to write; ``file`` and ``file_path`` are ``movement``'s spellings
+        (pass one of the three).
+    to
+        The format's name; None picks it from the suffix of ``path``.
+    overwrite
+        Replace an existing file; by default an existing file is refused.
+    **kwargs
+        Passed on to the format's writer.
+
+    Returns
+    -------
+    pathlib.Path or list of pathlib.Path
+        What the writer returns: the path, or the paths, written.
     """
     where = take_one("to_file", {"path": path, "file": file, "file_path": file_path})
     return registry.save(ds, Path(where), to=to, overwrite=overwrite, **kwargs)

@@ -63,6 +63,25 @@ def to_file(
 
     ``file_path`` and ``file`` are ``movement``'s spellings of ``path``; pass one.
 
+    Parameters
+    ----------
+    ds
+        The poses dataset to write.
+    path, file, file_path
+        Where to write; ``file`` and ``file_path`` are ``movement``'s spellings
+        (pass one of the three).
+    to
+        The format's name; None picks it from the suffix of ``path``.
+    overwrite
+        Replace an existing file; by default an existing file is refused.
+    **kwargs
+        Passed on to the format's writer.
+
+    Returns
+    -------
+    pathlib.Path or list of pathlib.Path
+        What the writer returns: the path, or the paths, written.
+
     Raises
     ------
     FileFormatError

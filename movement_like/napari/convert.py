@@ -78,6 +78,16 @@ def is_dense_layer(name: str) -> bool:
     """Whether DUSTrack draws a layer of this name as a dense trace (lines) rather than dots.
 
     DUSTrack's rule: the name starts with ``dlc_`` or ``dlccorr``, or contains ``lkmovavg``.
+
+    Parameters
+    ----------
+    name
+        The layer's name.
+
+    Returns
+    -------
+    bool
+        True when the layer is drawn as lines (a dense trace), False for dots.
     """
     return name.startswith(("dlc_", "dlccorr")) or "lkmovavg" in name
 

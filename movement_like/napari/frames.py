@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from movement_like.errors import ArgumentTypeError, OutOfRangeError
 from movement_like.video import VideoReader
 
 __all__ = ["VideoFrames"]
@@ -95,7 +96,7 @@ class VideoFrames:
         return f"VideoFrames({str(self.reader.path)!r}, shape={self.shape})"
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        raise TypeError(
+        raise ArgumentTypeError(
             "VideoFrames will not decode the whole video into memory; index it by frame"
         )
 
@@ -109,7 +110,7 @@ class VideoFrames:
         if isinstance(indices, int):  # pragma: no cover - range[int] handled above
             return self.frame(indices)
         if len(indices) > self.cache_frames:
-            raise IndexError(
+            raise OutOfRangeError(
                 f"asked for {len(indices)} frames at once; VideoFrames hands out at most "
                 f"{self.cache_frames} (cache_frames) so that no call decodes the whole video"
             )
@@ -127,7 +128,7 @@ class VideoFrames:
         if index < 0:
             index += n
         if not 0 <= index < n:
-            raise IndexError(f"frame {index} is outside the video's {n} frames")
+            raise OutOfRangeError(f"frame {index} is outside the video's {n} frames")
         backwards = index < self._last
         self._last = index
         with self._lock:

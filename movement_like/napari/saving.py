@@ -22,7 +22,18 @@ __all__ = ["save_layer", "save_state", "state_dataset", "movement_layers"]
 
 
 def movement_layers(layers: Sequence[Any]) -> list[Any]:
-    """Return the Points and Tracks layers among ``layers`` that hold one of our datasets."""
+    """Return the Points and Tracks layers among ``layers`` that hold one of our datasets.
+
+    Parameters
+    ----------
+    layers
+        napari layers, e.g. ``viewer.layers``.
+
+    Returns
+    -------
+    list
+        The layers that carry our dataset template in their metadata, in order.
+    """
     return [
         layer
         for layer in layers

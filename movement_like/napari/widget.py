@@ -37,6 +37,7 @@ from qtpy.QtWidgets import (
     QWidget,
 )
 
+from movement_like.errors import InvalidArgumentError, OverwriteError
 from movement_like.napari import workflow
 from movement_like.napari.convert import (
     METADATA_KEY,
@@ -255,7 +256,9 @@ class DUSTrackWidget(QWidget):
                 if video:
                     break
         if not video:
-            raise ValueError("no video is open: open the video (or a file next to it) first")
+            raise InvalidArgumentError(
+                "no video is open: open the video (or a file next to it) first"
+            )
         return str(video)
 
     # ------------------------------------------------------- frames of interest
@@ -286,10 +289,10 @@ class DUSTrackWidget(QWidget):
     def _require(self, overlay: bool) -> tuple[Any, Any]:
         current = self.current_layer
         if current is None:
-            raise ValueError("choose a current layer first")
+            raise InvalidArgumentError("choose a current layer first")
         other = self.overlay_layer
         if overlay and other is None:
-            raise ValueError("choose an overlay layer first")
+            raise InvalidArgumentError("choose an overlay layer first")
         return current, other
 
     def undo(self) -> bool:
@@ -434,7 +437,9 @@ class DUSTrackWidget(QWidget):
         def run() -> Any:
             current, overlay = self._require(overlay=True)
             if current.name == "dlccorr":
-                raise ValueError("the current layer is dlccorr already: choose the manual layer")
+                raise InvalidArgumentError(
+                    "the current layer is dlccorr already: choose the manual layer"
+                )
             ds = workflow.manual_corrections(layer_to_dataset(overlay), layer_to_dataset(current))
             existing = self._layer("dlccorr")
             if existing is not None:
@@ -473,7 +478,7 @@ class DUSTrackWidget(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         )  # fmt: skip
         if answer != QMessageBox.StandardButton.Yes:
-            raise FileExistsError(f"{path} exists; not replaced")
+            raise OverwriteError(path, flag="Yes in the replace dialog")
         return True
 
     def save_current(self, path: str | Path, to: str | None = None, overwrite: bool = False) -> Any:

@@ -181,7 +181,18 @@ def fill_interval(
 
 
 def corrections_layer_name(name: str) -> str:
-    """Return DUSTrack's name of a manual layer once applied: ``<name>_manual_corrections``."""
+    """Return DUSTrack's name of a manual layer once applied: ``<name>_manual_corrections``.
+
+    Parameters
+    ----------
+    name
+        The manual layer's name.
+
+    Returns
+    -------
+    str
+        The name with ``_manual_corrections`` appended, once only.
+    """
     return name if name.endswith("_manual_corrections") else f"{name}_manual_corrections"
 
 
@@ -211,6 +222,18 @@ def jitter_layer_name(source: str, window: float) -> str:
 
     ``dlc_<folder>_<snapshot>`` gives ``dlc_<folder>_<W:.3f>``; any other layer
     gives ``<source>_lkmovavg_<W:.3f>`` (``dlccorr`` → ``dlccorr_lkmovavg_0.500``).
+
+    Parameters
+    ----------
+    source
+        The name of the layer the jitter is reduced on.
+    window
+        The smoothing window, in seconds, written with three decimals in the name.
+
+    Returns
+    -------
+    str
+        The name of the new layer, as DUSTrack spells it.
     """
     match = re.fullmatch(r"dlc_(.+)_[^_]+", source)
     if match and "lkmovavg" not in source:

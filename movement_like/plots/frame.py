@@ -38,6 +38,18 @@ def time_index_of_frame(data: xr.DataArray | xr.Dataset, frame: int) -> int:
     The ``frame`` coordinate says it when the data has one; else the data is
     taken to start at frame 0 with one time point per frame.
 
+    Parameters
+    ----------
+    data
+        The dataset or array the frame is looked up in.
+    frame
+        The video frame number.
+
+    Returns
+    -------
+    int
+        The position along ``time`` that holds that frame.
+
     Raises
     ------
     ValueError

@@ -43,7 +43,24 @@ PALETTE = ["#ff7f0e", "#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#e377c2", "#1
 def new_figure(
     nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] = (8, 6), **kwargs: Any
 ) -> tuple[Figure, Any]:
-    """Return a figure on the Agg canvas and its axes (like ``plt.subplots``, without pyplot)."""
+    """Return a figure on the Agg canvas and its axes (like ``plt.subplots``, without pyplot).
+
+    Parameters
+    ----------
+    nrows
+        Number of rows of axes.
+    ncols
+        Number of columns of axes.
+    figsize
+        Width and height of the figure, in inches.
+    **kwargs
+        Passed on to :meth:`matplotlib.figure.Figure.subplots`.
+
+    Returns
+    -------
+    tuple
+        The figure and its axes (one Axes, or an array of them for a grid).
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -58,6 +75,18 @@ def read_video_frame(video: str | os.PathLike, frame: int = 0) -> np.ndarray:
 
     Uses :class:`~movement_like.video.VideoReader`, so image
     folders work too and the grayscale is the one optical flow sees.
+
+    Parameters
+    ----------
+    video
+        The video file or image folder.
+    frame
+        The frame number to read (0 is the first).
+
+    Returns
+    -------
+    numpy.ndarray
+        The frame as a 2-D ``uint8`` grayscale array.
 
     Raises
     ------

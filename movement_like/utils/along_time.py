@@ -17,14 +17,36 @@ __all__ = ["map_along_time", "time_values", "is_dask"]
 
 
 def time_values(data: xr.DataArray) -> np.ndarray:
-    """Return the ``time`` coordinate as float64 (sample numbers when it has none)."""
+    """Return the ``time`` coordinate as float64 (sample numbers when it has none).
+
+    Parameters
+    ----------
+    data
+        The array whose ``time`` axis is wanted.
+
+    Returns
+    -------
+    numpy.ndarray
+        One float64 value per time point: the coordinate, or 0, 1, 2, ... without one.
+    """
     if "time" in data.coords:
         return np.asarray(data["time"].values, dtype=np.float64)
     return np.arange(data.sizes["time"], dtype=np.float64)
 
 
 def is_dask(data: xr.DataArray) -> bool:
-    """Whether ``data`` is backed by a dask array."""
+    """Whether ``data`` is backed by a dask array.
+
+    Parameters
+    ----------
+    data
+        The array to inspect; dask-backed data is processed chunk by chunk.
+
+    Returns
+    -------
+    bool
+        True when ``data.data`` is a dask array, so no work has been computed yet.
+    """
     return type(data.data).__module__.split(".")[0] == "dask"
 
 
@@ -66,6 +88,28 @@ def map_along_time(
     every chunk holds at least that many samples (for kernels that fit windows
     at the ends). With ``with_time=True`` the kernel also gets ``times``, the
     float64 ``time`` values of its block.
+
+    Parameters
+    ----------
+    data
+        The array to process; it must have a ``time`` dimension.
+    kernel
+        Function of a numpy block (and ``axis=``, plus ``times=`` if asked) returning
+        a block of the same shape.
+    depth
+        How many samples either side of an output sample the kernel reads, which is
+        the overlap taken from neighbouring dask chunks; None means the whole series.
+    with_time
+        Pass the float64 ``time`` values of each block to the kernel as ``times``.
+    min_chunk
+        Smallest number of ``time`` samples per dask chunk (rechunked first if needed).
+    dtype
+        The dtype of the kernel's output, for dask; None means the input's dtype.
+
+    Returns
+    -------
+    numpy.ndarray or dask.array.Array
+        The kernel's result with the shape of ``data`` (lazy when ``data`` is dask).
     """
     axis = data.get_axis_num("time")
     array = data.data

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import numpy as np
 import xarray as xr
 
-from movement_like.errors import ArgumentTypeError, InvalidArgumentError
+from movement_like.errors import ArgumentTypeError, InvalidArgumentError, InvalidDatasetError
 
 __all__ = [
     "require_dims",
@@ -38,42 +38,79 @@ def require_dims(data: Any, dims: Iterable[str], what: str) -> None:
         The name of the analysis, for the message.
     """
     if not isinstance(data, xr.DataArray):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"{what} needs an xarray.DataArray (e.g. ds['position']), got {type(data).__name__}"
         )
     missing = [d for d in dims if d not in data.dims]
     if missing:
-        raise ValueError(
+        raise InvalidDatasetError(
             f"{what} needs the dimension(s) {missing}, but the data has dims "
             f"{tuple(map(str, data.dims))}"
         )
 
 
 def require_2d(data: xr.DataArray, what: str) -> None:
-    """Raise a clear error unless ``data`` has ``space`` = x, y."""
+    """Raise a clear error unless ``data`` has ``space`` = x, y.
+
+    Parameters
+    ----------
+    data
+        The positions to check (needs a ``space`` coordinate labelled x, y).
+    what
+        The name of the analysis, for the message.
+    """
     labels = [str(s) for s in data["space"].values] if "space" in data.coords else []
     if labels != ["x", "y"]:
-        raise ValueError(
+        raise InvalidDatasetError(
             f"{what} works on 2-D positions: Dimension 'space' must only contain ['x', 'y'] "
             f"as coordinates, got space={labels}"
         )
 
 
 def require_2d_or_3d(data: xr.DataArray, what: str) -> int:
-    """Return 2 for ``space`` = x, y and 3 for x, y, z; raise a clear error otherwise."""
+    """Return 2 for ``space`` = x, y and 3 for x, y, z; raise a clear error otherwise.
+
+    Parameters
+    ----------
+    data
+        Positions with a ``space`` dim.
+    what
+        The function asking, for the message (e.g. ``"compute_turning_angle"``).
+
+    Returns
+    -------
+    int
+        The number of spatial dimensions, 2 or 3.
+
+    Raises
+    ------
+    InvalidDatasetError
+        If ``space`` is neither x, y nor x, y, z (a ``ValueError``, with movement's phrase).
+    """
     labels = [str(s) for s in data["space"].values] if "space" in data.coords else []
     if labels == ["x", "y"]:
         return 2
     if labels == ["x", "y", "z"]:
         return 3
-    raise ValueError(
+    raise InvalidDatasetError(
         f"{what} works on 2-D or 3-D positions: Dimension 'space' must only contain "
         f"['x', 'y'] or ['x', 'y', 'z'] as coordinates, got space={labels}"
     )
 
 
 def is_whole_number(value: Any) -> bool:
-    """Whether ``value`` is a Python or numpy integer (``bool`` excluded)."""
+    """Whether ``value`` is a Python or numpy integer (``bool`` excluded).
+
+    Parameters
+    ----------
+    value
+        The object to test (e.g. a window or index a user passed in).
+
+    Returns
+    -------
+    bool
+        True for ``int`` and numpy integers; False for ``bool``, floats and anything else.
+    """
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
@@ -136,12 +173,12 @@ def fps_checked(func: F) -> F:
     Parameters
     ----------
     func
-        The loader.
+        The loader to wrap.
 
     Returns
     -------
     callable
-        The loader, checking ``fps`` before it runs.
+        The wrapped loader, or ``func`` itself when it takes no ``fps``.
     """
     signature = inspect.signature(func)
     if "fps" not in signature.parameters:

@@ -14,6 +14,8 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from movement_like.errors import ArgumentTypeError
+
 __all__ = ["deprecated_alias", "renamed_argument", "warn_deprecated"]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -101,7 +103,9 @@ def renamed_argument(old: str, new: str, since: str, removed_in: str) -> Callabl
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if old in kwargs:
                 if new in kwargs:
-                    raise TypeError(f"{func.__name__}() got both {old}= and {new}=; pass {new}=")
+                    raise ArgumentTypeError(
+                        f"{func.__name__}() got both {old}= and {new}=; pass {new}="
+                    )
                 warn_deprecated(f"{old}=", f"{new}=", since, removed_in)
                 kwargs[new] = kwargs.pop(old)
             return func(*args, **kwargs)

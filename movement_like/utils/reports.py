@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from movement_like.errors import InvalidArgumentError
 from movement_like.utils.checks import require_dims
 
 __all__ = ["report_nan_values", "nan_report_table", "nan_runs"]
@@ -84,7 +85,7 @@ def nan_report_table(data: xr.DataArray | xr.Dataset, variable: str = "position"
     """
     if isinstance(data, xr.Dataset):
         if variable not in data.data_vars:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"the dataset has no variable {variable!r}; it has "
                 f"{sorted(map(str, data.data_vars))}"
             )
@@ -140,7 +141,18 @@ def _longest_runs(missing: np.ndarray) -> np.ndarray:
 
 
 def nan_runs(missing: np.ndarray) -> list[tuple[int, int]]:
-    """Start and end index (inclusive) of every run of ``True`` in a 1-D boolean array."""
+    """Start and end index (inclusive) of every run of ``True`` in a 1-D boolean array.
+
+    Parameters
+    ----------
+    missing
+        Boolean flags, True where a value is missing (flattened if not 1-D).
+
+    Returns
+    -------
+    list of tuple of int
+        ``(start, end)`` pairs, both inclusive, in order; empty when nothing is missing.
+    """
     flags = np.asarray(missing, dtype=bool).ravel()
     if flags.size == 0:
         return []

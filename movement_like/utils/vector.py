@@ -15,6 +15,8 @@ from typing import Any, NoReturn, cast
 import numpy as np
 import xarray as xr
 
+from movement_like.errors import ArgumentTypeError, InvalidArgumentError, InvalidDatasetError
+
 __all__ = [
     "compute_norm",
     "convert_to_unit",
@@ -30,23 +32,25 @@ def _labels(data: xr.DataArray, dim: str) -> list[str]:
 
 def _require(data: Any, dim: str, labels: list[str], *, exact: bool = False) -> None:
     if not isinstance(data, xr.DataArray):
-        raise TypeError(f"expected an xarray.DataArray, got {type(data).__name__}")
+        raise ArgumentTypeError(f"expected an xarray.DataArray, got {type(data).__name__}")
     if dim not in data.dims:
-        raise ValueError(
+        raise InvalidDatasetError(
             f"Input data must contain ['{dim}'] as dimensions; the data has dims "
             f"{tuple(map(str, data.dims))}"
         )
     present = _labels(data, dim)
     missing = [label for label in labels if label not in present]
     if missing or (exact and present != labels):
-        raise ValueError(
+        raise InvalidDatasetError(
             f"Input data must contain {labels} in the '{dim}' coordinates"
             f"{' exactly' if exact else ''}; it has {present}"
         )
 
 
 def _no_spatial_dim() -> NoReturn:
-    raise ValueError("Input data array must contain either 'space' or 'space_pol' as dimensions.")
+    raise InvalidDatasetError(
+        "Input data array must contain either 'space' or 'space_pol' as dimensions."
+    )
 
 
 def _sum_of_squares(data: xr.DataArray, dim: str) -> xr.DataArray:
@@ -79,7 +83,7 @@ def compute_norm(data: xr.DataArray) -> xr.DataArray:
         _require(data, "space_pol", ["rho", "phi"])
         return data.sel(space_pol="rho", drop=True)
     if not isinstance(data, xr.DataArray):
-        raise TypeError(f"expected an xarray.DataArray, got {type(data).__name__}")
+        raise ArgumentTypeError(f"expected an xarray.DataArray, got {type(data).__name__}")
     _no_spatial_dim()
 
 
@@ -111,7 +115,7 @@ def convert_to_unit(data: xr.DataArray) -> xr.DataArray:
         out = out.assign_coords(space_pol=data["space_pol"].values)
         return out.transpose(*data.dims)
     if not isinstance(data, xr.DataArray):
-        raise TypeError(f"expected an xarray.DataArray, got {type(data).__name__}")
+        raise ArgumentTypeError(f"expected an xarray.DataArray, got {type(data).__name__}")
     _no_spatial_dim()
 
 
@@ -173,21 +177,23 @@ def _as_vectors(v: Any, u: xr.DataArray) -> xr.DataArray:
         _require(v, "space", ["x", "y"], exact=True)
         return v
     if not isinstance(v, np.ndarray):
-        raise TypeError(f"v must be an xarray.DataArray or np.ndarray, but got {type(v)}.")
+        raise ArgumentTypeError(f"v must be an xarray.DataArray or np.ndarray, but got {type(v)}.")
     array = np.asarray(v, dtype=np.float64).squeeze()
     if array.ndim == 1:
         dims = ["space"]
     elif array.ndim == 2:
         dims = ["time", "space"]
         if "time" not in u.dims or array.shape[0] != u.sizes["time"]:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"v of shape {array.shape} needs one vector per time point of u "
                 f"({u.sizes.get('time', 0)})"
             )
     else:
-        raise ValueError(f"v must be 1D or 2D, but got {array.ndim}D.")
+        raise InvalidArgumentError(f"v must be 1D or 2D, but got {array.ndim}D.")
     if array.shape[-1] != 2:
-        raise ValueError(f"v must hold 2-D vectors (x, y), got {array.shape[-1]} components")
+        raise InvalidArgumentError(
+            f"v must hold 2-D vectors (x, y), got {array.shape[-1]} components"
+        )
     coords = {d: u.coords[d] for d in dims if d in u.coords}
     return xr.DataArray(array, dims=dims, coords=coords)
 

@@ -54,7 +54,7 @@ def test_run_one_reports_instead_of_raising(tmp_path):
     too_long = Pipeline([Step("rolling_filter", {"window": 401})])
     record = run_one(too_long, tmp_path / "a.nc", tmp_path / "out.nc")
     assert record["status"] == "failed" and record["output"] == ""
-    assert record["error"].startswith("step 1 (rolling_filter): ValueError")
+    assert record["error"].startswith("step 1 (rolling_filter): InvalidArgumentError")
     assert not (tmp_path / "out.nc").exists()
     missing = run_one(too_long, tmp_path / "none.nc", tmp_path / "out.nc")
     assert missing["error"].startswith("load: ")

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from movement_like.errors import FileFormatError
+
 #: Package-internal: users import from :mod:`movement_like.io.formats.nwb`.
 __all__: list[str] = []
 
@@ -112,7 +114,11 @@ def timestamps_of(
         return np.asarray(timestamps, dtype=np.float64).ravel(), None
     start = 0.0 if starting_time is None else float(starting_time)
     if rate is None or not float(rate) > 0:
-        raise ValueError("a series has neither timestamps nor a positive rate")
+        raise FileFormatError(
+            None,
+            "a series has neither timestamps nor a positive rate",
+            "the NWB file must give each series timestamps or a rate",
+        )
     return start + np.arange(n, dtype=np.float64) / float(rate), float(rate)
 
 

@@ -24,7 +24,12 @@ import numpy as np
 import xarray as xr
 
 from movement_like.dataset import frame_numbers, require_contract_dims, validate_poses
-from movement_like.errors import InvalidDatasetError, MissingDependencyError
+from movement_like.errors import (
+    ArgumentTypeError,
+    InvalidArgumentError,
+    InvalidDatasetError,
+    MissingDependencyError,
+)
 from movement_like.io.atomic import atomic_path, check_writable
 from movement_like.io.formats.nwb.contents import numbered_repeats, safe_object_name
 
@@ -53,18 +58,30 @@ class NWBSaveConfig:
         Name of the processing module holding everything (``behavior``).
     pose_estimation_name
         Name of the ``PoseEstimation`` object.
-    description, scorer, source_software, source_software_version
-        ``PoseEstimation`` fields; by default from the dataset's attrs.
-    unit, reference_frame, confidence_definition
-        Per-series fields; by default from attrs (``pixels`` and the top-left
-        origin otherwise).
+    description
+        ``PoseEstimation.description``; by default from the dataset's attrs.
+    scorer
+        ``PoseEstimation.scorer``; by default from the dataset's attrs.
+    source_software
+        ``PoseEstimation.source_software``; by default from the dataset's attrs.
+    source_software_version
+        ``PoseEstimation.source_software_version``; by default from the dataset's attrs.
+    unit
+        Unit of each series; by default from attrs, else ``pixels``.
+    reference_frame
+        Where the coordinates' origin is; by default from attrs, else the top-left
+        corner of the image.
+    confidence_definition
+        What each series' confidence means; by default from attrs.
     fps
         Frame rate used to turn frame numbers into seconds when the dataset's
         time is in frames (NWB timestamps are seconds).
     annotator
         ``TrainingFrame.annotator`` when writing training labels.
-    video_path, video_rate
+    video_path
         Source video of training labels (an external ``ImageSeries``).
+    video_rate
+        Frame rate of that source video.
     """
 
     session_description: str = "Pose estimates written by movement_like"
@@ -93,11 +110,13 @@ class NWBSaveConfig:
         if isinstance(config, cls):
             return config
         if not isinstance(config, Mapping):
-            raise TypeError(f"config must be an NWBSaveConfig or a dict, got {type(config)}")
+            raise ArgumentTypeError(
+                f"config must be an NWBSaveConfig or a dict, got {type(config)}"
+            )
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(config) - known)
         if unknown:
-            raise ValueError(f"unknown NWB config keys {unknown}; known: {sorted(known)}")
+            raise InvalidArgumentError(f"unknown NWB config keys {unknown}; known: {sorted(known)}")
         return cls(**dict(config))
 
 
@@ -353,7 +372,7 @@ def to_nwb_file(
         return _estimation_files(ds, cfg)
     if which == "training":
         return [_training_file(ds, cfg)]
-    raise ValueError(f"which must be 'estimation' or 'training', got {which!r}")
+    raise InvalidArgumentError(f"which must be 'estimation' or 'training', got {which!r}")
 
 
 def _file_stem(name: str) -> str:
