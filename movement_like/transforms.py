@@ -13,6 +13,7 @@ from typing import Any, Literal, cast
 import numpy as np
 import xarray as xr
 
+from movement_like.errors import ArgumentTypeError, InvalidArgumentError
 from movement_like.provenance import log_operation
 from movement_like.utils.checks import require_2d, require_dims
 from movement_like.utils.dims import accepts_dim_aliases
@@ -69,7 +70,7 @@ def scale(
         elif values.ndim == 1 and values.size == data.sizes["space"]:
             factor = xr.DataArray(values, dims=["space"], coords={"space": data["space"].values})
         else:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"scale: factor must be a number or one number per space axis "
                 f"({data.sizes['space']}), got shape {values.shape}"
             )
@@ -92,7 +93,9 @@ def _keypoint_mean(data: xr.DataArray, keypoints: Hashable | Sequence[Hashable])
         chosen = list(cast(Sequence[Hashable], keypoints))
     missing = [k for k in chosen if k not in names]
     if missing or not chosen:
-        raise ValueError(f"keypoint(s) {missing or chosen} not found; the data has {names}")
+        raise InvalidArgumentError(
+            f"keypoint(s) {missing or chosen} not found; the data has {names}"
+        )
     return data.sel(keypoints=chosen).mean("keypoints", skipna=False)
 
 
@@ -138,7 +141,7 @@ def egocentric_align(
     require_dims(data, ["time", "keypoints", "space"], "egocentric_align")
     labels = [str(c) for c in data["space"].values] if "space" in data.coords else []
     if labels == ["x", "y", "z"]:
-        raise ValueError(
+        raise InvalidArgumentError(
             "egocentric_align works on 2-D positions only: in 3-D a heading fixes one axis "
             "of the animal's frame, and the roll about it needs a second direction (an up "
             "vector) plus a choice between keeping the heading exact and keeping the world "
@@ -149,7 +152,9 @@ def egocentric_align(
     centre = _keypoint_mean(data, origin)
     if isinstance(heading, tuple):
         if len(heading) != 2:
-            raise ValueError("egocentric_align: heading must be a keypoint or a (left, right) pair")
+            raise InvalidArgumentError(
+                "egocentric_align: heading must be a keypoint or a (left, right) pair"
+            )
         from movement_like.kinematics.orientation import compute_forward_vector
 
         direction = compute_forward_vector(data, heading[0], heading[1], camera_view)
@@ -201,13 +206,15 @@ def poses_to_bboxes(ds: xr.Dataset, padding: float = 0.0) -> xr.Dataset:
         keypoint of the individual is known.
     """
     if not isinstance(ds, xr.Dataset) or "position" not in ds.data_vars:
-        raise TypeError("poses_to_bboxes needs a poses dataset with a 'position' variable")
+        raise ArgumentTypeError("poses_to_bboxes needs a poses dataset with a 'position' variable")
     position = ds["position"]
     require_dims(position, ["time", "individuals", "keypoints", "space"], "poses_to_bboxes")
     require_2d(position, "poses_to_bboxes")
     padding = float(padding)
     if not np.isfinite(padding) or padding < 0:
-        raise ValueError(f"poses_to_bboxes: padding must be a finite number >= 0, got {padding}")
+        raise InvalidArgumentError(
+            f"poses_to_bboxes: padding must be a finite number >= 0, got {padding}"
+        )
     # a point counts only when both of its coordinates are known
     point_known = position.notnull().all("space")
     known = position.where(point_known)
@@ -239,11 +246,11 @@ def poses_to_bboxes(ds: xr.Dataset, padding: float = 0.0) -> xr.Dataset:
 def _as_points(points: Any, name: str) -> np.ndarray:
     array = np.asarray(points.values if isinstance(points, xr.DataArray) else points, dtype=float)
     if array.ndim != 2 or array.shape[1] != 2:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"estimate_transform: {name} must have shape (n_points, 2), got {array.shape}"
         )
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"estimate_transform: {name} holds NaN or infinite values")
+        raise InvalidArgumentError(f"estimate_transform: {name} holds NaN or infinite values")
     return array
 
 
@@ -286,18 +293,18 @@ def estimate_transform(
         ``(u / w, v / w)`` where ``(u, v, w) = M @ (x, y, 1)``.
     """
     if kind not in TRANSFORM_KINDS:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"estimate_transform: unknown kind {kind!r}; choose one of {list(TRANSFORM_KINDS)}"
         )
     src = _as_points(source, "source")
     dst = _as_points(target, "target")
     if src.shape != dst.shape:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"estimate_transform: source and target must hold the same number of points, "
             f"got {src.shape[0]} and {dst.shape[0]}"
         )
     if src.shape[0] < _MIN_POINTS[kind]:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"estimate_transform: a {kind} needs at least {_MIN_POINTS[kind]} point pairs, "
             f"got {src.shape[0]}"
         )
@@ -311,14 +318,16 @@ def estimate_transform(
         design[1::2] = np.column_stack([src_n[:, 1], src_n[:, 0], np.zeros(n), np.ones(n)])
         solution, _, rank, _ = np.linalg.lstsq(design, dst_n.reshape(-1), rcond=None)
         if rank < 4:
-            raise ValueError("estimate_transform: the points are degenerate (all the same)")
+            raise InvalidArgumentError(
+                "estimate_transform: the points are degenerate (all the same)"
+            )
         a, b, tx, ty = solution
         normalised = np.array([[a, -b, tx], [b, a, ty], [0, 0, 1]])
     elif kind == "affine":
         design = np.column_stack([src_n, np.ones(n)])
         solution, _, rank, _ = np.linalg.lstsq(design, dst_n, rcond=None)
         if rank < 3:
-            raise ValueError(
+            raise InvalidArgumentError(
                 "estimate_transform: an affine transform needs points that are not all on one line"
             )
         normalised = np.vstack([solution.T, [0, 0, 1]])
@@ -330,14 +339,14 @@ def estimate_transform(
         _, singular, vh = np.linalg.svd(np.asarray(rows))
         rank = int(np.sum(singular > 1e-10 * singular[0]))
         if rank < 8:
-            raise ValueError(
+            raise InvalidArgumentError(
                 "estimate_transform: a homography needs points with no three on one line"
             )
         normalised = vh[-1].reshape(3, 3)
     matrix = np.linalg.inv(dst_t) @ normalised @ src_t
     if abs(matrix[2, 2]) < 1e-12 or abs(np.linalg.det(normalised)) < 1e-12:
         hint = "no three on one line" if kind == "homography" else "not all on one line"
-        raise ValueError(
+        raise InvalidArgumentError(
             f"estimate_transform: the points are degenerate (the fitted {kind} is singular); "
             f"use points with {hint}"
         )
@@ -366,7 +375,7 @@ def apply_transform(data: xr.DataArray, matrix: Any) -> xr.DataArray:
     require_2d(data, "apply_transform")
     matrix = np.asarray(matrix, dtype=np.float64)
     if matrix.shape != (3, 3) or not np.all(np.isfinite(matrix)):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"apply_transform: matrix must be a finite 3x3 array, got shape {matrix.shape}"
         )
     x = data.sel(space="x", drop=True)

@@ -8,6 +8,7 @@ from typing import Any, cast
 import numpy as np
 import xarray as xr
 
+from movement_like.errors import InvalidArgumentError
 from movement_like.utils.reports import report_nan_values
 
 NAN_POLICIES = ("ffill", "scale", "propagate")
@@ -79,7 +80,7 @@ def _unsigned_angle_3d(u: xr.DataArray, v: xr.DataArray) -> xr.DataArray:
 
 def _require_time_points(data: xr.DataArray, count: int, what: str) -> None:
     if data.sizes["time"] < count:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{what}: At least {count} time points are required to compute it, "
             f"but {data.sizes['time']} were found."
         )
@@ -93,7 +94,9 @@ def _warn_about_nan_proportion(data: xr.DataArray, threshold: float, what: str) 
     """
     threshold = float(threshold)
     if not 0 <= threshold <= 1:
-        raise ValueError(f"{what}: nan_warn_threshold must be between 0 and 1, got {threshold}")
+        raise InvalidArgumentError(
+            f"{what}: nan_warn_threshold must be between 0 and 1, got {threshold}"
+        )
     missing = data.isnull()
     if "space" in missing.dims:
         missing = missing.any("space")

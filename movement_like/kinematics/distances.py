@@ -9,6 +9,7 @@ from typing import Any, Literal
 import numpy as np
 import xarray as xr
 
+from movement_like.errors import InvalidArgumentError
 from movement_like.kinematics._vectors import _named
 from movement_like.provenance import log_operation
 from movement_like.utils.checks import require_dims
@@ -22,7 +23,7 @@ def _pair_list(labels: list[Hashable], pairs: Any, dim: str) -> list[tuple[Hasha
     """Normalise ``pairs`` ("all", a mapping or a list of 2-tuples) to a list of pairs."""
     if isinstance(pairs, str):
         if pairs != "all":
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"compute_pairwise_distances: pairs must be 'all', a mapping "
                 f"{{a: b or [b, ...]}} or a list of (a, b), got {pairs!r}"
             )
@@ -36,15 +37,17 @@ def _pair_list(labels: list[Hashable], pairs: Any, dim: str) -> list[tuple[Hasha
     else:
         chosen = [tuple(p) for p in pairs]
         if any(len(p) != 2 for p in chosen):
-            raise ValueError("compute_pairwise_distances: every pair must have two labels")
+            raise InvalidArgumentError(
+                "compute_pairwise_distances: every pair must have two labels"
+            )
     if not chosen:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"compute_pairwise_distances: no pairs to measure (the data has {len(labels)} "
             f"{dim}: {labels})"
         )
     unknown = sorted({str(x) for p in chosen for x in p if x not in labels})
     if unknown:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"compute_pairwise_distances: {unknown} not found along '{dim}' (have {labels})"
         )
     return chosen  # type: ignore[return-value]
@@ -95,11 +98,11 @@ def compute_pairwise_distances(
     """
     dim = DIM_ALIASES.get(dim, dim)  # type: ignore[assignment]  # movement spells it singular
     if dim not in ("individuals", "keypoints"):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"compute_pairwise_distances: dim must be 'individuals' or 'keypoints', got {dim!r}"
         )
     if across not in ("matched", "all"):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"compute_pairwise_distances: across must be 'matched' or 'all', got {across!r}"
         )
     require_dims(data, ["time", "space", dim], "compute_pairwise_distances")

@@ -8,6 +8,7 @@ from typing import Literal
 import numpy as np
 import xarray as xr
 
+from movement_like.errors import InvalidArgumentError
 from movement_like.kinematics._vectors import _named, _norm, _require_time_points
 from movement_like.kinematics.motion import compute_time_derivative
 from movement_like.provenance import log_operation
@@ -59,7 +60,7 @@ def compute_kinetic_energy(
     """
     require_dims(data, ["time", "space", "keypoints"], "compute_kinetic_energy")
     if missing not in ("skip", "propagate"):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"compute_kinetic_energy: missing must be 'skip' or 'propagate', got {missing!r}"
         )
     skipna = missing == "skip"
@@ -67,11 +68,15 @@ def compute_kinetic_energy(
     if keypoints is not None:
         data = data.sel(keypoints=list(keypoints))
     if decompose and data.sizes["keypoints"] < 2:
-        raise ValueError("compute_kinetic_energy: decompose=True needs at least 2 keypoints")
+        raise InvalidArgumentError(
+            "compute_kinetic_energy: decompose=True needs at least 2 keypoints"
+        )
     names = list(data["keypoints"].values)
     unknown = sorted(str(k) for k in (masses or {}) if k not in names)
     if unknown:
-        raise ValueError(f"compute_kinetic_energy: masses given for unknown keypoints {unknown}")
+        raise InvalidArgumentError(
+            f"compute_kinetic_energy: masses given for unknown keypoints {unknown}"
+        )
     weights = xr.DataArray(
         np.array([float((masses or {}).get(k, 1.0)) for k in names]),
         dims=["keypoints"],

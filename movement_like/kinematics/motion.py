@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from movement_like.errors import ArgumentTypeError, InvalidArgumentError
 from movement_like.kinematics._vectors import (
     _along,
     _named,
@@ -106,9 +107,9 @@ def compute_time_derivative(data: xr.DataArray, order: int = 1) -> xr.DataArray:
     """
     require_dims(data, ["time"], "compute_time_derivative")
     if not is_whole_number(order):
-        raise TypeError(f"compute_time_derivative: order must be an int, got {order!r}")
+        raise ArgumentTypeError(f"compute_time_derivative: order must be an int, got {order!r}")
     if order < 1:
-        raise ValueError(f"compute_time_derivative: order must be >= 1, got {order}")
+        raise InvalidArgumentError(f"compute_time_derivative: order must be >= 1, got {order}")
     _require_time_points(data, 2, "compute_time_derivative")
     return _named(_derivative(data, int(order)), f"derivative_{order}", data)
 

@@ -8,6 +8,7 @@ from typing import Literal, cast
 import numpy as np
 import xarray as xr
 
+from movement_like.errors import InvalidArgumentError
 from movement_like.kinematics._vectors import (
     _along,
     _named,
@@ -31,13 +32,17 @@ def _forward_vector(
     require_dims(data, ["time", "space", "keypoints"], "compute_forward_vector")
     n_space = require_2d_or_3d(data, "compute_forward_vector")
     if camera_view not in ("top_down", "bottom_up"):
-        raise ValueError(f"camera_view must be 'top_down' or 'bottom_up', got {camera_view!r}")
+        raise InvalidArgumentError(
+            f"camera_view must be 'top_down' or 'bottom_up', got {camera_view!r}"
+        )
     if left_keypoint == right_keypoint:
-        raise ValueError("the left and right keypoints must differ")
+        raise InvalidArgumentError("the left and right keypoints must differ")
     names = list(data["keypoints"].values)
     missing = [k for k in (left_keypoint, right_keypoint) if k not in names]
     if missing:
-        raise ValueError(f"keypoint(s) {missing} not found; the data has keypoints {names}")
+        raise InvalidArgumentError(
+            f"keypoint(s) {missing} not found; the data has keypoints {names}"
+        )
     across = data.sel(keypoints=left_keypoint, drop=True) - data.sel(
         keypoints=right_keypoint, drop=True
     )
@@ -172,7 +177,9 @@ def compute_forward_vector_angle(
     else:
         ref = np.asarray(reference_vector, dtype=np.float64).ravel()
         if ref.shape != (2,):
-            raise ValueError(f"reference_vector must have 2 components, got {ref.shape[0]}")
+            raise InvalidArgumentError(
+                f"reference_vector must have 2 components, got {ref.shape[0]}"
+            )
         ref_x, ref_y = ref
     fx, fy = _xy(forward)
     angle = _signed_angle(ref_x, ref_y, fx, fy)

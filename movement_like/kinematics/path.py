@@ -7,6 +7,7 @@ from typing import Any, Literal, cast
 import numpy as np
 import xarray as xr
 
+from movement_like.errors import InvalidArgumentError
 from movement_like.kinematics._vectors import (
     NAN_POLICIES,
     _named,
@@ -51,7 +52,7 @@ def _path_length(
 
 def _check_nan_policy(nan_policy: str, what: str) -> None:
     if nan_policy not in NAN_POLICIES:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{what}: unknown nan_policy {nan_policy!r}; choose one of {list(NAN_POLICIES)}"
         )
 

@@ -15,6 +15,7 @@ from typing import Any, cast
 import numpy as np
 import xarray as xr
 
+from movement_like.errors import InvalidArgumentError
 from movement_like.kinematics._vectors import (
     _named,
     _require_time_points,
@@ -141,7 +142,7 @@ def _check_chords(data: xr.DataArray) -> None:
         length = np.sqrt(np.sum(chord * chord, axis=-1))
     degenerate = np.asarray(length) == 0
     if degenerate.size and degenerate.all():
-        raise ValueError(
+        raise InvalidArgumentError(
             "compute_path_deviation: Path deviation is undefined because the start and end "
             "positions are identical for all tracks."
         )
