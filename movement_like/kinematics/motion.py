@@ -123,6 +123,12 @@ def compute_velocity(data: xr.DataArray) -> xr.DataArray:
     units are space units per time unit (per second, or per frame when the
     frame rate is unknown). Equals ``movement.kinematics.compute_velocity``.
 
+    Parameters
+    ----------
+    data
+        Positions with ``time`` and ``space`` dims (e.g. ``ds.position``), in
+        our dim names or ``movement``'s; any other dims are carried through.
+
     Returns
     -------
     xarray.DataArray
@@ -138,6 +144,12 @@ def compute_velocity(data: xr.DataArray) -> xr.DataArray:
 def compute_acceleration(data: xr.DataArray) -> xr.DataArray:
     """Acceleration: the derivative of the velocity (two central differences).
 
+    Parameters
+    ----------
+    data
+        Positions with ``time`` and ``space`` dims (e.g. ``ds.position``), in
+        our dim names or ``movement``'s; any other dims are carried through.
+
     Returns
     -------
     xarray.DataArray
@@ -152,6 +164,12 @@ def compute_acceleration(data: xr.DataArray) -> xr.DataArray:
 @log_operation
 def compute_speed(data: xr.DataArray) -> xr.DataArray:
     """Speed: the length of the velocity vector.
+
+    Parameters
+    ----------
+    data
+        Positions with ``time`` and ``space`` dims (e.g. ``ds.position``), in
+        our dim names or ``movement``'s; any other dims are carried through.
 
     Returns
     -------

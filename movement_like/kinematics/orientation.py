@@ -123,6 +123,16 @@ def compute_head_direction_vector(
     The same vector as :func:`compute_forward_vector` (pass e.g. the ears),
     named ``"head_direction_vector"``, as in ``movement``.
 
+    Parameters
+    ----------
+    data
+        Positions with ``time``, ``keypoints`` and ``space`` (x, y or x, y, z) dims.
+    left_keypoint, right_keypoint
+        The keypoints on the left and right of the head (e.g. the ears).
+    camera_view
+        ``"top_down"`` (up is ``[0, 0, -1]`` in image coordinates) or
+        ``"bottom_up"`` (up is ``[0, 0, 1]``), which decides which side is forward.
+
     Returns
     -------
     xarray.DataArray

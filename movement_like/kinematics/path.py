@@ -124,6 +124,17 @@ def compute_path_straightness(
     ``nan_policy`` (see :func:`compute_path_length`, also for
     ``nan_warn_threshold``). NaN when the path length is 0 or unknown.
 
+    Parameters
+    ----------
+    data
+        Positions with ``time`` and ``space`` dims; other dims are carried through.
+    nan_policy
+        How missing positions count in the path length: ``"ffill"``, ``"scale"``
+        or ``"propagate"`` (see :func:`compute_path_length`).
+    nan_warn_threshold
+        Warn (``UserWarning``, as ``movement``) when a track misses more than
+        this fraction of its positions.
+
     Returns
     -------
     xarray.DataArray
