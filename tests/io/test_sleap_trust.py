@@ -254,3 +254,14 @@ def test_a_damaged_frame_index_does_not_allocate_its_range(tmp_path):
     assert load_poses.from_sleap_file(path).sizes["time"] == 51
     with pytest.raises(FileFormatError, match="max_frames=10 "):
         load_poses.from_sleap_file(path, max_frames=10)
+
+
+def test_analysis_csv_frame_beyond_int64_is_our_error(tmp_path):
+    """Was OverflowError from converting a 2**64 frame index to int64."""
+    path = tmp_path / "labels.analysis.csv"
+    path.write_text(
+        "track,frame_idx,instance.score,nose.x,nose.y,nose.score\n"
+        f"track_0,{2**64},0.9,1.0,2.0,0.8\n"
+    )
+    with pytest.raises(FileFormatError, match="non-numeric"):
+        load_poses.from_sleap_file(path)

@@ -79,7 +79,7 @@ def from_sleap_analysis_csv(
             ],
             axis=-1,
         )
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError) as exc:  # text, or numbers beyond int64
         raise FileFormatError(path, f"non-numeric values in frame or node columns ({exc})") from exc
     track_of_row = [None if pd.isna(t) or t == "" else str(t) for t in df["track"]]
     individuals, slot = assign_slots(frame_idx, track_of_row)
