@@ -22,7 +22,10 @@ import movement_like
 LISTING = Path(__file__).with_name("public_api.txt")
 
 #: Optional parts whose import needs extras that a plain install lacks.
-OPTIONAL = ("movement_like.napari.widget",)  # Qt: needs the napari extra
+OPTIONAL = (  # Qt: needs the napari extra
+    "movement_like.napari.widget",
+    "movement_like.napari.widget_controls",
+)
 
 
 def public_names() -> set[str]:

@@ -38,7 +38,6 @@ An argument written ``"{name}"`` is filled per input from that input's options
 from __future__ import annotations
 
 import hashlib
-import importlib
 import inspect
 import json
 import os
@@ -48,6 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from movement_like.batch.functions import STEP_ROOMS, resolve_function
 from movement_like.batch.toml_text import dump_toml
 from movement_like.errors import PipelineError
 
@@ -60,15 +60,6 @@ __all__ = [
     "STEP_ROOMS",
     "SAVE_FORMATS",
 ]
-
-#: Rooms of movement_like whose public functions a step may name by their short name.
-STEP_ROOMS = (
-    "movement_like.filtering",
-    "movement_like.kinematics",
-    "movement_like.transforms",
-    "movement_like.optical_flow",
-    "movement_like.roi",
-)
 
 #: Formats the ``save`` section may name, and the suffix of their outputs.
 SAVE_FORMATS = {"netcdf": ".nc", "zarr": ".zarr"}
@@ -313,77 +304,6 @@ def _step_from_dict(data: Any, index: int, source: str = "pipeline") -> Step:
         if key in data and (not isinstance(data[key], str) or not data[key]):
             raise PipelineError(f"{where} ({function}): '{key}' must name a variable")
     return Step(function, dict(args), data.get("input", "position"), data.get("output"))
-
-
-def resolve_function(name: str, allow_external: bool = True, where: str = "") -> Callable:
-    """Return the function a step names.
-
-    Parameters
-    ----------
-    name
-        A short name of a public function of :data:`STEP_ROOMS`, or
-        ``"package.module:function"``.
-    allow_external
-        Allow (and import) modules outside ``movement_like``.
-    where
-        How error messages name the step.
-
-    Returns
-    -------
-    Callable
-        The function.
-
-    Raises
-    ------
-    PipelineError
-        If there is no such function, or it is outside what may be named.
-    """
-    where = where or name
-    if ":" not in name:
-        for room in STEP_ROOMS:
-            module = importlib.import_module(room)
-            if name in getattr(module, "__all__", ()):
-                function = vars(module).get(name)
-                if callable(function) and not isinstance(function, type):
-                    return function
-        known = ", ".join(sorted(_short_names()))
-        raise PipelineError(
-            f"{where}: unknown function {name!r}; use one of {known}, "
-            "or 'package.module:function' for a function of your own"
-        )
-    module_name, _, attr = name.partition(":")
-    ours = module_name == "movement_like" or module_name.startswith("movement_like.")
-    if ours and not any(module_name == r or module_name.startswith(r + ".") for r in STEP_ROOMS):
-        raise PipelineError(
-            f"{where}: {module_name} is not a room of analysis functions; "
-            f"steps may use {', '.join(STEP_ROOMS)} (loading and saving are [load] and [save])"
-        )
-    if not ours and not allow_external:
-        raise PipelineError(
-            f"{where}: {name!r} is outside movement_like, and importing it would run its code; "
-            "pass allow_external=True (--allow-external) if you trust this pipeline"
-        )
-    if attr.startswith("_") or not attr:
-        raise PipelineError(f"{where}: {name!r} does not name a public function")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise PipelineError(f"{where}: cannot import {module_name} ({exc})") from exc
-    function = getattr(module, attr, None)
-    if not callable(function):
-        raise PipelineError(f"{where}: {module_name} has no function {attr!r}")
-    return function
-
-
-def _short_names() -> list[str]:
-    names = []
-    for room in STEP_ROOMS:
-        module = importlib.import_module(room)
-        for n in getattr(module, "__all__", ()):
-            value = vars(module).get(n)  # not the deprecated names a module resolves lazily
-            if inspect.isfunction(value):
-                names.append(n)
-    return names
 
 
 def _check_signature(function: Callable, step: Step, where: str) -> None:

@@ -12,7 +12,6 @@ progress bar, so the viewer stays responsive. Save asks before replacing a file.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,15 +24,10 @@ from qtpy.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
     QProgressBar,
-    QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -46,16 +40,11 @@ from movement_like.napari.convert import (
     layer_to_dataset,
 )
 from movement_like.napari.saving import movement_layers, save_layer, save_state
+from movement_like.napari.widget_controls import build_controls
 
 __all__ = ["DUSTrackWidget"]
 
 ALL_KEYPOINTS = "(all keypoints)"
-
-
-def _button(text: str, slot: Callable[[], Any]) -> QPushButton:
-    button = QPushButton(text)
-    button.clicked.connect(lambda *_: slot())
-    return button
 
 
 class DUSTrackWidget(QWidget):
@@ -66,6 +55,16 @@ class DUSTrackWidget(QWidget):
     napari_viewer
         The viewer (napari passes it in).
     """
+
+    # the controls, made by build_controls
+    current_box: QComboBox
+    overlay_box: QComboBox
+    keypoint_box: QComboBox
+    marks_label: QLabel
+    start_box: QSpinBox
+    end_box: QSpinBox
+    window_box: QDoubleSpinBox
+    progress: QProgressBar
 
     def __init__(self, napari_viewer: Any):
         super().__init__()
@@ -83,81 +82,7 @@ class DUSTrackWidget(QWidget):
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layers = QGroupBox("Layers")
-        form = QFormLayout(layers)
-        self.current_box, self.overlay_box, self.keypoint_box = (
-            QComboBox(),
-            QComboBox(),
-            QComboBox(),
-        )
-        self.current_box.currentTextChanged.connect(lambda *_: self._refresh_keypoints())
-        self.current_box.currentTextChanged.connect(lambda *_: self._remember())
-        self.overlay_box.currentTextChanged.connect(lambda *_: self._remember())
-        form.addRow("Current", self.current_box)
-        form.addRow("Overlay", self.overlay_box)
-        form.addRow("Keypoint", self.keypoint_box)
-        layout.addWidget(layers)
-
-        marks = QGroupBox("Frames of interest")
-        row = QHBoxLayout(marks)
-        row.addWidget(_button("Mark / unmark", self.toggle_frame_of_interest))
-        row.addWidget(_button("◀", self.previous_frame_of_interest))
-        row.addWidget(_button("▶", self.next_frame_of_interest))
-        self.marks_label = QLabel("none")
-        row.addWidget(self.marks_label)
-        layout.addWidget(marks)
-
-        interval = QGroupBox("Event interval")
-        grid = QFormLayout(interval)
-        self.start_box, self.end_box = QSpinBox(), QSpinBox()
-        for box in (self.start_box, self.end_box):
-            box.setRange(0, 10**9)
-        start_row, end_row = QHBoxLayout(), QHBoxLayout()
-        start_row.addWidget(self.start_box)
-        start_row.addWidget(_button("= this frame", lambda: self.start_box.setValue(self.frame)))
-        end_row.addWidget(self.end_box)
-        end_row.addWidget(_button("= this frame", lambda: self.end_box.setValue(self.frame)))
-        grid.addRow("Start", start_row)
-        grid.addRow("End", end_row)
-        layout.addWidget(interval)
-
-        act = QGroupBox("Act")
-        column = QVBoxLayout(act)
-        copy_row = QHBoxLayout()
-        copy_row.addWidget(QLabel("Copy overlay:"))
-        for scope, text in (
-            ("frame", "this frame"),
-            ("marked", "marked"),
-            ("interval", "interval"),
-        ):
-            copy_row.addWidget(_button(text, functools.partial(self.copy_overlay, scope)))
-        column.addLayout(copy_row)
-        column.addWidget(_button("New manual layer (like the overlay)", self.new_manual_layer))
-        column.addWidget(_button("Fill interval by LK-RSTC", self.fill_interval))
-        column.addWidget(_button("Apply manual corrections (dlccorr)", self.apply_corrections))
-        jitter_row = QHBoxLayout()
-        self.window_box = QDoubleSpinBox()
-        self.window_box.setRange(0.01, 60.0)
-        self.window_box.setDecimals(3)
-        self.window_box.setValue(0.5)
-        self.window_box.setSuffix(" s")
-        jitter_row.addWidget(_button("Reduce jitter", self.reduce_jitter))
-        jitter_row.addWidget(self.window_box)
-        column.addLayout(jitter_row)
-        column.addWidget(_button("Undo the last copy or fill", self.undo))
-        self.progress = QProgressBar()
-        self.progress.setVisible(False)
-        column.addWidget(self.progress)
-        layout.addWidget(act)
-
-        save = QGroupBox("Save")
-        save_column = QVBoxLayout(save)
-        save_column.addWidget(_button("Current layer as DUSTrack JSON…", self._save_json_dialog))
-        save_column.addWidget(_button("Current layer as…", self._save_any_dialog))
-        save_column.addWidget(_button("Whole state (.nc)…", self._save_state_dialog))
-        layout.addWidget(save)
-        layout.addStretch()
+        build_controls(self)
 
     # ------------------------------------------------------------------ layers
     def _our_layers(self) -> list[Any]:
