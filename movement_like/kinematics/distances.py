@@ -60,8 +60,11 @@ def compute_pairwise_distances(
     dim: Literal["individuals", "keypoints", "individual", "keypoint"] = "individuals",
     pairs: str | Mapping[Hashable, Any] | Sequence[tuple[Hashable, Hashable]] = "all",
     across: Literal["matched", "all"] = "matched",
-) -> xr.DataArray:
-    """Euclidean distances between pairs of individuals (or of keypoints), per frame.
+    metric: str | None = None,
+    output: Literal["array", "movement"] = "array",
+    **kwargs: Any,
+) -> xr.DataArray | dict[str, xr.DataArray]:
+    """Distances between pairs of individuals (or of keypoints), per frame.
 
     Computed as whole-array arithmetic, one step per pair (never a loop over
     frames).
@@ -86,16 +89,41 @@ def compute_pairwise_distances(
         per pair of individuals; this is what
         ``movement.kinematics.compute_pairwise_distances`` returns (as one
         array instead of a dict).
+    metric
+        With ``output="movement"``: any metric of
+        :func:`scipy.spatial.distance.cdist` (``"euclidean"`` when None), as
+        ``movement`` takes it. Our one array is Euclidean only.
+    output
+        ``"array"`` (default): the one array described under Returns.
+        ``"movement"``: exactly what ``movement.kinematics.compute_pairwise_distances``
+        returns: for one pair a DataArray with dims ``(time, a, b)`` (``a`` and
+        ``b`` the pair's labels, their coordinates the labels of the other dim,
+        every one with every one, size-1 dims squeezed), for several pairs a dict
+        ``{"dist_a_b": DataArray}``.
+    **kwargs
+        With ``output="movement"``: passed to :func:`scipy.spatial.distance.cdist`.
 
     Returns
     -------
-    xarray.DataArray
+    xarray.DataArray or dict
         Named ``"distance"``. ``dim`` is replaced by ``pairs``, with
         coordinates ``pairs`` (``"a-b"`` strings), ``first`` and ``second``
         (the labels). With ``across="all"`` the other dim ``o`` is replaced
         by ``o_first`` and ``o_second``. Other dims (``time``, ``layers``,
         ...) are kept. A NaN coordinate gives a NaN distance.
+        With ``output="movement"``: ``movement``'s answer instead (see there).
     """
+    if output not in ("array", "movement"):
+        raise InvalidArgumentError(
+            f"compute_pairwise_distances: output must be 'array' or 'movement', got {output!r}"
+        )
+    if output == "movement":
+        return _movement_distances(data, dim, pairs, metric or "euclidean", **kwargs)
+    if metric not in (None, "euclidean") or kwargs:
+        raise InvalidArgumentError(
+            f"compute_pairwise_distances: metric={metric!r} and cdist arguments need "
+            "output='movement' (the one array is Euclidean)"
+        )
     dim = DIM_ALIASES.get(dim, dim)  # type: ignore[assignment]  # movement spells it singular
     if dim not in ("individuals", "keypoints"):
         raise InvalidArgumentError(
@@ -147,6 +175,44 @@ def compute_pairwise_distances(
     ]
     tail = [d for d in result.dims if d not in order]
     return _named(result.transpose(*order, *tail), "distance", data)
+
+
+def _movement_distances(
+    data: xr.DataArray, dim: str, pairs: Any, metric: str, **kwargs: Any
+) -> xr.DataArray | dict[str, xr.DataArray]:
+    """``movement``'s layout: per pair, every label of the other dim with every one (cdist)."""
+    from scipy.spatial.distance import cdist
+
+    dim = DIM_ALIASES.get(dim, dim)
+    if dim not in ("individuals", "keypoints"):
+        raise InvalidArgumentError(
+            f"compute_pairwise_distances: dim must be 'individual' or 'keypoint', got {dim!r}"
+        )
+    if not (pairs == "all" or isinstance(pairs, Mapping)):
+        raise InvalidArgumentError(
+            f"compute_pairwise_distances: with output='movement', pairs must be a dict or "
+            f"'all', got {pairs!r}"
+        )
+    other = "keypoints" if dim == "individuals" else "individuals"
+    require_dims(data, ["time", "space", dim, other], "compute_pairwise_distances")
+    labels = list(data[dim].values)
+    results: dict[str, xr.DataArray] = {}
+    for a, b in _pair_list(labels, pairs, dim):
+        first = data.sel({dim: a}, drop=True)
+        second = data.sel({dim: b}, drop=True)
+        result = xr.apply_ufunc(
+            cdist,
+            first,
+            second,
+            kwargs={"metric": metric, **kwargs},
+            input_core_dims=[[other, "space"], [other, "space"]],
+            output_core_dims=[[str(a), str(b)]],
+            vectorize=True,
+        )
+        result = result.assign_coords({str(a): first[other].values, str(b): second[other].values})
+        result.name = "distance"
+        results[f"dist_{a}_{b}"] = result.squeeze(drop=True)
+    return next(iter(results.values())) if len(results) == 1 else results
 
 
 def _distance_kernel(
