@@ -1,0 +1,1 @@
+"""Tests of movement_like.kinematics, one module per kinematics module."""
