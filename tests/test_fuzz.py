@@ -58,6 +58,17 @@ FOUND_BY_CAMPAIGNS: list[dict] = [
      "mutation": "h5_rank",
      "params": {"name": "processing/behavior/PoseEstimation/edges", "how": "flatten"},
      "name": "0.1.1_poseestimation_nodes_edges.nwb", "source_software": "NWB"},
+    # a variable-length string's length flipped to 3 GB (HDF5 allocated it before reading)
+    {"source": "realdata/nwb/m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.nwb",
+     "index": 70, "mutation": "flip",
+     "params": {"offsets": [120248, 178054, 196058, 196623, 291998, 300923, 356774, 478396],
+                "masks": [99, 68, 80, 126, 65, 184, 101, 64]},
+     "name": "m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.nwb", "source_software": "auto"},
+    # an object header's continuation block claiming 33 PB (HDF5 allocated it)
+    {"source": "realdata/nwb/sleap-io_written/minimal.pose.nwb", "index": 79, "mutation": "flip",
+     "params": {"offsets": [19110, 77173, 102181, 125014, 230144],
+                "masks": [118, 214, 220, 106, 109]},
+     "name": "minimal.pose.nwb", "source_software": "NWB"},
 ]  # fmt: skip
 
 

@@ -6,8 +6,9 @@ Every HDF5 reader (SLEAP, NWB, ...) opens files through :func:`open_hdf5`, which
   block or a failed filter, ``RuntimeError`` for a soft-link loop, ``KeyError``
   for a dangling link ...) into a :class:`~movement_like.errors.FileFormatError`
   naming the file;
-* refuses a damaged global heap, on which HDF5 loops forever
-  (:func:`movement_like.io.netcdf_screen.check_global_heaps`);
+* refuses a file whose own structure (global heaps, variable-length values,
+  object headers) would make HDF5 loop forever or allocate what the file only
+  claims (:func:`movement_like.io.hdf5_raw.check_raw_structure`);
 * screens the file before anything reads it (:func:`screen`): links to other
   files, datasets stored in other files (external storage) and virtual
   datasets whose sources are other files are refused unless the caller opts in
@@ -46,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from movement_like.errors import FileFormatError, MovementLikeError
-from movement_like.io.netcdf_screen import check_global_heaps
+from movement_like.io.hdf5_raw import check_raw_structure
 
 __all__ = [
     "ALWAYS_ALLOWED_BYTES",
@@ -87,9 +88,10 @@ _DAMAGED_FIX = "the file may be truncated or damaged; write or export it again"
 
 
 def check_heaps(path: str | os.PathLike) -> None:
-    """Refuse a damaged global heap, once per version of a file (detection and reading share it).
+    """Refuse a structure HDF5 would loop on or overallocate, once per version of a file.
 
-    See :func:`movement_like.io.netcdf_screen.check_global_heaps`; its answer
+    Detection and reading share the answer. See
+    :func:`movement_like.io.hdf5_raw.check_raw_structure`; its answer
     is cached by path, size and modification time, as :class:`FileHead` is.
 
     Parameters
@@ -100,7 +102,7 @@ def check_heaps(path: str | os.PathLike) -> None:
     Raises
     ------
     FileFormatError
-        If a heap collection holds an object HDF5 would loop on.
+        If the file's structure would make HDF5 loop or overallocate.
     """
     try:
         stat = os.stat(path)
@@ -115,7 +117,7 @@ def check_heaps(path: str | os.PathLike) -> None:
 def _heap_problem(path: str, size: int, mtime_ns: int) -> tuple[str, str | None] | None:
     del size, mtime_ns  # part of the cache key only
     try:
-        check_global_heaps(path)
+        check_raw_structure(path)
     except FileFormatError as exc:
         return exc.problem, exc.fix
     return None
@@ -188,7 +190,7 @@ def open_hdf5(
     import h5py
 
     where = Path(path)
-    check_heaps(where)  # a damaged heap makes HDF5 itself loop forever
+    check_heaps(where)  # damaged structures make HDF5 itself loop or overallocate
     try:
         file = h5py.File(where, "r")
     except HDF5_ERRORS as exc:

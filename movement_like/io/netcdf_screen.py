@@ -18,7 +18,8 @@ The screen of a netCDF-4 file refuses, before any data is read:
   :data:`MAX_EXPANSION` times what it stores (zlib cannot expand data more than
   about 1,032 times; :data:`MAX_EXPANSION_OTHER_FILTERS` for other compressors)
   plus :data:`SLACK_BYTES`;
-* a damaged global heap (variable-length strings) that HDF5 would loop on;
+* what HDF5 itself would loop on or overallocate before reading anything
+  (:func:`movement_like.io.hdf5_raw.check_raw_structure`);
 * an HDF5 file without netCDF dimensions (an NWB, SLEAP or DeepLabCut file
   renamed ``.nc``), naming the format it looks like.
 """
@@ -32,6 +33,8 @@ from typing import Any
 import numpy as np
 
 from movement_like.errors import FileFormatError, UnsafeFileError
+from movement_like.io.hdf5_heaps import HDF5_MAGIC, check_global_heaps
+from movement_like.io.hdf5_raw import check_raw_structure
 
 __all__ = [
     "container",
@@ -43,7 +46,6 @@ __all__ = [
     "SLACK_BYTES",
 ]
 
-HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 CLASSIC_MAGIC = (b"CDF\x01", b"CDF\x02")
 
 #: How many times its stored size a variable may declare (zlib's ratio is at most ~1,032).
@@ -170,84 +172,6 @@ def _check_dataset(path: Path, name: str, dataset: Any) -> None:
         )
 
 
-def _sizes_of_offsets_and_lengths(data: Any) -> tuple[int, int]:
-    """Byte widths of addresses and lengths, from the HDF5 superblock (8 and 8 usually)."""
-    version = data[8]
-    if version in (0, 1):
-        return data[13], data[14]
-    return data[9], data[10]
-
-
-def check_global_heaps(path: str | os.PathLike) -> None:
-    """Refuse a global heap (where variable-length strings live) that HDF5 would loop on.
-
-    Also refused: an object claiming more bytes than its collection holds, which
-    HDF5 would allocate before reading it.
-
-    HDF5 walks the objects of a heap collection by their sizes; a free-space
-    object of size 0 (a zeroed block, for instance) makes it loop forever, in
-    any reader. The walk is done here first, in Python, on every collection
-    (found by its ``GCOL`` signature). It reads no more than the file, takes
-    about a millisecond per MB, and applies to any HDF5 file (NWB, SLEAP ...).
-
-    Parameters
-    ----------
-    path
-        An HDF5 file.
-
-    Raises
-    ------
-    FileFormatError
-        If a heap collection holds an object HDF5 would loop on.
-    """
-    import mmap
-
-    path = Path(path)
-    with open(path, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size < 64:
-            return
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            _, lengths = _sizes_of_offsets_and_lengths(data)
-            if lengths not in (2, 4, 8):
-                return  # h5py refuses such a superblock itself
-            header = 4 + 1 + 3 + lengths  # signature, version, reserved, collection size
-            object_header = 2 + 2 + 4 + lengths  # index, references, reserved, size
-            start = data.find(b"GCOL")
-            while start != -1:
-                if data[start + 4] == 1 and start + header <= size:
-                    length = int.from_bytes(data[start + 8 : start + header], "little")
-                    end = start + length
-                    if header < length and end <= size:
-                        _walk_heap(path, data, start, start + header, end, object_header)
-                start = data.find(b"GCOL", start + 4)
-
-
-def _walk_heap(path: Path, data: Any, start: int, at: int, end: int, object_header: int) -> None:
-    while at < end:
-        if at + object_header > end:
-            return  # the rest is free space
-        index = int.from_bytes(data[at : at + 2], "little")
-        size = int.from_bytes(data[at + 8 : at + object_header], "little")
-        step = object_header + (size + 7) // 8 * 8 if index > 0 else size
-        if index > 0 and at + object_header + size > end:
-            raise FileFormatError(
-                path,
-                f"the global heap at byte {start} is damaged (an object at byte {at} claims "
-                f"{size:,} bytes, more than its collection holds), which would make HDF5 "
-                "allocate that much",
-                "the file is damaged; write it again from its source",
-            )
-        if step <= 0:
-            raise FileFormatError(
-                path,
-                f"the global heap at byte {start} is damaged (an empty object at byte {at}), "
-                "which would make HDF5 loop forever",
-                "the file is damaged; write it again from its source",
-            )
-        at += step
-
-
 def screen_hdf5(path: Path) -> str:
     """Refuse a netCDF-4 file whose structure could hang, crash or overallocate a reader.
 
@@ -276,7 +200,7 @@ def screen_hdf5(path: Path) -> str:
     """
     import h5py
 
-    check_global_heaps(path)
+    check_raw_structure(path)
     try:
         file = h5py.File(path, "r")
     except Exception as exc:

@@ -64,6 +64,9 @@ def _read_parts(path: Path, key: str | None) -> _Parts:
     """Open the file, pick the frame and take it apart (see the module docstring)."""
     import h5py
 
+    from movement_like.io.hdf5 import check_heaps
+
+    check_heaps(path)  # damaged structures make HDF5 itself loop or overallocate
     try:
         file = h5py.File(path, "r")
     except (OSError, RuntimeError, ValueError) as exc:

@@ -147,6 +147,8 @@ def _read_h5(path: Path) -> dict[str, Any]:
     """idtracker.ai v6 ``trajectories.h5``: root attrs + datasets + groups, merged."""
     import h5py
 
+    from movement_like.io.hdf5 import check_heaps
+
     file_size = path.stat().st_size
 
     def read_dataset(item: Any) -> Any:
@@ -182,6 +184,7 @@ def _read_h5(path: Path) -> dict[str, Any]:
             )
         return out
 
+    check_heaps(path)  # damaged structures make HDF5 itself loop or overallocate
     try:
         with h5py.File(path, "r") as file:
             content = group_to_dict(file)
