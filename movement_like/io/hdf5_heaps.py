@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from movement_like.errors import FileFormatError
 
 __all__ = ["HDF5_MAGIC", "RawFile", "mapped", "walk_heaps", "check_values", "check_global_heaps"]
@@ -44,6 +46,8 @@ class RawFile:
         The byte widths of addresses and of lengths (8 and 8 usually).
     heaps
         Global heap collections by address: the size of each object by index.
+    heap_keys
+        The same as sorted keys and sizes, made on first use.
     headers_seen, blocks_seen
         Object headers and blocks already checked, so that each is read once.
     """
@@ -55,12 +59,17 @@ class RawFile:
     offsets: int
     lengths: int
     heaps: dict[int, dict[int, int]] = field(default_factory=dict)
+    heap_keys: tuple[np.ndarray, np.ndarray] | None = None
     headers_seen: set[int] = field(default_factory=set)
     blocks_seen: set[int] = field(default_factory=set)
 
     def uint(self, at: int, width: int) -> int:
         """Read the little-endian unsigned integer of ``width`` bytes at byte ``at``."""
         return int.from_bytes(self.data[at : at + width], "little")
+
+    def byte(self, at: int) -> int:
+        """Read the byte at ``at``, or 0 beyond the file (a damaged address points anywhere)."""
+        return self.data[at] if 0 <= at < self.size else 0
 
     def refuse(self, problem: str) -> None:
         """Raise a :class:`FileFormatError` naming the file and ``problem``."""
@@ -155,7 +164,7 @@ def walk_heaps(raw: RawFile) -> None:
     object_header = 2 + 2 + 4 + raw.lengths  # index, references, reserved, size
     start = raw.data.find(b"GCOL")
     while start != -1:
-        if raw.data[start + 4] == 1 and start + header <= raw.size:
+        if raw.byte(start + 4) == 1 and start + header <= raw.size:
             length = raw.uint(start + 8, raw.lengths)
             end = start + length
             if header < length and end <= raw.size:
@@ -217,19 +226,52 @@ def check_values(raw: RawFile, at: int, count: int, item_size: int, owner: str) 
     """
     width = 4 + raw.offsets + 4
     count = min(count, max(0, (raw.size - at) // width))
-    item_size = max(item_size, 1)
-    for start in range(at, at + count * width, width):
-        length = raw.uint(start, 4)
-        if length == 0:
-            continue
-        heap = raw.heaps.get(raw.uint(start + 4, raw.offsets))
-        stored = heap.get(raw.uint(start + 4 + raw.offsets, 4)) if heap is not None else None
-        limit = stored if stored is not None else raw.size
-        if length * item_size > limit:
-            raw.refuse(
-                f"a variable-length value of {owner} (at byte {start}) claims "
-                f"{length * item_size:,} bytes but "
-                + (f"the heap object it names holds {stored:,}" if stored is not None else "")
-                + (f"the file has {raw.size:,}" if stored is None else "")
-                + ", which would make HDF5 allocate that much"
-            )
+    if count <= 0:
+        return
+    if count <= 64:  # the common case (attributes, scalars): numpy's set-up costs more
+        for start in range(at, at + count * width, width):
+            objects = raw.heaps.get(raw.uint(start + 4, raw.offsets), {})
+            stored = objects.get(raw.uint(start + 4 + raw.offsets, 4))
+            _refuse_if_over(raw, owner, start, raw.uint(start, 4) * max(item_size, 1), stored)
+        return
+    layout = np.dtype([("length", "<u4"), ("heap", f"<u{raw.offsets}"), ("index", "<u4")])
+    # a copy (bounded by the file): an array viewing the map would keep it from closing
+    values = np.frombuffer(raw.data[at : at + count * width], dtype=layout)
+    claimed = values["length"].astype(np.uint64) * np.uint64(max(item_size, 1))
+    limit = np.full(count, raw.size, dtype=np.uint64)
+    if raw.heap_keys is None:
+        raw.heap_keys = _object_keys(raw)
+    keys, sizes = raw.heap_keys
+    if keys.size:
+        wanted = (values["heap"].astype(np.uint64) << np.uint64(32)) | values["index"]
+        found = np.minimum(np.searchsorted(keys, wanted), keys.size - 1)
+        named = keys[found] == wanted
+        limit[named] = sizes[found[named]]
+    over = np.flatnonzero(claimed > limit)
+    if over.size:
+        first = int(over[0])
+        stored = int(limit[first]) if limit[first] < raw.size else None
+        _refuse_if_over(raw, owner, at + first * width, int(claimed[first]), stored)
+
+
+def _refuse_if_over(raw: RawFile, owner: str, at: int, claimed: int, stored: int | None) -> None:
+    limit = raw.size if stored is None else stored
+    if claimed > limit:
+        raw.refuse(
+            f"a variable-length value of {owner} (at byte {at}) claims {claimed:,} bytes but "
+            + ("the file has" if stored is None else "the heap object it names holds")
+            + f" {limit:,}, which would make HDF5 allocate that much"
+        )
+
+
+def _object_keys(raw: RawFile) -> tuple[np.ndarray, np.ndarray]:
+    """Every heap object as a sorted key (collection address, index) and its size."""
+    pairs = sorted(
+        ((address << 32) | index, size)
+        for address, objects in raw.heaps.items()
+        for index, size in objects.items()
+        if address < 1 << 32
+    )
+    keys = np.array([key for key, _ in pairs], dtype=np.uint64)
+    sizes = np.array([size for _, size in pairs], dtype=np.uint64)
+    return keys, sizes

@@ -70,7 +70,7 @@ def check_raw_structure(path: str | os.PathLike) -> None:
 
 def _check_object_headers(raw: RawFile) -> None:
     start = raw.base
-    version = raw.data[start + 8]
+    version = raw.byte(start + 8)
     o = raw.offsets
     headers: list[int] = []
     if version in (0, 1):
@@ -106,14 +106,14 @@ def _object_header(raw: RawFile, address: int) -> list[int]:
         return []  # the library reports a header beyond the file itself
     chunks: list[tuple[int, int, bool]] = []
     if raw.data[at : at + 4] == b"OHDR":
-        flags = raw.data[at + 5]
+        flags = raw.byte(at + 5)
         at += 6 + (16 if flags & 0x20 else 0) + (4 if flags & 0x10 else 0)
         width = 1 << (flags & 3)
         size = raw.uint(at, width)
         _require_inside(raw, at + width, size + 4, "an object header", address)
         chunks.append((at + width, at + width + size, True))
         header = _Header(address, tracks_order=bool(flags & 0x04))
-    elif raw.data[at] == 1:
+    elif raw.byte(at) == 1:
         size = raw.uint(at + 8, 4)
         _require_inside(raw, at + 16, size, "an object header", address)
         chunks.append((at + 16, at + 16 + size, False))
@@ -148,9 +148,9 @@ def _messages(
     prefix = (6 if header.tracks_order else 4) if new_style else 8
     while at + prefix <= end:
         if new_style:
-            kind, size, flags = raw.data[at], raw.uint(at + 1, 2), raw.data[at + 3]
+            kind, size, flags = raw.byte(at), raw.uint(at + 1, 2), raw.byte(at + 3)
         else:
-            kind, size, flags = raw.uint(at, 2), raw.uint(at + 2, 2), raw.data[at + 4]
+            kind, size, flags = raw.uint(at, 2), raw.uint(at + 2, 2), raw.byte(at + 4)
         body = at + prefix
         if body + size > end:
             raw.refuse(
@@ -212,7 +212,7 @@ def _symbol_table(raw: RawFile, tree: int, heap: int) -> list[int]:
             entry = 2 * o + 24
             for i in range(min(count, (raw.size - at - 8) // entry)):
                 headers.append(raw.uint(at + 8 + i * entry + o, o))
-        elif raw.data[at : at + 4] == b"TREE" and raw.data[at + 4] == 0:
+        elif raw.data[at : at + 4] == b"TREE" and raw.byte(at + 4) == 0:
             used = raw.uint(at + 6, 2)
             first = at + 8 + 2 * o + n  # after the siblings and the first key
             for i in range(min(used, max(0, (raw.size - first) // (o + n)))):
@@ -222,13 +222,13 @@ def _symbol_table(raw: RawFile, tree: int, heap: int) -> list[int]:
 
 def _hard_link(raw: RawFile, at: int, end: int) -> list[int]:
     """Find the object header a link message points to, if it is a hard link."""
-    if at + 2 > end or raw.data[at] != 1:
+    if at + 2 > end or raw.byte(at) != 1:
         return []
-    flags = raw.data[at + 1]
+    flags = raw.byte(at + 1)
     at += 2
     kind = 0
     if flags & 0x08:
-        kind = raw.data[at]
+        kind = raw.byte(at)
         at += 1
     at += (8 if flags & 0x04 else 0) + (1 if flags & 0x10 else 0)
     width = 1 << (flags & 3)
@@ -240,7 +240,7 @@ def _hard_link(raw: RawFile, at: int, end: int) -> list[int]:
 
 def _variable_item_size(raw: RawFile, at: int, end: int) -> int | None:
     """Give the item size of a variable-length datatype message, or None for any other type."""
-    if at + 16 > end or raw.data[at] & 0x0F != _VARIABLE_LENGTH_CLASS:
+    if at + 16 > end or raw.byte(at) & 0x0F != _VARIABLE_LENGTH_CLASS:
         return None
     return raw.uint(at + 8 + 4, 4)  # the base type's size, after this type's 8 bytes
 
@@ -249,8 +249,8 @@ def _element_count(raw: RawFile, at: int, end: int) -> int:
     """Count the elements a dataspace message declares (1 for a scalar, 0 for a null space)."""
     if at + 2 > end:
         return 0
-    version, rank = raw.data[at], raw.data[at + 1]
-    if version == 2 and at + 4 <= end and raw.data[at + 3] == 2:
+    version, rank = raw.byte(at), raw.byte(at + 1)
+    if version == 2 and at + 4 <= end and raw.byte(at + 3) == 2:
         return 0  # a null dataspace holds nothing
     first = at + (8 if version == 1 else 4)
     n = raw.lengths
@@ -261,9 +261,9 @@ def _element_count(raw: RawFile, at: int, end: int) -> int:
 
 def _contiguous_or_compact(raw: RawFile, at: int, end: int) -> tuple[int, int] | None:
     """Locate a dataset's data (start, stored bytes) from a layout message of version 3 or 4."""
-    if at + 4 > end or raw.data[at] not in (3, 4):
+    if at + 4 > end or raw.byte(at) not in (3, 4):
         return None
-    layout = raw.data[at + 1]
+    layout = raw.byte(at + 1)
     if layout == 0:  # compact: the data follow in the message
         return at + 4, min(raw.uint(at + 2, 2), end - at - 4)
     if layout == 1 and at + 2 + raw.offsets + raw.lengths <= end:
@@ -278,7 +278,7 @@ def _attribute(raw: RawFile, at: int, end: int, address: int) -> None:
     """Check the variable-length values an attribute message holds, if it holds any."""
     if at + 8 > end:
         return
-    version, flags = raw.data[at], raw.data[at + 1]
+    version, flags = raw.byte(at), raw.byte(at + 1)
     name, datatype, dataspace = raw.uint(at + 2, 2), raw.uint(at + 4, 2), raw.uint(at + 6, 2)
     if version == 1:
 
@@ -299,8 +299,10 @@ def _attribute(raw: RawFile, at: int, end: int, address: int) -> None:
     type_at = first + pad(name)
     space_at = type_at + pad(datatype)
     data_at = space_at + pad(dataspace)
+    if data_at > end:
+        return  # the parts overrun the message: the library reports it
     item_size = _variable_item_size(raw, type_at, type_at + datatype)
-    if item_size is None or data_at > end:
+    if item_size is None:
         return
     count = _element_count(raw, space_at, space_at + dataspace)
     width = 4 + raw.offsets + 4

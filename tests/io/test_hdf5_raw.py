@@ -77,6 +77,16 @@ def test_a_variable_length_string_claiming_gigabytes_is_refused(tmp_path):
             pass
 
 
+def test_one_bad_length_among_many_values_is_refused(tmp_path):
+    good = tmp_path / "good.h5"
+    with h5py.File(good, "w") as file:
+        file["names"] = np.array([f"keypoint {i}" for i in range(500)], dtype=object)
+    check_raw_structure(good)
+    bad = _flip(good, _value_descriptor(good, "names") + 16 * 321 + 2, 0x40, tmp_path / "bad.h5")
+    with pytest.raises(FileFormatError, match=r"claims 4,194,316 bytes .* holds 12"):
+        check_raw_structure(bad)
+
+
 def test_a_variable_length_attribute_claiming_gigabytes_is_refused(tmp_path):
     good = tmp_path / "good.h5"
     text = "a unique attribute value"
