@@ -69,6 +69,34 @@ FOUND_BY_CAMPAIGNS: list[dict] = [
      "params": {"offsets": [19110, 77173, 102181, 125014, 230144],
                 "masks": [118, 214, 220, 106, 109]},
      "name": "minimal.pose.nwb", "source_software": "NWB"},
+    # DLC table whose compound field name is not UTF-8 (UnicodeDecodeError escaped)
+    {"source": "realdata/deeplabcut/openfield-Pranav-2018-10-30/CollectedData_Pranav.h5",
+     "index": 110, "mutation": "flip",
+     "params": {"offsets": [3376, 5964, 11509, 38507, 82338], "masks": [230, 98, 27, 31, 230]},
+     "name": "CollectedData_Pranav.h5", "source_software": "DeepLabCut"},
+    # an Anipose alignment-matrix cell that is not a number (ValueError escaped)
+    {"source": "written/anipose_poses.csv", "index": 61, "mutation": "flip",
+     "params": {"offsets": [697], "masks": [60]}, "name": "anipose_poses.csv",
+     "source_software": "auto"},
+    # an object header's address pointing past the end of the file (IndexError in our screen)
+    {"source": "written/sleap_poses.analysis.h5", "index": 46, "mutation": "flip",
+     "params": {"offsets": [835, 837], "masks": [136, 90]}, "name": "sleap_poses.analysis.h5",
+     "source_software": "SLEAP"},
+    # a pickle's counted bytes claiming gigabytes (the unpickler allocated them first)
+    {"source": "realdata/idtrackerai/test_trajectories_idtrackerai_with_border.npy",
+     "index": 71, "mutation": "flip",
+     "params": {"offsets": [10939, 15153, 40694, 45923, 53338, 65930, 98136],
+                "masks": [186, 254, 105, 214, 78, 232, 79]},
+     "name": "test_trajectories_idtrackerai_with_border.npy", "source_software": "auto"},
+    # a damaged pickle on which CPython's unpickler raises SystemError
+    {"source": "realdata/idtrackerai/test_trajectories_idtrackerai_with_border.npy",
+     "index": 72, "mutation": "flip",
+     "params": {"offsets": [5171, 62142, 98347], "masks": [185, 149, 231]},
+     "name": "test_trajectories_idtrackerai_with_border.npy", "source_software": "auto"},
+    # a SLEAP frame index beyond int64 (OverflowError escaped)
+    {"source": "realdata/sleap/clip.2node.slp", "index": 49, "mutation": "flip",
+     "params": {"offsets": [181764, 336363], "masks": [57, 191]}, "name": "clip.2node.slp",
+     "source_software": "auto"},
 ]  # fmt: skip
 
 

@@ -242,11 +242,32 @@ def safe_load(handle: Any, encoding: str = "latin1") -> Any:
     RefusedPickleError
         If the pickle asks for anything else (nothing was imported or called).
     pickle.UnpicklingError, EOFError, ValueError, TypeError, ...
-        If the pickle is damaged; callers wrap these into their own error.
+        If the pickle is damaged (a length longer than the data is a
+        ``ValueError``, found before anything is allocated); callers wrap these
+        into their own error.
     """
-    content = SafeUnpickler(handle, encoding=encoding).load()
+    data = handle.read()  # bounded by the file; the unpickler then reads from memory
+    _check_counted_lengths(data)
+    try:
+        content = SafeUnpickler(io.BytesIO(data), encoding=encoding).load()
+    except SystemError as exc:  # CPython's unpickler fails so on some damaged opcodes
+        raise pickle.UnpicklingError(f"the unpickler failed on damaged data ({exc})") from exc
     check_plain_values(content)
     return content
+
+
+def _check_counted_lengths(data: bytes) -> None:
+    """Walk the opcodes first: every counted length must fit in the bytes the pickle has.
+
+    The C unpickler allocates the length a ``BINBYTES``-like opcode declares
+    before it reads the bytes, so a damaged length makes it ask for gigabytes;
+    :mod:`pickletools` reads each argument from the data itself and raises
+    ``ValueError`` when fewer bytes remain than declared.
+    """
+    import pickletools
+
+    for _ in pickletools.genops(io.BytesIO(data)):
+        pass
 
 
 def safe_loads(data: bytes, encoding: str = "latin1") -> Any:

@@ -150,18 +150,13 @@ def from_anipose_style_df(
             ds[variable] = (("time", "individuals", "keypoints"), values)
     extra: dict[str, Any] = {}
     if all(c in df for c in _MATRIX) and n:
-        extra["alignment_matrix"] = column_values(df, _MATRIX).reshape(3, 3).tolist()
+        extra["alignment_matrix"] = np.array([column(c)[0] for c in _MATRIX]).reshape(3, 3).tolist()
     if all(c in df for c in _CENTER) and n:
-        extra["alignment_center"] = column_values(df, _CENTER).tolist()
+        extra["alignment_center"] = [float(column(c)[0]) for c in _CENTER]
     if where is not None:
         extra["source_file"] = os.fspath(where)
     ds.attrs.update(netcdf_safe_attrs(extra))
     return ds
-
-
-def column_values(df: pd.DataFrame, names: list[str]) -> np.ndarray:
-    """First-row values of ``names`` (constant columns such as ``M_..``) as float64."""
-    return df[names].iloc[0].to_numpy(dtype=np.float64)
 
 
 def from_anipose_file(

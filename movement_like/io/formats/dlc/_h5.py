@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from movement_like.errors import FileFormatError
+from movement_like.errors import FileFormatError, MovementLikeError
 
 from ._h5_formats import _read_fixed_format, _read_table_format
 from ._h5_reader import _assemble, _Parts, _Reader
@@ -64,7 +64,7 @@ def _read_parts(path: Path, key: str | None) -> _Parts:
     """Open the file, pick the frame and take it apart (see the module docstring)."""
     import h5py
 
-    from movement_like.io.hdf5 import check_heaps
+    from movement_like.io.hdf5 import HDF5_ERRORS, check_heaps
 
     check_heaps(path)  # damaged structures make HDF5 itself loop or overallocate
     try:
@@ -108,7 +108,9 @@ def _read_parts(path: Path, key: str | None) -> _Parts:
                 return _read_table_format(reader, group)
             if keys[key] == "frame":
                 return _read_fixed_format(reader, group)
-        except (OSError, RuntimeError, KeyError) as exc:  # h5py on damaged structures
+        except MovementLikeError:
+            raise
+        except HDF5_ERRORS as exc:  # h5py on damaged structures (names not UTF-8 ...)
             raise FileFormatError(
                 path,
                 f"the table {key!r} cannot be read ({type(exc).__name__}: {exc})",

@@ -133,6 +133,13 @@ def from_slp_file(
             track = instance.track
             name = None if track is None else str(track.name)
             rows.append((int(lf.frame_idx), name, points, scores))
+    bad = next((r[0] for r in rows if not 0 <= r[0] < 2**63), None)
+    if bad is not None:
+        raise FileFormatError(
+            path,
+            f"a labeled frame has the frame index {bad}, which no video has",
+            "the file is damaged; export it again from SLEAP",
+        )
     frame_idx = np.array([r[0] for r in rows], dtype=np.int64)
     present = {r[1] for r in rows}
     file_order = [str(t.name) for t in labels.tracks if str(t.name) in present]
