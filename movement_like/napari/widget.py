@@ -40,6 +40,7 @@ from movement_like.napari.convert import (
     layer_to_dataset,
 )
 from movement_like.napari.saving import movement_layers, save_layer, save_state
+from movement_like.napari.viewer_setup import close_videos_on_removal
 from movement_like.napari.widget_controls import build_controls
 
 __all__ = ["DUSTrackWidget"]
@@ -76,6 +77,7 @@ class DUSTrackWidget(QWidget):
         self._watched: set[int] = set()
         self._chosen: dict[str, Any] = {"current": None, "overlay": None}
         self._build()
+        close_videos_on_removal(napari_viewer)
         napari_viewer.layers.events.inserted.connect(self._refresh_layers)
         napari_viewer.layers.events.removed.connect(self._refresh_layers)
         self._refresh_layers()
