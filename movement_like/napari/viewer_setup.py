@@ -1,6 +1,6 @@
 """What the plugin sets up on a napari viewer it opens a video in (no napari import here).
 
-Two things, both through napari's public events and emitters:
+Three things, all through napari's public events and emitters:
 
 * :func:`start_at_first_frame`: napari puts the time slider of a new viewer
   on the *middle* frame, which for a video means a seek into the middle of
@@ -11,8 +11,11 @@ Two things, both through napari's public events and emitters:
 * :func:`close_videos_on_removal`: a video layer's background decoder stops
   and its cache is dropped when the layer leaves the viewer (and so when
   the viewer closes, which removes every layer).
+* :func:`track_our_layers`: every Points or Tracks layer made from a dataset
+  (ours) gets an undo history with Ctrl+Z / Ctrl+Shift+Z
+  (:mod:`.history`), when it joins the viewer or if it is there already.
 
-:func:`prepare_viewer` does both; the reader calls it on the viewer it reads
+:func:`prepare_viewer` does all three; the reader calls it on the viewer it reads
 into, and scripts that add our layers themselves may call it too.
 """
 
@@ -21,11 +24,19 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+from movement_like.napari._arrays import METADATA_KEY
 from movement_like.napari.frames import VideoFrames
+from movement_like.napari.history import track_edits
 
-__all__ = ["close_videos_on_removal", "prepare_viewer", "start_at_first_frame"]
+__all__ = [
+    "close_videos_on_removal",
+    "prepare_viewer",
+    "start_at_first_frame",
+    "track_our_layers",
+]
 
 _CLOSING: weakref.WeakSet[Any] = weakref.WeakSet()
+_TRACKING: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 def start_at_first_frame(viewer: Any) -> None:
@@ -97,8 +108,36 @@ def close_videos_on_removal(viewer: Any) -> None:
     viewer.layers.events.removed.connect(closed)
 
 
+def _is_ours(layer: Any) -> bool:
+    meta = getattr(layer, "metadata", {}).get(METADATA_KEY)
+    kind = type(layer).__name__
+    return kind in ("Points", "Tracks") and isinstance(meta, dict) and "template" in meta
+
+
+def track_our_layers(viewer: Any) -> None:
+    """Give each of our Points and Tracks layers in ``viewer`` an undo history, now and later.
+
+    Parameters
+    ----------
+    viewer
+        A napari viewer; connecting twice is harmless (once per viewer).
+    """
+    for layer in viewer.layers:
+        if _is_ours(layer):
+            track_edits(layer)
+    if viewer in _TRACKING:
+        return
+    _TRACKING.add(viewer)
+
+    def inserted(event: Any) -> None:
+        if _is_ours(event.value):
+            track_edits(event.value)
+
+    viewer.layers.events.inserted.connect(inserted)
+
+
 def prepare_viewer(viewer: Any) -> None:
-    """Both of the above: start at frame 0 (if empty) and close videos with their layers.
+    """All of the above: start at frame 0 (if empty), close videos, undo edits.
 
     Parameters
     ----------
@@ -107,3 +146,4 @@ def prepare_viewer(viewer: Any) -> None:
     """
     start_at_first_frame(viewer)
     close_videos_on_removal(viewer)
+    track_our_layers(viewer)

@@ -39,8 +39,9 @@ from movement_like.napari.convert import (
     is_dense_layer,
     layer_to_dataset,
 )
+from movement_like.napari.history import track_edits
 from movement_like.napari.saving import movement_layers, save_layer, save_state
-from movement_like.napari.viewer_setup import close_videos_on_removal
+from movement_like.napari.viewer_setup import close_videos_on_removal, track_our_layers
 from movement_like.napari.widget_controls import build_controls
 
 __all__ = ["DUSTrackWidget"]
@@ -73,11 +74,11 @@ class DUSTrackWidget(QWidget):
         self.frames_of_interest: list[int] = []
         self.busy = False
         self.last_error: BaseException | None = None
-        self._history: list[tuple[Any, Any, Any, dict[str, Any]]] = []
         self._watched: set[int] = set()
         self._chosen: dict[str, Any] = {"current": None, "overlay": None}
         self._build()
         close_videos_on_removal(napari_viewer)
+        track_our_layers(napari_viewer)  # Ctrl+Z / Ctrl+Shift+Z on every layer of ours
         napari_viewer.layers.events.inserted.connect(self._refresh_layers)
         napari_viewer.layers.events.removed.connect(self._refresh_layers)
         self._refresh_layers()
@@ -223,42 +224,52 @@ class DUSTrackWidget(QWidget):
         return current, other
 
     def undo(self) -> bool:
-        """Restore the layer changed by the last copy or fill (napari has no undo for points).
+        """Undo the current layer's last edit: a point moved, added or deleted, a copy, a fill.
+
+        The same as Ctrl+Z on the layer (napari has no undo for points; see
+        :mod:`movement_like.napari.history`).
 
         Returns
         -------
         bool
             Whether there was something to undo.
         """
-        if not self._history:
-            show_info("nothing to undo")
+        return self._undo_or_redo("undo")
+
+    def redo(self) -> bool:
+        """Redo the current layer's last undone edit (Ctrl+Shift+Z on the layer).
+
+        Returns
+        -------
+        bool
+            Whether there was something to redo.
+        """
+        return self._undo_or_redo("redo")
+
+    def _undo_or_redo(self, which: str) -> bool:
+        layer = self.current_layer
+        if layer is None:
+            show_info("choose a current layer first")
             return False
-        layer, data, features, metadata = self._history.pop()
-        layer.metadata = metadata
-        layer.data = data
-        layer.features = features
-        if type(layer).__name__ == "Points":
-            template = metadata[METADATA_KEY]["template"]
-            sizes = dataset_to_layers(template, kind="points")[0][1]["size"]
-            layer.size = sizes if len(sizes) == len(data) else layer.size
-            layer.refresh_colors()
-        return True
+        done = bool(getattr(track_edits(layer), which)())
+        if not done:
+            show_info(f"nothing to {which} on {layer.name}")
+        return done
 
     def _replace(self, layer: Any, ds: xr.Dataset) -> None:
         """Show ``ds`` in ``layer`` (same layer, same kind): the current layer's new content."""
-        snapshot = (layer, layer.data.copy(), layer.features.copy(), dict(layer.metadata))
-        self._history = [*self._history[-19:], snapshot]
         kind = "tracks" if type(layer).__name__ == "Tracks" else "points"
         data, kwargs, _ = dataset_to_layers(ds, kind=kind)[0]
         meta = dict(
             layer.metadata[METADATA_KEY], template=kwargs["metadata"][METADATA_KEY]["template"]
         )
-        layer.metadata = {**layer.metadata, METADATA_KEY: meta}
-        layer.data = data
-        layer.features = kwargs["features"]
-        if kind == "points":
-            layer.size = kwargs["size"]
-            layer.refresh_colors()
+        with track_edits(layer).step():  # one undo step
+            layer.metadata = {**layer.metadata, METADATA_KEY: meta}
+            layer.data = data
+            layer.features = kwargs["features"]
+            if kind == "points":
+                layer.size = kwargs["size"]
+                layer.refresh_colors()
 
     def _add(self, ds: xr.Dataset, name: str, like: Any) -> Any:
         kind = "tracks" if is_dense_layer(name) else "points"
