@@ -15,6 +15,7 @@ from movement_like.napari import layer_to_dataset
 from movement_like.napari.history import EditHistory, edit_history
 from movement_like.napari.reader import read_layers
 from tests.napari.conftest import require
+from tests.napari.mouse import drag, press_key
 
 MANUAL = "manual"
 
@@ -33,54 +34,11 @@ def points(clip, viewer):
     return layer
 
 
-def _mouse(kind, position, dragging=False):
-    from napari.utils._proxies import ReadOnlyWrapper
-    from napari.utils.events import Event
-
-    return ReadOnlyWrapper(
-        Event(
-            type_name=kind,
-            is_dragging=dragging,
-            modifiers=[],
-            position=tuple(position),
-            view_direction=None,
-            dims_displayed=[1, 2],
-            pos=np.zeros(2),
-        )
-    )
-
-
-def _drag(layer, start, end):
-    """Drag the point under ``start`` to ``end`` with napari's select-mode mouse binding."""
-    from napari.utils.interactions import (
-        mouse_move_callbacks,
-        mouse_press_callbacks,
-        mouse_release_callbacks,
-    )
-
-    layer.mode = "select"
-    mouse_press_callbacks(layer, _mouse("mouse_press", start))
-    for t in np.linspace(0.25, 1, 4):
-        mid = np.asarray(start) + t * (np.asarray(end) - np.asarray(start))
-        mouse_move_callbacks(layer, _mouse("mouse_move", mid, dragging=True))
-    mouse_release_callbacks(layer, _mouse("mouse_release", end, dragging=True))
-
-
-def _key(layer, shift=False):
-    from app_model.types import KeyCode, KeyMod
-
-    combo = KeyMod.CtrlCmd | (KeyMod.Shift if shift else 0) | KeyCode.KeyZ
-    for binding, action in layer.keymap.items():
-        if int(binding) == int(combo):
-            return action(layer)
-    raise AssertionError(f"no key binding {combo} on the layer")
-
-
 def _edit_three_ways(layer, viewer):
     frame = int(layer.data[0, 0])
     viewer.dims.set_current_step(0, frame)
     start = layer.data[0].copy()
-    _drag(layer, start, start + [0, 4.0, -3.0])
+    drag(layer, start, start + [0, 4.0, -3.0])
     assert not np.allclose(layer.data[0], start)  # it moved
     layer.mode = "add"
     layer.feature_defaults = {"individual": "individual_0", "keypoint": "1", "confidence": 0.5}
@@ -97,7 +55,7 @@ def test_three_edits_undone_thrice_are_gone_and_redone_are_back(points, viewer, 
     assert not edited["position"].equals(original["position"])
     assert len(edit_history(points).undo_stack) == 3  # one step per edit, a drag is one
     for _ in range(3):
-        assert _key(points) is not False  # Ctrl+Z
+        assert press_key(points) is not False  # Ctrl+Z
     assert edit_history(points).undo() is False  # nothing older
     again = layer_to_dataset(points)
     np.testing.assert_array_equal(again["position"].values, original["position"].values)
@@ -108,7 +66,7 @@ def test_three_edits_undone_thrice_are_gone_and_redone_are_back(points, viewer, 
     saved = from_dustrack_file(save_layer(points, tmp_path / "clip_annotations_manual.json"))
     np.testing.assert_array_equal(saved["position"].values, original["position"].values)
     for _ in range(3):
-        _key(points, shift=True)  # Ctrl+Shift+Z
+        press_key(points, shift=True)  # Ctrl+Shift+Z
     redone = layer_to_dataset(points)
     np.testing.assert_array_equal(redone["position"].values, edited["position"].values)
     np.testing.assert_array_equal(redone["confidence"].values, edited["confidence"].values)
