@@ -83,14 +83,15 @@ def _decode_ahead(state: _Ahead, ref: weakref.ref) -> None:
                 return
             wanted, generation = state.wanted, state.generation
             state.wanted, state.busy = [], True
+        frames = None
         try:
             for index in wanted:
                 frames = ref()
                 if frames is None or state.stopped or state.generation != generation:
                     break
                 frames._decode_one(index)
-                del frames
         finally:
+            frames = None  # never wait holding the array: it must be collectable while idle
             with state.wake:
                 state.busy = False
                 state.wake.notify_all()

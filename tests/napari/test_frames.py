@@ -80,6 +80,8 @@ def test_a_dropped_array_stops_its_thread(clip):
 
     frames = VideoFrames(clip["video"], read_ahead=4)
     frames[0]
+    frames[9]  # a new request while reading ahead: the thread drops its stale work
+    assert frames.wait(timeout=30)
     thread = frames._thread
     del frames
     gc.collect()
