@@ -65,6 +65,13 @@ def test_walkthrough_steps_give_what_the_page_says(walked):
     overlay = _nc(walked, "overlay")
     source = load(walked["data"])
     np.testing.assert_array_equal(overlay["position"].values, source["position"].values)
+    assert steps["napari_open"] == {  # napari's File > Open gives the same, at frame 0
+        "layers": [["m3v1mp4.mp4", "Image"], ["poses", "Tracks"]],
+        "step": 0,
+        "shown_frame_equals_frame_0": True,
+        "middle_decoded": False,
+        "decoder_stopped": True,  # closing the viewer stopped the video's read-ahead
+    }
     # 3. New manual layer: empty Points on the same keypoints, current; the overlay stays
     assert steps["manual"] == {
         "name": "manual",

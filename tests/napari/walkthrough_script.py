@@ -156,8 +156,29 @@ def main() -> None:
     viewer.reset_view()
     app.processEvents()
     Image.fromarray(viewer.screenshot(canvas_only=False, flash=False)).save(out / "window.png")
-    (out / "steps.json").write_text(json.dumps(steps, indent=1))
     viewer.close()
+
+    # And napari's own File > Open (the page's `napari file.h5`): the video found next to the
+    # predictions, the viewer at frame 0 too.
+    folder = out / "side_by_side"
+    folder.mkdir()
+    for source in (Path(video), Path(data)):
+        (folder / source.name).symlink_to(source)
+    viewer = napari.Viewer(show=True)
+    viewer.open(folder / Path(data).name, plugin="movement_like")
+    app.processEvents()
+    image = viewer.layers[0]
+    steps["napari_open"] = {
+        "layers": [(layer.name, type(layer).__name__) for layer in viewer.layers],
+        "step": int(viewer.dims.current_step[0]),
+        "shown_frame_equals_frame_0": bool(
+            np.array_equal(np.asarray(image._slice.image.raw), image.data[0])
+        ),
+        "middle_decoded": (image.data.shape[0] - 1) // 2 in image.data._cache,
+    }
+    viewer.close()
+    steps["napari_open"]["decoder_stopped"] = not image.data.reading_ahead
+    (out / "steps.json").write_text(json.dumps(steps, indent=1))
 
 
 if __name__ == "__main__":
