@@ -66,7 +66,9 @@ def start_at_first_frame(viewer: Any) -> None:
     state = {"blocked": False}
 
     def hold(event: Any = None) -> None:
-        if len(viewer.layers) == 0 and not state["blocked"]:
+        if state["blocked"]:  # napari failed to add the first layer: never stay blocked
+            release()
+        elif len(viewer.layers) == 0:
             state["blocked"] = True
             for emitter in emitters:
                 emitter.block()

@@ -131,3 +131,19 @@ def test_a_viewer_with_layers_is_left_alone(clip):
     assert viewer.dims.current_step[0] == 15  # napari's middle
     _add(viewer, read_layers(clip["video"], viewer=viewer))
     assert viewer.dims.current_step[0] == 15
+
+
+def test_a_failed_first_insert_never_leaves_the_sliders_blocked():
+    from movement_like.napari.viewer_setup import start_at_first_frame
+
+    viewer = _model()
+    start_at_first_frame(viewer)
+    viewer.layers.events.inserting(index=0)  # napari began to add a layer, and failed
+    assert viewer.dims.events.point.blocked()
+    import napari.layers
+
+    viewer.add_layer(napari.layers.Points(np.array([[30.0, 1, 1], [0, 2, 2]])))
+    assert not viewer.dims.events.point.blocked()
+    assert not viewer.dims.events.current_step.blocked()
+    viewer.dims.set_current_step(0, 9)
+    assert viewer.dims.current_step[0] == 9
