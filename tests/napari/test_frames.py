@@ -134,14 +134,26 @@ def test_a_viewer_with_layers_is_left_alone(clip):
 
 
 def test_a_failed_first_insert_never_leaves_the_sliders_blocked():
+    import napari.layers
+
     from movement_like.napari.viewer_setup import start_at_first_frame
+
+    class Unreadable:  # a lazy array that breaks after its first frame: napari's add fails
+        shape, dtype, ndim, size = (5, 4, 4), np.dtype(np.uint8), 3, 80
+        reads = 0
+
+        def __getitem__(self, key):
+            self.reads += 1
+            if self.reads > 1:
+                raise OSError("cannot read")
+            return np.zeros((1, 4, 4), np.uint8)
 
     viewer = _model()
     start_at_first_frame(viewer)
-    viewer.layers.events.inserting(index=0)  # napari began to add a layer, and failed
-    assert viewer.dims.events.point.blocked()
-    import napari.layers
-
+    broken = napari.layers.Image(Unreadable(), contrast_limits=(0, 255))
+    with pytest.raises(OSError):
+        viewer.add_layer(broken)  # fails inside napari's insert, after the hold began
+    viewer.layers.clear()
     viewer.add_layer(napari.layers.Points(np.array([[30.0, 1, 1], [0, 2, 2]])))
     assert not viewer.dims.events.point.blocked()
     assert not viewer.dims.events.current_step.blocked()
