@@ -68,10 +68,12 @@ class _Ahead:
             self.wanted = []
             self.wake.notify_all()
 
+    def _done(self) -> bool:
+        return self.stopped or not (self.wanted or self.busy)
+
     def idle(self, timeout: float | None = None) -> bool:
         with self.wake:
-            done = lambda: self.stopped or not (self.wanted or self.busy)  # noqa: E731
-            return self.wake.wait_for(done, timeout)
+            return self.wake.wait_for(self._done, timeout)
 
 
 def _decode_ahead(state: _Ahead, ref: weakref.ref) -> None:
