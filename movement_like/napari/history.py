@@ -127,11 +127,14 @@ class EditHistory:
             layer.selected_data = set()
             layer.metadata = state.metadata
             layer.data = state.data.copy()
-            layer.features = state.features.copy()
+            # features (and the colours napari maps from them) only when they differ: on a
+            # large layer re-mapping the colour cycle is most of the cost of an undo
+            features = layer.features
+            if len(features) != len(state.features) or not features.equals(state.features):
+                layer.features = state.features.copy()
             if state.size is not None and len(state.size) == len(state.data):
-                layer.size = state.size.copy()
-            if hasattr(layer, "refresh_colors"):
-                layer.refresh_colors()
+                if not np.array_equal(layer.size, state.size):
+                    layer.size = state.size.copy()
         finally:
             self._quiet -= 1
 

@@ -50,6 +50,7 @@ def _edit_three_ways(layer, viewer):
 
 def test_three_edits_undone_thrice_are_gone_and_redone_are_back(points, viewer, tmp_path):
     original = layer_to_dataset(points)
+    colours, sizes = points.face_color.copy(), points.size.copy()
     _edit_three_ways(points, viewer)
     edited = layer_to_dataset(points)
     assert not edited["position"].equals(original["position"])
@@ -60,6 +61,8 @@ def test_three_edits_undone_thrice_are_gone_and_redone_are_back(points, viewer, 
     again = layer_to_dataset(points)
     np.testing.assert_array_equal(again["position"].values, original["position"].values)
     np.testing.assert_array_equal(again["confidence"].values, original["confidence"].values)
+    np.testing.assert_array_equal(points.face_color, colours)  # drawn as before, too
+    np.testing.assert_array_equal(points.size, sizes)
     # saving after undo writes the undone state
     from movement_like.napari.saving import save_layer
 
