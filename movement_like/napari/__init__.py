@@ -8,7 +8,10 @@ module (:mod:`.widget`) is imported by napari when the dock widget opens.
 * :mod:`.convert`: datasets to Points / Tracks / Shapes layer data (:func:`dataset_to_layers`);
 * :mod:`.edits`: an edited layer back to its dataset (:func:`layer_to_dataset`);
 * :mod:`.regions`: regions of interest to Shapes and back;
-* :mod:`.frames`: :class:`VideoFrames`, a lazy frame array with a small cache;
+* :mod:`.frames`: :class:`VideoFrames`, a lazy frame array with a bounded cache and read-ahead;
+* :mod:`.viewer_setup`: what the reader sets up on a viewer (start at frame 0, stop a video's
+  decoder with its layer, undo on our layers);
+* :mod:`.history`: undo and redo of point edits (Ctrl+Z / Ctrl+Shift+Z);
 * :mod:`.reader`: the reader contribution (:func:`get_reader`, :func:`read_layers`);
 * :mod:`.workflow`: DUSTrack's layer operations on datasets, and their names;
 * :mod:`.saving`: the Save actions (DUSTrack JSON, ``.nc`` state, any format);

@@ -11,8 +11,11 @@ What opens:
 * a GeoJSON file of regions of interest (as a Shapes layer).
 
 The video comes as a lazy :class:`~movement_like.napari.frames.VideoFrames`
-image (nothing decoded but what is shown), found from the dataset's
-``video_path`` attribute or as ``{stem}.<video suffix>`` next to the file.
+image (nothing decoded but what is shown, and the frames after the shown one
+decoded ahead in the background), found from the dataset's ``video_path``
+attribute or as ``{stem}.<video suffix>`` next to the file. The viewer read
+into starts at frame 0 (see :mod:`.viewer_setup`), which is decoded while the
+points load.
 """
 
 from __future__ import annotations
@@ -34,8 +37,10 @@ __all__ = ["get_reader", "read_layers", "video_layer_data"]
 
 LayerData = tuple[Any, dict[str, Any], str]
 
-#: napari opens a new image at its middle frame, ``(n - 1) // 2``: decode it first.
-_MIDDLE = "middle"
+#: Frames decoded ahead of the shown one in a video layer: a step forward is a cache hit.
+READ_AHEAD = 12
+#: Frames a video layer keeps decoded (about 9 MB at 640x480).
+CACHE_FRAMES = 30
 
 
 def video_layer_data(video: str | os.PathLike, **frames_kwargs: Any) -> LayerData:
@@ -47,14 +52,17 @@ def video_layer_data(video: str | os.PathLike, **frames_kwargs: Any) -> LayerDat
         A video file or an image folder.
     **frames_kwargs
         Passed to :class:`~movement_like.napari.frames.VideoFrames` (``cache_frames``,
-        ``read_ahead``, ``prefetch``).
+        default :data:`CACHE_FRAMES`; ``read_ahead``, default :data:`READ_AHEAD`;
+        ``prefetch``, default frame 0, the one the viewer shows first).
 
     Returns
     -------
     tuple
         ``(VideoFrames, kwargs, "image")``, grey, contrast 0-255.
     """
-    frames_kwargs.setdefault("prefetch", ())
+    frames_kwargs.setdefault("prefetch", (0,))
+    frames_kwargs.setdefault("read_ahead", READ_AHEAD)
+    frames_kwargs.setdefault("cache_frames", CACHE_FRAMES)
     frames = VideoFrames(video, **frames_kwargs)
     kwargs = {
         "name": Path(video).name,
@@ -110,6 +118,7 @@ def read_layers(
     path: str | os.PathLike,
     video: str | os.PathLike | None = None,
     kind: str = "auto",
+    viewer: Any = None,
 ) -> list[LayerData]:
     """Read a file into napari layer data tuples (the reader contribution's work).
 
@@ -122,6 +131,12 @@ def read_layers(
         pass it when it lives elsewhere).
     kind
         ``"auto"``, ``"points"`` or ``"tracks"`` (see :func:`dataset_to_layers`).
+    viewer
+        The napari viewer the layers will go into, if known: it is set up by
+        :func:`~movement_like.napari.viewer_setup.prepare_viewer` (an empty
+        viewer starts at frame 0, not napari's middle frame; a video layer's
+        decoder stops when the layer is removed). napari's own reader path
+        passes the current viewer.
 
     Returns
     -------
@@ -130,9 +145,13 @@ def read_layers(
         then the regions stored in the dataset.
     """
     path = Path(path).expanduser()
+    if viewer is not None:
+        from movement_like.napari.viewer_setup import prepare_viewer
+
+        prepare_viewer(viewer)
     early: LayerData | None = None
-    if video is not None:  # start decoding the frame napari shows first while the points load
-        early = video_layer_data(Path(video).expanduser(), prefetch=[_MIDDLE])
+    if video is not None:  # start decoding the frame shown first while the points load
+        early = video_layer_data(Path(video).expanduser())
     ds: xr.Dataset | None
     if path.suffix.lower() == ".geojson":
         from movement_like.io.rois import load_rois
@@ -152,7 +171,7 @@ def read_layers(
     if early is not None:
         out.append(early)
     elif video_path is not None:
-        out.append(video_layer_data(video_path, prefetch=[_MIDDLE]))
+        out.append(video_layer_data(video_path))
     if ds is not None:
         for data, kwargs, layer_type in dataset_to_layers(ds, kind=kind):
             meta = kwargs["metadata"][METADATA_KEY]
@@ -192,12 +211,21 @@ def get_reader(path: str | os.PathLike | Sequence[str]) -> Callable[..., list[La
 
     def reader(given: Any) -> list[LayerData]:
         items = [given] if isinstance(given, (str, os.PathLike)) else list(given)
+        viewer = _current_viewer()
         layers: list[LayerData] = []
         for item in items:
-            layers.extend(read_layers(item))
+            layers.extend(read_layers(item, viewer=viewer))
         return layers
 
     return reader
+
+
+def _current_viewer() -> Any:
+    """Return napari's current viewer when napari is running (the reader's caller), else None."""
+    import sys
+
+    napari = sys.modules.get("napari")
+    return None if napari is None else napari.current_viewer()
 
 
 def _ours(path: Path) -> bool:

@@ -6,8 +6,9 @@ and acts on them with :mod:`movement_like.napari.workflow`: every button is
 one of those functions applied to the layers' datasets, so a script gets the
 same numbers. Copying and filling change the current layer (as in DUSTrack);
 "Apply manual corrections" and "Reduce jitter" add new layers named by
-DUSTrack's rules. Optical flow runs in a napari worker thread with a busy
-progress bar, so the viewer stays responsive. Save asks before replacing a file.
+DUSTrack's rules. Optical flow runs in a napari worker thread, so the viewer
+stays responsive, and its progress (frames tracked of how many) fills the
+widget's bar and napari's activity dock. Save asks before replacing a file.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import xarray as xr
 from napari.layers import Layer
 from napari.qt.threading import create_worker
 from napari.utils.notifications import show_error, show_info
+from qtpy.QtCore import QObject, Signal
 from qtpy.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -39,12 +41,21 @@ from movement_like.napari.convert import (
     is_dense_layer,
     layer_to_dataset,
 )
+from movement_like.napari.history import track_edits
 from movement_like.napari.saving import movement_layers, save_layer, save_state
+from movement_like.napari.viewer_setup import close_videos_on_removal, track_our_layers
 from movement_like.napari.widget_controls import build_controls
+from movement_like.utils.progress import ProgressCallback
 
 __all__ = ["DUSTrackWidget"]
 
 ALL_KEYPOINTS = "(all keypoints)"
+
+
+class _Advanced(QObject):
+    """Carries ``(done, total)`` from the worker thread to the Qt thread."""
+
+    advanced = Signal(int, int)
 
 
 class DUSTrackWidget(QWidget):
@@ -72,10 +83,11 @@ class DUSTrackWidget(QWidget):
         self.frames_of_interest: list[int] = []
         self.busy = False
         self.last_error: BaseException | None = None
-        self._history: list[tuple[Any, Any, Any, dict[str, Any]]] = []
         self._watched: set[int] = set()
         self._chosen: dict[str, Any] = {"current": None, "overlay": None}
         self._build()
+        close_videos_on_removal(napari_viewer)
+        track_our_layers(napari_viewer)  # Ctrl+Z / Ctrl+Shift+Z on every layer of ours
         napari_viewer.layers.events.inserted.connect(self._refresh_layers)
         napari_viewer.layers.events.removed.connect(self._refresh_layers)
         self._refresh_layers()
@@ -221,42 +233,52 @@ class DUSTrackWidget(QWidget):
         return current, other
 
     def undo(self) -> bool:
-        """Restore the layer changed by the last copy or fill (napari has no undo for points).
+        """Undo the current layer's last edit: a point moved, added or deleted, a copy, a fill.
+
+        The same as Ctrl+Z on the layer (napari has no undo for points; see
+        :mod:`movement_like.napari.history`).
 
         Returns
         -------
         bool
             Whether there was something to undo.
         """
-        if not self._history:
-            show_info("nothing to undo")
+        return self._undo_or_redo("undo")
+
+    def redo(self) -> bool:
+        """Redo the current layer's last undone edit (Ctrl+Shift+Z on the layer).
+
+        Returns
+        -------
+        bool
+            Whether there was something to redo.
+        """
+        return self._undo_or_redo("redo")
+
+    def _undo_or_redo(self, which: str) -> bool:
+        layer = self.current_layer
+        if layer is None:
+            show_info("choose a current layer first")
             return False
-        layer, data, features, metadata = self._history.pop()
-        layer.metadata = metadata
-        layer.data = data
-        layer.features = features
-        if type(layer).__name__ == "Points":
-            template = metadata[METADATA_KEY]["template"]
-            sizes = dataset_to_layers(template, kind="points")[0][1]["size"]
-            layer.size = sizes if len(sizes) == len(data) else layer.size
-            layer.refresh_colors()
-        return True
+        done = bool(getattr(track_edits(layer), which)())
+        if not done:
+            show_info(f"nothing to {which} on {layer.name}")
+        return done
 
     def _replace(self, layer: Any, ds: xr.Dataset) -> None:
         """Show ``ds`` in ``layer`` (same layer, same kind): the current layer's new content."""
-        snapshot = (layer, layer.data.copy(), layer.features.copy(), dict(layer.metadata))
-        self._history = [*self._history[-19:], snapshot]
         kind = "tracks" if type(layer).__name__ == "Tracks" else "points"
         data, kwargs, _ = dataset_to_layers(ds, kind=kind)[0]
         meta = dict(
             layer.metadata[METADATA_KEY], template=kwargs["metadata"][METADATA_KEY]["template"]
         )
-        layer.metadata = {**layer.metadata, METADATA_KEY: meta}
-        layer.data = data
-        layer.features = kwargs["features"]
-        if kind == "points":
-            layer.size = kwargs["size"]
-            layer.refresh_colors()
+        with track_edits(layer).step():  # one undo step
+            layer.metadata = {**layer.metadata, METADATA_KEY: meta}
+            layer.data = data
+            layer.features = kwargs["features"]
+            if kind == "points":
+                layer.size = kwargs["size"]
+                layer.refresh_colors()
 
     def _add(self, ds: xr.Dataset, name: str, like: Any) -> Any:
         kind = "tracks" if is_dense_layer(name) else "points"
@@ -313,16 +335,35 @@ class DUSTrackWidget(QWidget):
         return self._guard(run)
 
     def _in_worker(
-        self, compute: Callable[[], xr.Dataset], done: Callable[[xr.Dataset], Any], title: str
+        self,
+        compute: Callable[[ProgressCallback], xr.Dataset],
+        done: Callable[[xr.Dataset], Any],
+        title: str,
     ) -> Any:
+        """Run ``compute(progress)`` in a napari worker; its progress fills the bars."""
         if self.busy:
             show_info("an optical-flow step is still running")
             return None
-        worker = create_worker(compute, _progress={"desc": title})  # napari's activity dock
+        signal = _Advanced()  # emitted in the worker thread, received in Qt's (queued)
+        worker = create_worker(
+            lambda: compute(signal.advanced.emit), _progress={"desc": title}
+        )  # napari's activity dock
         self.busy = True
         self.last_error = None
-        self.progress.setRange(0, 0)  # busy: LK reports no fraction done through napari
+        self.progress_steps: list[tuple[int, int]] = []
+        self.progress.setRange(0, 0)  # busy until the work says how much there is
+        self.progress.setFormat(f"{title}: %v / %m frames")
         self.progress.setVisible(True)
+
+        def advanced(value: int, total: int) -> None:
+            self.progress_steps.append((value, total))
+            self.progress.setRange(0, max(total, 1))
+            self.progress.setValue(min(value, total))
+            pbar = getattr(worker, "pbar", None)  # the activity dock's bar, determinate too
+            if pbar is not None and total:
+                if pbar.total != total:
+                    pbar.total = total
+                pbar.update(value - pbar.n)
 
         def finish(*_: Any) -> None:
             self.busy = False
@@ -332,11 +373,12 @@ class DUSTrackWidget(QWidget):
             self.last_error = exc
             show_error(f"{type(exc).__name__}: {exc}")
 
+        signal.advanced.connect(advanced)
         worker.returned.connect(lambda ds: self._guard(lambda: done(ds)))
         worker.errored.connect(failed)
         worker.finished.connect(finish)
         worker.start()
-        self.worker = worker
+        self.worker, self._signal = worker, signal
         return worker
 
     def fill_interval(self) -> Any:
@@ -349,8 +391,10 @@ class DUSTrackWidget(QWidget):
             begin, end = self.interval
             video, keypoints = self.video(), self.keypoints
 
-            def compute() -> xr.Dataset:
-                return workflow.fill_interval(cur_ds, ov_ds, video, begin, end, keypoints)
+            def compute(progress: ProgressCallback) -> xr.Dataset:
+                return workflow.fill_interval(
+                    cur_ds, ov_ds, video, begin, end, keypoints, progress=progress
+                )
 
             return self._in_worker(compute, lambda ds: self._replace(current, ds), "LK-RSTC fill")
 
@@ -385,8 +429,8 @@ class DUSTrackWidget(QWidget):
             ds = layer_to_dataset(current)
             video, window, keypoints = self.video(), float(self.window_box.value()), self.keypoints
 
-            def compute() -> xr.Dataset:
-                return workflow.reduce_layer_jitter(ds, video, window, keypoints)
+            def compute(progress: ProgressCallback) -> xr.Dataset:
+                return workflow.reduce_layer_jitter(ds, video, window, keypoints, progress=progress)
 
             return self._in_worker(
                 compute, lambda out: self._add(out, out.attrs["layer"], current), "Reduce jitter"

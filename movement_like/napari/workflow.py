@@ -23,6 +23,7 @@ from movement_like.annotations import apply_manual_corrections
 from movement_like.dataset import frame_numbers
 from movement_like.errors import InvalidArgumentError
 from movement_like.optical_flow import fill_gaps_optical_flow, reduce_jitter
+from movement_like.utils.progress import Progress
 
 __all__ = [
     "empty_layer",
@@ -128,7 +129,7 @@ def fill_interval(
     start: int,
     end: int,
     keypoints: str | Sequence[str] | None = None,
-    progress: bool = False,
+    progress: Progress = False,
     **kwargs: Any,
 ) -> xr.Dataset:
     """Fill frames ``start .. end`` by LK-RSTC (DUSTrack's ``z z a`` / ``ctrl+a``).
@@ -149,7 +150,8 @@ def fill_interval(
     keypoints
         One keypoint, several, or None for all.
     progress
-        Show a progress bar.
+        Show a tqdm bar (True), nothing (False), or call ``progress(done, total)``
+        as frames are tracked (see :mod:`movement_like.utils.progress`).
     **kwargs
         Passed to :func:`~movement_like.optical_flow.fill_gaps_optical_flow`
         (``lk_params``, ``lost``, ``threads``).
@@ -246,7 +248,7 @@ def reduce_layer_jitter(
     video: Any,
     window: float = 0.5,
     keypoints: str | Sequence[str] | None = None,
-    progress: bool = False,
+    progress: Progress = False,
     **kwargs: Any,
 ) -> xr.Dataset:
     """DUSTrack's "Reduce jitter" on a dense layer.
@@ -262,7 +264,8 @@ def reduce_layer_jitter(
     keypoints
         Keypoints to smooth (default all).
     progress
-        Show a progress bar.
+        Show a tqdm bar (True), nothing (False), or call ``progress(done, total)``
+        as frames are tracked (see :mod:`movement_like.utils.progress`).
     **kwargs
         Passed to :func:`~movement_like.optical_flow.reduce_jitter`.
 

@@ -30,6 +30,7 @@ from movement_like.optical_flow._points import (
 )
 from movement_like.optical_flow.rstc import BlendedChunk, Segments, run_segments
 from movement_like.provenance import log_operation
+from movement_like.utils.progress import Progress
 from movement_like.video import open_video
 
 __all__ = ["reduce_jitter", "window_frames"]
@@ -67,7 +68,7 @@ def reduce_jitter(
     return_windows: bool = False,
     fps: float | None = None,
     lk_params: Mapping[str, Any] | None = None,
-    progress: bool = True,
+    progress: Progress = True,
     lost: str = "keep",
     threads: int | None = None,
 ) -> xr.DataArray | xr.Dataset:
@@ -99,7 +100,8 @@ def reduce_jitter(
     lk_params
         Overrides of DUSTrack's LK settings.
     progress
-        Show a progress bar.
+        Show a tqdm bar (True), nothing (False), or call ``progress(done, total)``
+        as frames are tracked (see :mod:`movement_like.utils.progress`).
     lost
         ``"keep"`` (DUSTrack) or ``"nan"``: lost tracks are left out of the mean.
     threads

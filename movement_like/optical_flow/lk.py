@@ -22,6 +22,7 @@ from movement_like.optical_flow.lk_call import (
     lk_parameters,
 )
 from movement_like.optical_flow.tracks import ChunkResult, TrackRows, run_tracks
+from movement_like.utils.progress import Progress
 from movement_like.video import open_video
 
 __all__ = [
@@ -40,7 +41,7 @@ def track_points(
     end: int,
     lk_params: Mapping[str, Any] | None = None,
     lost: str = "keep",
-    progress: bool = False,
+    progress: Progress = False,
 ) -> np.ndarray:
     """Track points with chained LK from frame ``start`` to frame ``end``.
 
@@ -61,7 +62,8 @@ def track_points(
     lost
         ``"keep"`` (DUSTrack) or ``"nan"`` (NaN from the frame LK loses a point).
     progress
-        Show a progress bar.
+        Show a tqdm bar (True), nothing (False), or call ``progress(done, total)``
+        as frames are tracked (see :mod:`movement_like.utils.progress`).
 
     Returns
     -------

@@ -21,6 +21,7 @@ from movement_like.errors import InvalidArgumentError
 from movement_like.optical_flow._points import check_video_length, point_table, select_points
 from movement_like.optical_flow.tracks import ChunkResult, TrackRows, run_tracks
 from movement_like.provenance import log_operation
+from movement_like.utils.progress import Progress
 from movement_like.video import open_video
 
 __all__ = ["flow_residual", "detect_blips", "BLIP_DEFAULTS"]
@@ -37,7 +38,7 @@ def flow_residual(
     video: Any,
     keypoints: str | Sequence[str] | None = None,
     lk_params: Mapping[str, Any] | None = None,
-    progress: bool = True,
+    progress: Progress = True,
     threads: int | None = None,
 ) -> xr.Dataset:
     """Measure how far positions sit from where optical flow carries their neighbours.
@@ -63,7 +64,8 @@ def flow_residual(
     lk_params
         Overrides of DUSTrack's LK settings.
     progress
-        Show a progress bar.
+        Show a tqdm bar (True), nothing (False), or call ``progress(done, total)``
+        as frames are tracked (see :mod:`movement_like.utils.progress`).
     threads
         LK worker threads (default: all CPUs).
 

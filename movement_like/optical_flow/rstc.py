@@ -29,6 +29,7 @@ from movement_like.optical_flow._points import (
 )
 from movement_like.optical_flow.tracks import ChunkResult, TrackRows, run_tracks
 from movement_like.provenance import log_operation
+from movement_like.utils.progress import Progress
 from movement_like.utils.reports import nan_runs
 from movement_like.video import open_video
 
@@ -182,7 +183,7 @@ def run_segments(
     consume: Any,
     lk_params: Mapping[str, Any] | None,
     lost: str,
-    progress: bool,
+    progress: Progress,
     desc: str,
     threads: int | None = None,
 ) -> None:
@@ -203,7 +204,7 @@ def rstc_track(
     end_points: np.ndarray,
     lk_params: Mapping[str, Any] | None = None,
     lost: str = "keep",
-    progress: bool = False,
+    progress: Progress = False,
 ) -> np.ndarray:
     """Return the RSTC paths of points between frames ``start`` and ``end`` (inclusive).
 
@@ -258,7 +259,7 @@ def fill_gaps_optical_flow(
     end: int | None = None,
     keypoints: str | Sequence[str] | None = None,
     lk_params: Mapping[str, Any] | None = None,
-    progress: bool = True,
+    progress: Progress = True,
     lost: str = "keep",
     threads: int | None = None,
 ) -> xr.DataArray:
@@ -298,7 +299,8 @@ def fill_gaps_optical_flow(
         Overrides of DUSTrack's LK settings (winSize 45, maxLevel 2, criteria
         EPS|COUNT 10/0.03).
     progress
-        Show a progress bar.
+        Show a tqdm bar (True), nothing (False), or call ``progress(done, total)``
+        as frames are tracked (see :mod:`movement_like.utils.progress`).
     lost
         ``"keep"`` (DUSTrack: ignore LK's status) or ``"nan"``: a track ends
         where LK loses the point, and a frame where either track is lost

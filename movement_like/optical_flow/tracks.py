@@ -31,6 +31,7 @@ import numpy as np
 
 from movement_like.errors import InvalidArgumentError, OutOfRangeError
 from movement_like.optical_flow.lk_call import check_lost, lk_call, lk_parameters
+from movement_like.utils.progress import Progress, progress_bar
 from movement_like.video import VideoReader, merge_ranges, stream_frames
 
 __all__ = ["DEFAULT_BUFFER_BYTES", "TrackRows", "ChunkResult", "run_tracks"]
@@ -280,7 +281,7 @@ def run_tracks(
     consume: Callable[[ChunkResult], None],
     lk_params: Mapping[str, Any] | None = None,
     lost: str = "keep",
-    progress: bool = True,
+    progress: Progress = True,
     desc: str = "LK tracking",
     threads: int | None = None,
     buffer_bytes: int | None = None,
@@ -300,7 +301,9 @@ def run_tracks(
     lost
         ``"keep"`` or ``"nan"`` (see the module docstring).
     progress
-        Show a tqdm progress bar over the decoded frames.
+        Show a tqdm progress bar over the frames tracked (True), nothing
+        (False), or call ``progress(done, total)`` as they are
+        (see :mod:`movement_like.utils.progress`).
     desc
         Progress-bar label.
     threads
@@ -311,7 +314,6 @@ def run_tracks(
         :data:`DEFAULT_BUFFER_BYTES`).
     """
     import cv2
-    from tqdm import tqdm
 
     check_lost(lost)
     params = lk_parameters(lk_params)
@@ -335,7 +337,7 @@ def run_tracks(
 
     saved_threads = cv2.getNumThreads()
     cv2.setNumThreads(1)  # our threads share the cores; no nested pools
-    bar = tqdm(total=n_frames_total, desc=desc, unit="frame", disable=not progress)
+    bar = progress_bar(n_frames_total, desc, "frame", progress)
     try:
         if chunks:
             _run_chunks(video, tracks, chunks, ranges, consume, params, lost, threads, bar)

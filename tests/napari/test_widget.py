@@ -98,6 +98,24 @@ def test_fill_interval_equals_lk_rstc(widget, qtbot, clip):
     np.testing.assert_array_equal(got.values[[10, 20]], overlay["position"].values[[10, 20]])
 
 
+@pytest.mark.parametrize("action", ["fill", "jitter"])
+def test_progress_is_determinate_and_reaches_the_total(widget, qtbot, action):
+    if action == "fill":
+        widget.set_interval(5, 30)
+        widget.fill_interval()
+    else:
+        widget.set_layers(DENSE, None)
+        widget.reduce_jitter()
+    assert widget.busy and widget.progress.isVisible() is not None
+    _wait(widget, qtbot)
+    qtbot.waitUntil(lambda: bool(widget.progress_steps), timeout=10_000)
+    done = [d for d, _ in widget.progress_steps]
+    total = widget.progress_steps[-1][1]
+    assert total > 0 and done == sorted(done) and done[-1] == total
+    assert widget.progress.maximum() == total and widget.progress.value() == total
+    assert widget.worker.pbar.total == total and widget.worker.pbar.n == total
+
+
 def test_apply_manual_corrections_makes_dlccorr(widget):
     current, overlay = _ds(widget, MANUAL), _ds(widget, DENSE)
     widget.apply_corrections()
