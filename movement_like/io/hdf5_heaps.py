@@ -22,7 +22,15 @@ import numpy as np
 
 from movement_like.errors import FileFormatError
 
-__all__ = ["HDF5_MAGIC", "RawFile", "mapped", "walk_heaps", "check_values", "check_global_heaps"]
+__all__ = [
+    "HDF5_MAGIC",
+    "RawFile",
+    "mapped",
+    "walk_heaps",
+    "walk_named_heaps",
+    "check_values",
+    "check_global_heaps",
+]
 
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 _DAMAGED_FIX = "the file is damaged; write it again from its source"
@@ -50,6 +58,13 @@ class RawFile:
         The same as sorted keys and sizes, made on first use.
     headers_seen, blocks_seen
         Object headers and blocks already checked, so that each is read once.
+    values
+        Where variable-length values are stored: (byte, count, item size, owner),
+        the arguments of :func:`check_values`.
+    complete
+        Whether every place the library could find a variable-length value in
+        was seen (no dense storage, chunked variable-length data, compound,
+        array or reference types, shared messages).
     """
 
     path: Path
@@ -62,6 +77,8 @@ class RawFile:
     heap_keys: tuple[np.ndarray, np.ndarray] | None = None
     headers_seen: set[int] = field(default_factory=set)
     blocks_seen: set[int] = field(default_factory=set)
+    values: list[tuple[int, int, int, str]] = field(default_factory=list)
+    complete: bool = True
 
     def uint(self, at: int, width: int) -> int:
         """Read the little-endian unsigned integer of ``width`` bytes at byte ``at``."""
@@ -171,6 +188,50 @@ def walk_heaps(raw: RawFile) -> None:
                 objects = _walk_heap(raw, start, start + header, end, object_header)
                 raw.heaps[start - raw.base] = objects
         start = raw.data.find(b"GCOL", start + 4)
+
+
+def walk_named_heaps(raw: RawFile) -> None:
+    """Walk only the heap collections the values in ``raw.values`` name.
+
+    Enough when the walk of the object headers was complete: the library reads
+    a collection only to look up a value that names it.
+
+    Parameters
+    ----------
+    raw
+        The mapped file, its object headers walked.
+
+    Raises
+    ------
+    FileFormatError
+        As :func:`walk_heaps`, and for a named collection that claims to reach
+        past the end of the file (the library would allocate its claimed size).
+    """
+    header = 4 + 1 + 3 + raw.lengths
+    object_header = 2 + 2 + 4 + raw.lengths
+    width = 4 + raw.offsets + 4
+    named: set[int] = set()
+    for at, count, _, _ in raw.values:
+        count = min(count, max(0, (raw.size - at) // width))
+        if count <= 64:
+            named.update(raw.uint(i + 4, raw.offsets) for i in range(at, at + count * width, width))
+        elif count > 0:
+            layout = np.dtype([("length", "<u4"), ("heap", f"<u{raw.offsets}"), ("index", "<u4")])
+            values = np.frombuffer(raw.data[at : at + count * width], dtype=layout)
+            named.update(int(a) for a in np.unique(values["heap"]))
+    for address in sorted(named):
+        start = raw.base + address
+        if raw.data[start : start + 4] != b"GCOL" or raw.byte(start + 4) != 1:
+            continue  # not a collection: the library refuses to read it
+        length = raw.uint(start + 8, raw.lengths)
+        if start + length > raw.size:
+            raw.refuse(
+                f"the global heap at byte {start} claims {length:,} bytes, beyond the end of "
+                f"the file ({raw.size:,} bytes), which would make HDF5 allocate that much"
+            )
+        if header < length:
+            end = start + length
+            raw.heaps[address] = _walk_heap(raw, start, start + header, end, object_header)
 
 
 def _walk_heap(raw: RawFile, start: int, at: int, end: int, object_header: int) -> dict[int, int]:

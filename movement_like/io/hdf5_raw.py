@@ -19,6 +19,11 @@ idtracker.ai, netCDF-4):
   compact datasets of those headers: a length larger than the heap object the
   value names (or than the file), which HDF5 would allocate before reading.
 
+When the walk saw every place a value can be kept (as in NWB files), only the
+heap collections the values name are walked; otherwise (chunked
+variable-length data, compound or array types, dense storage ...) every
+collection in the file is, found by its signature.
+
 What is not reached this way (links and attributes kept in dense storage, a
 fractal heap, which HDF5's newest file format uses for objects with many of
 them; values inside chunks) is left to the library, whose reads of such
@@ -31,19 +36,33 @@ from __future__ import annotations
 import math
 import os
 
-from movement_like.io.hdf5_heaps import RawFile, check_values, mapped, walk_heaps
+from movement_like.io.hdf5_heaps import (
+    RawFile,
+    check_values,
+    mapped,
+    walk_heaps,
+    walk_named_heaps,
+)
 
 __all__ = ["check_raw_structure"]
 
 #: Object header message types (HDF5 format specification, section IV.A.2).
 _DATASPACE = 0x01
+_LINK_INFO = 0x02
+_OLD_FILL_VALUE = 0x04
+_FILL_VALUE = 0x05
 _LINK = 0x06
 _DATATYPE = 0x03
 _LAYOUT = 0x08
 _ATTRIBUTE = 0x0C
 _CONTINUATION = 0x10
 _SYMBOL_TABLE = 0x11
+_ATTRIBUTE_INFO = 0x15
 _VARIABLE_LENGTH_CLASS = 9
+#: Datatype classes that may hold variable-length values inside them (compound, array):
+#: where those are, not every value can be seen.
+_HIDING_CLASSES = {6, 10}
+_REFERENCE_CLASS = 7
 
 
 def check_raw_structure(path: str | os.PathLike) -> None:
@@ -64,8 +83,13 @@ def check_raw_structure(path: str | os.PathLike) -> None:
     with mapped(path) as raw:
         if raw is None:
             return
-        walk_heaps(raw)
         _check_object_headers(raw)
+        if raw.complete:
+            walk_named_heaps(raw)  # every value was seen: only the heaps they name are read
+        else:
+            walk_heaps(raw)  # a value may hide anywhere: every collection in the file
+        for at, count, item_size, owner in raw.values:
+            check_values(raw, at, count, item_size, owner)
 
 
 def _check_object_headers(raw: RawFile) -> None:
@@ -97,6 +121,8 @@ class _Header:
         self.item_size: int | None = None  # set when the dataset holds variable-length values
         self.count = 0
         self.data: tuple[int, int] | None = None  # where a contiguous or compact dataset's data is
+        self.hides_values = False
+        self.fill_value = False
 
 
 def _object_header(raw: RawFile, address: int) -> list[int]:
@@ -119,20 +145,20 @@ def _object_header(raw: RawFile, address: int) -> list[int]:
         chunks.append((at + 16, at + 16 + size, False))
         header = _Header(address, tracks_order=False)
     else:
+        raw.complete = False
         return []  # not a header the library can read: it says so itself
     while chunks:
         begin, end, new_style = chunks.pop()
         _messages(raw, begin, end, new_style, header, chunks)
-    if header.item_size is not None and header.data is not None:
-        start, stored = header.data
-        width = 4 + raw.offsets + 4
-        check_values(
-            raw,
-            start,
-            min(header.count, stored // width),
-            header.item_size,
-            f"the dataset at address {address}",
-        )
+    if header.hides_values:
+        raw.complete = False
+    if header.item_size is not None:
+        if header.data is None or header.fill_value:
+            raw.complete = False  # chunked or virtual: the values are out of sight
+        else:
+            start, stored = header.data
+            count = min(header.count, stored // (4 + raw.offsets + 4))
+            raw.values.append((start, count, header.item_size, f"the dataset at address {address}"))
     return header.children
 
 
@@ -157,7 +183,7 @@ def _messages(
                 f"a message of the object header at address {header.address} runs past its block"
             )
         if flags & 0x02:
-            pass  # a shared message: its body is a reference, not the message
+            raw.complete = False  # a shared message: its body is a reference, not the message
         elif kind == _CONTINUATION and size >= o + n:
             block, length = raw.base + raw.uint(body, o), raw.uint(body + o, n)
             _require_inside(raw, block, length, "a continuation block", header.address)
@@ -173,7 +199,15 @@ def _messages(
         elif kind == _LINK:
             header.children.extend(_hard_link(raw, body, body + size))
         elif kind == _DATATYPE:
+            header.hides_values = _hides_values(raw, body)
             header.item_size = _variable_item_size(raw, body, body + size)
+        elif kind in (_LINK_INFO, _ATTRIBUTE_INFO):
+            if _dense_storage(raw, body, kind):
+                raw.complete = False  # links or attributes in a fractal heap are not walked
+        elif kind == _FILL_VALUE:
+            header.fill_value = _fill_value_defined(raw, body, body + size)
+        elif kind == _OLD_FILL_VALUE:
+            header.fill_value = size > 4 and raw.uint(body, 4) > 0
         elif kind == _DATASPACE:
             header.count = _element_count(raw, body, body + size)
         elif kind == _LAYOUT:
@@ -293,23 +327,57 @@ def _attribute(raw: RawFile, at: int, end: int, address: int) -> None:
 
         first = at + 8 + (1 if version == 3 else 0)
         if flags & 0x03:
-            return  # a shared datatype or dataspace: described elsewhere
+            raw.complete = False  # a shared datatype or dataspace: described elsewhere
+            return
     else:
+        raw.complete = False
         return
     type_at = first + pad(name)
     space_at = type_at + pad(datatype)
     data_at = space_at + pad(dataspace)
     if data_at > end:
+        raw.complete = False
         return  # the parts overrun the message: the library reports it
+    if _hides_values(raw, type_at):
+        raw.complete = False
     item_size = _variable_item_size(raw, type_at, type_at + datatype)
     if item_size is None:
         return
     count = _element_count(raw, space_at, space_at + dataspace)
     width = 4 + raw.offsets + 4
-    check_values(
-        raw,
-        data_at,
-        min(count, (end - data_at) // width),
-        item_size,
-        f"an attribute of the object at address {address}",
-    )
+    owner = f"an attribute of the object at address {address}"
+    raw.values.append((data_at, min(count, (end - data_at) // width), item_size, owner))
+
+
+def _hides_values(raw: RawFile, at: int) -> bool:
+    """Say whether a datatype may keep heap objects out of sight.
+
+    Compound and array types may hold variable-length members; references
+    other than object references (region and newer references) are stored in
+    global heaps.
+    """
+    type_class = raw.byte(at) & 0x0F
+    if type_class == _REFERENCE_CLASS:
+        return raw.byte(at + 1) & 0x0F != 0
+    return type_class in _HIDING_CLASSES
+
+
+def _dense_storage(raw: RawFile, at: int, kind: int) -> bool:
+    """Say whether a link-info or attribute-info message points to a fractal heap."""
+    flags = raw.byte(at + 1)
+    if kind == _LINK_INFO:
+        at += 2 + (8 if flags & 0x01 else 0)
+    else:
+        at += 2 + (2 if flags & 0x01 else 0)
+    return raw.uint(at, raw.offsets) != (1 << (8 * raw.offsets)) - 1
+
+
+def _fill_value_defined(raw: RawFile, at: int, end: int) -> bool:
+    """Say whether a fill value message stores a value (which may name a heap object)."""
+    version = raw.byte(at)
+    if version in (1, 2):
+        return raw.byte(at + 3) != 0 and at + 8 <= end and raw.uint(at + 4, 4) > 0
+    if version == 3:
+        flags = raw.byte(at + 1)
+        return bool(flags & 0x20) and raw.uint(at + 2, 4) > 0
+    return True

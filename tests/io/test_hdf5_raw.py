@@ -149,6 +149,7 @@ def test_layouts_h5py_writes_pass(tmp_path):
         file.attrs["note"] = "text"
     for path in (virtual, newest, user_block):
         check_raw_structure(path)
+    assert not _completeness(newest)  # links in dense storage are not walked
     assert _headers_reached(user_block) == _h5py_objects(user_block)
 
 
@@ -186,3 +187,41 @@ def test_any_file_h5py_writes_passes_and_is_walked_whole(tmp_path, tree, many_at
             file["root"].attrs[f"a{i}"] = "value " * i
     check_raw_structure(path)
     assert _headers_reached(path) == _h5py_objects(path)
+
+
+def _completeness(path) -> bool:
+    with mapped(path) as raw:
+        assert raw is not None
+        _check_object_headers(raw)
+        return raw.complete
+
+
+def test_nwb_files_are_walked_whole_so_only_named_heaps_are_read(realdata):
+    # every variable-length value of an NWB file is in sight: the heaps they name suffice
+    for path in sorted((realdata / "nwb").rglob("*.nwb")):
+        assert _completeness(path), path
+    # compound types (SLEAP's points) could hide values: every collection is walked there
+    assert not _completeness(realdata / "sleap" / "centered_pair_predictions.slp")
+
+
+def _zero_first_heap_object(path, out):
+    data = bytearray(path.read_bytes())
+    collection = data.find(b"GCOL")
+    data[collection + 16 : collection + 32] = bytes(16)  # an empty object: HDF5 loops on it
+    out.write_bytes(bytes(data))
+    return out
+
+
+def test_a_looping_heap_is_refused_whether_or_not_the_walk_is_complete(tmp_path):
+    named = tmp_path / "named.h5"
+    with h5py.File(named, "w") as file:
+        file["note"] = "a string in the global heap"
+    assert _completeness(named)
+    hidden = tmp_path / "hidden.h5"
+    with h5py.File(hidden, "w") as file:
+        file.create_dataset("names", data=np.array(["a", "bb"] * 20, dtype=object), chunks=(8,))
+    assert not _completeness(hidden)  # chunked values are out of sight
+    for good in (named, hidden):
+        bad = _zero_first_heap_object(good, tmp_path / f"bad_{good.name}")
+        with pytest.raises(FileFormatError, match="loop forever"):
+            check_raw_structure(bad)
