@@ -18,11 +18,16 @@ is opened:
   ``max_array_bytes`` and not more than :data:`MAX_CLAIM_RATIO` times what the
   store holds on disk (chunks equal to the fill value are not stored, so a
   genuine all-NaN stretch is allowed for);
-* no zstd-compressed chunk file declares that it decompresses to another size
-  than its chunk (a flipped header byte would otherwise make zstd allocate it).
+* no zstd- or blosc-compressed chunk file declares that it decompresses to
+  another size than its chunk (a flipped header byte would otherwise make the
+  decompressor allocate it), and every chunk of strings (encoded as zarr
+  writes them: ``vlen-utf8``, then zstd or nothing) says it holds as many
+  strings as its chunk (the decoder allocates that count first).
 
 Everything else (bad fill values, damaged chunk bytes) is left to zarr, whose
-errors :func:`~movement_like.io.zarr.load_zarr` turns into ours.
+errors :func:`~movement_like.io.zarr.load_zarr` turns into ours. Not screened:
+a gzip-compressed chunk crafted to decompress to far more than its size (gzip
+declares no size up front); zarr then fails on the size, after allocating.
 """
 
 from __future__ import annotations
@@ -71,6 +76,11 @@ ITEM_BYTES = {
     "string": 64,
 }
 
+#: The codecs a string array may use: how zarr and xarray write them (and we do).
+STRING_CODECS = (("vlen-utf8",), ("vlen-utf8", "zstd"))
+#: The most a chunk of strings may decompress to (labels and file names are small).
+MAX_STRING_CHUNK_BYTES = 64 << 20
+
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
@@ -92,8 +102,8 @@ class StoredArray:
     fixed
         Whether items have a fixed size on disk (not strings), so that a
         decoded chunk has exactly ``prod(chunks) * item_bytes`` bytes.
-    zstd
-        Whether the last codec is zstd.
+    codecs
+        The names of its codecs, in order.
     """
 
     name: str
@@ -102,7 +112,7 @@ class StoredArray:
     chunks: tuple[int, ...]
     item_bytes: int
     fixed: bool
-    zstd: bool
+    codecs: tuple[str, ...]
 
     @property
     def nbytes(self) -> int:
@@ -178,6 +188,12 @@ def _array(target: Path, name: Any, array: Any) -> StoredArray:
             f"array {name!r} uses codec(s) {sorted(set(names) - SAFE_CODECS)}",
             f"only {sorted(SAFE_CODECS)} are read",
         )
+    if dtype == "string" and tuple(names) not in STRING_CODECS:
+        _bad(
+            target,
+            f"string array {name!r} is encoded with {names}",
+            f"string arrays are read encoded with {' or '.join(map(str, STRING_CODECS))}",
+        )
     shape, dims = array.get("shape"), array.get("dimension_names")
     if not _ints(shape, positive=False):
         _bad(target, f"array {name!r} has a bad shape {json.dumps(shape)[:80]}")
@@ -202,7 +218,7 @@ def _array(target: Path, name: Any, array: Any) -> StoredArray:
         chunks=tuple(chunks),
         item_bytes=ITEM_BYTES[dtype],
         fixed=dtype != "string",
-        zstd=bool(names) and names[-1] == "zstd",
+        codecs=tuple(names),
     )
 
 
@@ -240,26 +256,64 @@ def _zstd_content_size(head: bytes) -> int | None:
     return value + 256 if size == 2 else value
 
 
+def _blosc_size(head: bytes) -> int | None:
+    """Return the size a blosc header declares (None: too short to have one)."""
+    return int.from_bytes(head[4:8], "little") if len(head) >= 16 else None
+
+
 def _check_chunk_headers(target: Path, array: StoredArray, files: list[tuple[Path, int]]) -> None:
-    """Refuse a zstd chunk whose header declares another size than the array's chunk."""
-    if not array.zstd:
+    """Refuse a chunk whose compressor header declares another size than the array's chunk.
+
+    Zstd and blosc allocate what their header declares before decompressing,
+    so a flipped byte there would otherwise allocate gigabytes.
+    """
+    last = array.codecs[-1] if array.codecs else None
+    if not array.fixed or last not in ("zstd", "blosc"):
         return
-    limit = limits.get_limits().max_array_bytes
     for path, _ in files:
         if path.name == "zarr.json":
             continue
         with open(path, "rb") as handle:
-            declared = _zstd_content_size(handle.read(18))
-        if declared is None:
-            continue
-        wrong = declared != array.chunk_bytes if array.fixed else declared > limit
-        if wrong:
+            head = handle.read(18)
+        declared = _zstd_content_size(head) if last == "zstd" else _blosc_size(head)
+        if declared is not None and declared != array.chunk_bytes:
             _bad(
                 target,
-                f"the chunk {path.relative_to(target)} declares {declared:,} bytes, "
-                f"not the {array.chunk_bytes:,} of a chunk of {array.name!r}"
-                if array.fixed
-                else f"more than the limit of {limit:,} for a chunk of {array.name!r}",
+                f"the chunk {path.relative_to(target).as_posix()} declares {declared:,} "
+                f"bytes, not the {array.chunk_bytes:,} of a chunk of {array.name!r}",
+            )
+
+
+def _check_string_chunks(target: Path, array: StoredArray, files: list[tuple[Path, int]]) -> None:
+    """Decode each chunk of a string array as far as its item count, and check that count.
+
+    A variable-length string chunk starts with its number of items, and the
+    decoder allocates that many before reading one: it must be the chunk's.
+    """
+    from numcodecs.zstd import Zstd
+
+    items = math.prod(array.chunks)
+    for path, size in files:
+        if path.name == "zarr.json":
+            continue
+        member = path.relative_to(target).as_posix()
+        if size > MAX_STRING_CHUNK_BYTES:
+            _bad(target, f"the string chunk {member} has {size:,} bytes, more than strings need")
+        data = path.read_bytes()
+        if array.codecs[-1] == "zstd":
+            declared = _zstd_content_size(data[:18])
+            if declared is None or declared > MAX_STRING_CHUNK_BYTES:
+                _bad(target, f"the string chunk {member} does not declare a sensible size")
+            try:
+                data = Zstd().decode(data)
+            except Exception as exc:  # numcodecs raises RuntimeError, ValueError ...
+                _bad(target, f"the string chunk {member} does not decompress ({exc})")
+        count = int.from_bytes(bytes(data[:4]), "little") if len(data) >= 4 else None
+        if count != items:
+            _bad(
+                target,
+                f"the string chunk {member} says it holds {count} items, "
+                f"not the {items} of a chunk of {array.name!r}",
             )
 
 
@@ -296,7 +350,8 @@ def screen(target: Path, lazy: bool) -> list[StoredArray]:
             limits.check_frame_count(
                 frames, target, f"array {array.name!r} declares {frames:,} rows"
             )
-        _check_chunk_headers(target, array, files.get(array.name, []))
+        check = _check_chunk_headers if array.fixed else _check_string_chunks
+        check(target, array, files.get(array.name, []))
     loaded = [a for a in arrays if a.is_index or not lazy]
     for array in loaded:
         item = f"V{array.item_bytes}"

@@ -127,6 +127,8 @@ def test_a_claim_far_above_what_is_stored_is_refused_eagerly_only(tmp_path, monk
         (lambda m: m["position"].update(codecs="zstd"), "codecs"),
         (lambda m: m.update({"../outside": m["position"]}), "name"),
         (lambda m: m.pop("position"), "does not hold a movement_like dataset"),
+        (lambda m: m["individuals"]["codecs"].pop(), "string chunk .* holds 4247762216 items"),
+        (lambda m: m["keypoints"]["codecs"].append({"name": "gzip"}), "string array"),
         (lambda m: m["time"].update(shape=[401]), "not a readable zarr store"),
         (lambda m: m["position"].update(fill_value="not a number"), "not a readable zarr store"),
     ],
