@@ -22,6 +22,15 @@ Four measurements, each kept short (scale them with the arguments):
     sum of the resident set sizes of this process (client and scheduler) and the
     worker processes, sampled every 50 ms.
 
+``cpu``
+    Where the CPU of a task goes (CPU time, not wall time, so it holds on a
+    busy machine): ``--count`` inputs as in ``batch``, each timed with the CPU
+    of its own thread (``getrusage(RUSAGE_THREAD)``: user, system, minor page
+    faults) and of its process (``time.process_time``), serially in this
+    process and on 2-worker LocalClusters with dask's defaults and with the
+    options ``local_cluster`` sets; also the CPU of the worker and nanny
+    processes per task (psutil).
+
 The machine's load average is printed with each figure: on a shared machine
 ratios move with it. Example::
 
@@ -165,6 +174,129 @@ def bench_batch(args, folder: Path) -> None:
         f"{serial / (wall + startup):.2f}x counting start-up; serial CPU / half the tasks' "
         f"CPU: {serial_cpu / (task_cpu / 2):.2f}x; {load()}"
     )
+
+
+def timed_run_one(pipeline, item, out):
+    """``run_one``, with the CPU of the calling thread and the page faults it took."""
+    import resource
+
+    from movement_like.batch import run_one as run
+
+    before = resource.getrusage(resource.RUSAGE_THREAD)
+    record = run(pipeline, item, out)
+    after = resource.getrusage(resource.RUSAGE_THREAD)
+    assert record["status"] == "done", record["error"]
+    return {
+        "user": after.ru_utime - before.ru_utime,
+        "system": after.ru_stime - before.ru_stime,
+        "faults": after.ru_minflt - before.ru_minflt,
+        "process": record["cpu_seconds"],
+        "worker": record["worker"],
+    }
+
+
+def _processes_cpu(procs) -> float:
+    import psutil
+
+    total = 0.0
+    for proc in procs:
+        try:
+            times = proc.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def _cpu_summary(name: str, rows: list[dict], extra: str = "") -> str:
+    n = len(rows)
+    user = sum(r["user"] for r in rows) / n
+    system = sum(r["system"] for r in rows) / n
+    faults = sum(r["faults"] for r in rows) / n
+    process = sum(r["process"] for r in rows) / n
+    return (
+        f"[cpu] {name:<34} task thread {1e3 * (user + system):6.1f} ms "
+        f"(user {1e3 * user:5.1f}, system {1e3 * system:5.1f}; {faults:7.0f} page faults), "
+        f"task process {1e3 * process:6.1f} ms{extra}"
+    )
+
+
+def bench_cpu(args, folder: Path) -> None:
+    import dask
+    import psutil
+    from distributed import Client, LocalCluster
+
+    inputs = folder / "inputs"
+    inputs.mkdir()
+    template = recording(args.frames)
+    files = []
+    for i in range(args.count + 2):
+        path = inputs / f"session{i:04d}DLC_resnet50.h5"
+        to_dlc_file(template, path)
+        files.append(str(path))
+    warm, files = files[:2], files[2:]
+    plain = CLEAN.to_dict()
+    out = folder / "serial"
+    out.mkdir()
+    for path in warm:  # the same first-call imports as the workers' warm-up
+        timed_run_one(plain, path, str(out / (Path(path).stem + ".warm.nc")))
+    rows = [timed_run_one(plain, p, str(out / (Path(p).stem + ".nc"))) for p in files]
+    print(_cpu_summary("serial (this process)", rows) + f"; {load()}")
+    plain_defaults = {
+        "n_workers": 2,
+        "threads_per_worker": 1,
+        "processes": True,
+        "dashboard_address": None,
+    }
+    trim = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
+    variants = [
+        ("LocalCluster, dask's defaults", {}),
+        ("  + no statistical profiler", {"distributed.worker.profile.enabled": False}),
+        ("  + glibc malloc left alone", {trim: None}),
+        ("local_cluster(2) (ours: both)", None),
+    ]
+    for name, config in variants:
+        if config is None:
+            cluster = local_cluster(2)
+        else:
+            inherited = os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)  # left by a nanny
+            with dask.config.set(config):
+                cluster = LocalCluster(**plain_defaults)
+            if inherited is not None:
+                os.environ["MALLOC_TRIM_THRESHOLD_"] = inherited
+        client = Client(cluster)
+        try:
+            workers = psutil.Process().children()  # the worker processes (nannies live here)
+            target = folder / f"variant{variants.index((name, config))}"
+            target.mkdir()
+            for path in warm:  # one first call per worker: imports, caches
+                client.gather(
+                    [
+                        client.submit(
+                            timed_run_one,
+                            plain,
+                            path,
+                            str(target / f"{Path(path).stem}.{w[-5:]}.warm.nc"),
+                            workers=[w],
+                            pure=False,
+                        )
+                        for w in client.scheduler_info()["workers"]
+                    ]
+                )
+            worker_cpu = _processes_cpu(workers)
+            futures = [
+                client.submit(
+                    timed_run_one, plain, p, str(target / (Path(p).stem + ".nc")), pure=False
+                )
+                for p in files
+            ]
+            rows = client.gather(futures)
+            worker_cpu = _processes_cpu(workers) - worker_cpu
+        finally:
+            client.close()
+            cluster.close()
+        extra = f", worker processes {1e3 * worker_cpu / len(rows):6.1f} ms per task"
+        print(_cpu_summary(name, rows, extra) + f"; {load()}")
 
 
 def bench_overhead(args, folder: Path) -> None:
@@ -320,7 +452,7 @@ def bench_long(args, folder: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", default="batch,overhead,lazy,long")
+    parser.add_argument("--only", default="batch,overhead,lazy,long", help="also: cpu")
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--frames", type=int, default=20_000)
     parser.add_argument("--tiny", type=int, default=2000)
