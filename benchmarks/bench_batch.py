@@ -18,9 +18,11 @@ Four measurements, each kept short (scale them with the arguments):
     LocalCluster writing zarr.
 ``long``
     ``--long-frames`` × 4 × 5 × 2 values (10**8 at the default 2,500,000) through
-    the pipeline to zarr on a 2-worker LocalCluster; peak memory is the largest
-    sum of the resident set sizes of this process (client and scheduler) and the
-    worker processes, sampled every 50 ms.
+    the pipeline to zarr on a 2-worker LocalCluster (``local_cluster(2,
+    malloc_trim=True)``; ``--no-malloc-trim`` for run_batch's setting); the input is
+    generated chunk by chunk and the workers restarted before the run; peak memory
+    is the largest sum of the resident set sizes of this process (client and
+    scheduler) and the worker processes, sampled every 50 ms.
 
 ``cpu``
     Where the CPU of a task goes (CPU time, not wall time, so it holds on a
@@ -390,6 +392,7 @@ class PeakRSS:
         self.me = psutil.Process()
         self.peak = 0
         self.peak_one = 0
+        self.first = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -406,6 +409,7 @@ class PeakRSS:
                 total += rss
                 largest = max(largest, rss)
             self.peak = max(self.peak, total)
+            self.first = total if self.first is None else self.first
             self.peak_one = max(self.peak_one, largest)
             time.sleep(0.05)
 
@@ -418,24 +422,66 @@ class PeakRSS:
         self._thread.join()
 
 
+def walk_blocks(n_time, n_ind, n_kp, chunks, seed=0):
+    """A random-walk recording as dask arrays whose chunks are independent of one another.
+
+    Each chunk is drawn from its own seed and starts its walk at a random point, so
+    the input is written chunk by chunk with nothing held across chunks (a cumulative
+    sum over the whole recording would chain every chunk to all before it).
+    """
+    import dask.array as da
+    import xarray as xr
+
+    def position_block(block_info=None):
+        (start, stop), *_ = block_info[None]["array-location"]
+        rng = np.random.default_rng([seed, start])
+        walk = rng.normal(size=(stop - start, n_ind, n_kp, 2)).cumsum(axis=0)
+        walk += rng.uniform(0, 500, size=(1, n_ind, n_kp, 2))
+        walk[rng.random(walk.shape) < 0.1] = np.nan
+        return walk
+
+    def confidence_block(block_info=None):
+        (start, stop), *_ = block_info[None]["array-location"]
+        return np.random.default_rng([seed, start, 1]).random((stop - start, n_ind, n_kp))
+
+    time_chunks = tuple(min(chunks, n_time - s) for s in range(0, n_time, chunks))
+    position = da.map_blocks(
+        position_block, chunks=(time_chunks, n_ind, n_kp, 2), dtype=float, meta=np.array(())
+    )
+    confidence = da.map_blocks(
+        confidence_block, chunks=(time_chunks, n_ind, n_kp), dtype=float, meta=np.array(())
+    )
+    template = poses_from_numpy(np.zeros((1, n_ind, n_kp, 2)), np.zeros((1, n_ind, n_kp)), fps=30)
+    dims = template.position.dims
+    return xr.Dataset(
+        {"position": (dims, position), "confidence": (dims[:-1], confidence)},
+        coords={
+            "time": np.arange(n_time) / 30.0,
+            **{d: template[d].values for d in ("individuals", "keypoints", "space")},
+        },
+        attrs=template.attrs,
+    )
+
+
 def bench_long(args, folder: Path) -> None:
     from distributed import Client
 
     n = args.long_frames
-    cluster = local_cluster(2, memory_limit="1GiB")
+    cluster = local_cluster(2, memory_limit="1GiB", malloc_trim=args.malloc_trim)
     client = Client(cluster)
     try:
         start = time.perf_counter()
-        save_zarr(recording(n, 4, 5, chunks=args.long_chunk), folder / "long-in.zarr")
+        save_zarr(walk_blocks(n, 4, 5, args.long_chunk), folder / "long-in.zarr")
         print(
             f"[long] wrote the input ({n * 40:.2e} position values) in "
             f"{time.perf_counter() - start:.1f} s"
         )
+        client.restart()  # fresh workers: what the generator left in them is not measured
         client.run(lambda: __import__("movement_like.batch.apply"))
         with PeakRSS() as rss:
             start = time.perf_counter()
             ds = load_zarr(folder / "long-in.zarr", chunks={})
-            result, _ = apply_steps(CLEAN, ds)
+            result, _ = apply_steps(LAZY, ds)  # the criterion's interpolate -> median -> speed
             save_zarr(result, folder / "long-out.zarr")
             seconds = time.perf_counter() - start
     finally:
@@ -443,10 +489,13 @@ def bench_long(args, folder: Path) -> None:
         cluster.close()
     size = sum(f.stat().st_size for f in (folder / "long-out.zarr").rglob("*") if f.is_file())
     print(
-        f"[long] {n} x 4 x 5 x 2 = {n * 40:.2e} values through the pipeline to zarr on a "
-        f"2-worker LocalCluster: {seconds:.1f} s, peak RSS {rss.peak / 2**30:.2f} GiB summed over "
-        f"client+scheduler and workers (largest process {rss.peak_one / 2**30:.2f} GiB; "
-        f"target <= 1.5 GB); output {size / 2**30:.2f} GiB; {load()}"
+        f"[long] {n} x 4 x 5 x 2 = {n * 40:.2e} values, chunks of {args.long_chunk} frames, "
+        f"through interpolate -> median -> speed to zarr on a 2-worker LocalCluster "
+        f"(malloc_trim={args.malloc_trim}): {seconds:.1f} s, peak RSS "
+        f"{rss.peak / 2**30:.2f} GiB ({rss.peak / 1e9:.2f} GB) summed over client+scheduler "
+        f"and workers (largest process {rss.peak_one / 2**30:.2f} GiB; at the start "
+        f"{rss.first / 2**30:.2f} GiB; target <= 1.5 GB); output {size / 2**30:.2f} GiB; "
+        f"{load()}"
     )
 
 
@@ -461,6 +510,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--long-frames", type=int, default=2_500_000)
     parser.add_argument("--long-chunk", type=int, default=50_000)
+    parser.add_argument(
+        "--no-malloc-trim",
+        dest="malloc_trim",
+        action="store_false",
+        help="long: workers without dask's MALLOC_TRIM_THRESHOLD_ (run_batch's default)",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench_batch_"))
     try:

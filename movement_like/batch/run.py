@@ -72,17 +72,25 @@ WORKER_CONFIG: dict[str, Any] = {
 }
 
 
-def local_cluster(workers: int | None = None, **kwargs: Any):
+def local_cluster(workers: int | None = None, *, malloc_trim: bool = False, **kwargs: Any):
     """Start a :class:`distributed.LocalCluster` of single-threaded worker processes.
 
     The workers run with :data:`WORKER_CONFIG` (no statistical profiler, glibc's
     own memory thresholds), which makes a task cost about the CPU it costs in a
-    serial loop; ``dask.config`` settings the caller makes win over these.
+    serial loop; ``dask.config`` settings the caller makes win over these. They
+    are applied while the cluster starts: a worker started again after one died
+    (killed, out of memory) may run with dask's defaults (the profiler on).
 
     Parameters
     ----------
     workers
         Number of worker processes; by default one per CPU this process may use.
+    malloc_trim
+        Keep dask's ``MALLOC_TRIM_THRESHOLD_``: freed memory goes back to the
+        system at once, at a cost in CPU. Worth it for one recording larger
+        than memory under a worker ``memory_limit``, where memory glibc keeps
+        counts against the limit (and pauses the worker); not for batches of
+        recordings that each fit in memory.
     **kwargs
         Passed on to :class:`distributed.LocalCluster`.
 
@@ -105,6 +113,8 @@ def local_cluster(workers: int | None = None, **kwargs: Any):
     }
     options.update(kwargs)
     config = {k: v for k, v in WORKER_CONFIG.items() if not _set_by_user(k)}
+    if malloc_trim:
+        config.pop("distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_", None)
     with dask.config.set(config), _without_inherited_trim(config):
         return LocalCluster(**options)
 

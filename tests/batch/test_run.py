@@ -236,8 +236,13 @@ def _worker_settings():
     )
 
 
-def test_local_workers_run_without_the_profiler_and_with_glibcs_malloc(client):
-    assert set(client.run(_worker_settings).values()) == {(False, None)}
+def test_local_workers_run_without_the_profiler_and_with_glibcs_malloc():
+    from distributed import Client
+
+    cluster = local_cluster(2)
+    with Client(cluster) as c:
+        assert set(c.run(_worker_settings).values()) == {(False, None)}
+    cluster.close()
 
 
 def test_a_callers_dask_settings_win_over_local_clusters(monkeypatch):

@@ -106,7 +106,11 @@ H5_ATTR_TYPES = ["int", "text", "bad_utf8", "json_object", "float16", "empty_arr
 # what a file holds (the material recipes are drawn from)
 # --------------------------------------------------------------------------- #
 def file_kind(path: Path) -> str:
-    """Return ``"zarr"`` (a store), ``"hdf5"``, ``"netcdf3"``, ``"npy"``, ``"json"``, ``"csv"``, ``"text"``."""
+    """Return what kind of source ``path`` is.
+
+    ``"zarr"`` (a store), ``"hdf5"``, ``"netcdf3"``, ``"npy"``, or by suffix
+    ``"json"``, ``"csv"``, else ``"text"``.
+    """
     if is_store(path):
         return "zarr"
     with open(path, "rb") as handle:
