@@ -18,9 +18,20 @@ Four measurements, each kept short (scale them with the arguments):
     LocalCluster writing zarr.
 ``long``
     ``--long-frames`` × 4 × 5 × 2 values (10**8 at the default 2,500,000) through
-    the pipeline to zarr on a 2-worker LocalCluster; peak memory is the largest
-    sum of the resident set sizes of this process (client and scheduler) and the
-    worker processes, sampled every 50 ms.
+    the pipeline to zarr on a 2-worker LocalCluster (``local_cluster(2,
+    malloc_trim=True)``; ``--no-malloc-trim`` for run_batch's setting); the input is
+    generated chunk by chunk and the workers restarted before the run; peak memory
+    is the largest sum of the resident set sizes of this process (client and
+    scheduler) and the worker processes, sampled every 50 ms.
+
+``cpu``
+    Where the CPU of a task goes (CPU time, not wall time, so it holds on a
+    busy machine): ``--count`` inputs as in ``batch``, each timed with the CPU
+    of its own thread (``getrusage(RUSAGE_THREAD)``: user, system, minor page
+    faults) and of its process (``time.process_time``), serially in this
+    process and on 2-worker LocalClusters with dask's defaults and with the
+    options ``local_cluster`` sets; also the CPU of the worker and nanny
+    processes per task (psutil).
 
 The machine's load average is printed with each figure: on a shared machine
 ratios move with it. Example::
@@ -167,6 +178,129 @@ def bench_batch(args, folder: Path) -> None:
     )
 
 
+def timed_run_one(pipeline, item, out):
+    """``run_one``, with the CPU of the calling thread and the page faults it took."""
+    import resource
+
+    from movement_like.batch import run_one as run
+
+    before = resource.getrusage(resource.RUSAGE_THREAD)
+    record = run(pipeline, item, out)
+    after = resource.getrusage(resource.RUSAGE_THREAD)
+    assert record["status"] == "done", record["error"]
+    return {
+        "user": after.ru_utime - before.ru_utime,
+        "system": after.ru_stime - before.ru_stime,
+        "faults": after.ru_minflt - before.ru_minflt,
+        "process": record["cpu_seconds"],
+        "worker": record["worker"],
+    }
+
+
+def _processes_cpu(procs) -> float:
+    import psutil
+
+    total = 0.0
+    for proc in procs:
+        try:
+            times = proc.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def _cpu_summary(name: str, rows: list[dict], extra: str = "") -> str:
+    n = len(rows)
+    user = sum(r["user"] for r in rows) / n
+    system = sum(r["system"] for r in rows) / n
+    faults = sum(r["faults"] for r in rows) / n
+    process = sum(r["process"] for r in rows) / n
+    return (
+        f"[cpu] {name:<34} task thread {1e3 * (user + system):6.1f} ms "
+        f"(user {1e3 * user:5.1f}, system {1e3 * system:5.1f}; {faults:7.0f} page faults), "
+        f"task process {1e3 * process:6.1f} ms{extra}"
+    )
+
+
+def bench_cpu(args, folder: Path) -> None:
+    import dask
+    import psutil
+    from distributed import Client, LocalCluster
+
+    inputs = folder / "inputs"
+    inputs.mkdir()
+    template = recording(args.frames)
+    files = []
+    for i in range(args.count + 2):
+        path = inputs / f"session{i:04d}DLC_resnet50.h5"
+        to_dlc_file(template, path)
+        files.append(str(path))
+    warm, files = files[:2], files[2:]
+    plain = CLEAN.to_dict()
+    out = folder / "serial"
+    out.mkdir()
+    for path in warm:  # the same first-call imports as the workers' warm-up
+        timed_run_one(plain, path, str(out / (Path(path).stem + ".warm.nc")))
+    rows = [timed_run_one(plain, p, str(out / (Path(p).stem + ".nc"))) for p in files]
+    print(_cpu_summary("serial (this process)", rows) + f"; {load()}")
+    plain_defaults = {
+        "n_workers": 2,
+        "threads_per_worker": 1,
+        "processes": True,
+        "dashboard_address": None,
+    }
+    trim = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
+    variants = [
+        ("LocalCluster, dask's defaults", {}),
+        ("  + no statistical profiler", {"distributed.worker.profile.enabled": False}),
+        ("  + glibc malloc left alone", {trim: None}),
+        ("local_cluster(2) (ours: both)", None),
+    ]
+    for name, config in variants:
+        if config is None:
+            cluster = local_cluster(2)
+        else:
+            inherited = os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)  # left by a nanny
+            with dask.config.set(config):
+                cluster = LocalCluster(**plain_defaults)
+            if inherited is not None:
+                os.environ["MALLOC_TRIM_THRESHOLD_"] = inherited
+        client = Client(cluster)
+        try:
+            workers = psutil.Process().children()  # the worker processes (nannies live here)
+            target = folder / f"variant{variants.index((name, config))}"
+            target.mkdir()
+            for path in warm:  # one first call per worker: imports, caches
+                client.gather(
+                    [
+                        client.submit(
+                            timed_run_one,
+                            plain,
+                            path,
+                            str(target / f"{Path(path).stem}.{w[-5:]}.warm.nc"),
+                            workers=[w],
+                            pure=False,
+                        )
+                        for w in client.scheduler_info()["workers"]
+                    ]
+                )
+            worker_cpu = _processes_cpu(workers)
+            futures = [
+                client.submit(
+                    timed_run_one, plain, p, str(target / (Path(p).stem + ".nc")), pure=False
+                )
+                for p in files
+            ]
+            rows = client.gather(futures)
+            worker_cpu = _processes_cpu(workers) - worker_cpu
+        finally:
+            client.close()
+            cluster.close()
+        extra = f", worker processes {1e3 * worker_cpu / len(rows):6.1f} ms per task"
+        print(_cpu_summary(name, rows, extra) + f"; {load()}")
+
+
 def bench_overhead(args, folder: Path) -> None:
     inputs = folder / "tiny"
     inputs.mkdir()
@@ -258,6 +392,7 @@ class PeakRSS:
         self.me = psutil.Process()
         self.peak = 0
         self.peak_one = 0
+        self.first = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -274,6 +409,7 @@ class PeakRSS:
                 total += rss
                 largest = max(largest, rss)
             self.peak = max(self.peak, total)
+            self.first = total if self.first is None else self.first
             self.peak_one = max(self.peak_one, largest)
             time.sleep(0.05)
 
@@ -286,24 +422,66 @@ class PeakRSS:
         self._thread.join()
 
 
+def walk_blocks(n_time, n_ind, n_kp, chunks, seed=0):
+    """A random-walk recording as dask arrays whose chunks are independent of one another.
+
+    Each chunk is drawn from its own seed and starts its walk at a random point, so
+    the input is written chunk by chunk with nothing held across chunks (a cumulative
+    sum over the whole recording would chain every chunk to all before it).
+    """
+    import dask.array as da
+    import xarray as xr
+
+    def position_block(block_info=None):
+        (start, stop), *_ = block_info[None]["array-location"]
+        rng = np.random.default_rng([seed, start])
+        walk = rng.normal(size=(stop - start, n_ind, n_kp, 2)).cumsum(axis=0)
+        walk += rng.uniform(0, 500, size=(1, n_ind, n_kp, 2))
+        walk[rng.random(walk.shape) < 0.1] = np.nan
+        return walk
+
+    def confidence_block(block_info=None):
+        (start, stop), *_ = block_info[None]["array-location"]
+        return np.random.default_rng([seed, start, 1]).random((stop - start, n_ind, n_kp))
+
+    time_chunks = tuple(min(chunks, n_time - s) for s in range(0, n_time, chunks))
+    position = da.map_blocks(
+        position_block, chunks=(time_chunks, n_ind, n_kp, 2), dtype=float, meta=np.array(())
+    )
+    confidence = da.map_blocks(
+        confidence_block, chunks=(time_chunks, n_ind, n_kp), dtype=float, meta=np.array(())
+    )
+    template = poses_from_numpy(np.zeros((1, n_ind, n_kp, 2)), np.zeros((1, n_ind, n_kp)), fps=30)
+    dims = template.position.dims
+    return xr.Dataset(
+        {"position": (dims, position), "confidence": (dims[:-1], confidence)},
+        coords={
+            "time": np.arange(n_time) / 30.0,
+            **{d: template[d].values for d in ("individuals", "keypoints", "space")},
+        },
+        attrs=template.attrs,
+    )
+
+
 def bench_long(args, folder: Path) -> None:
     from distributed import Client
 
     n = args.long_frames
-    cluster = local_cluster(2, memory_limit="1GiB")
+    cluster = local_cluster(2, memory_limit="1GiB", malloc_trim=args.malloc_trim)
     client = Client(cluster)
     try:
         start = time.perf_counter()
-        save_zarr(recording(n, 4, 5, chunks=args.long_chunk), folder / "long-in.zarr")
+        save_zarr(walk_blocks(n, 4, 5, args.long_chunk), folder / "long-in.zarr")
         print(
             f"[long] wrote the input ({n * 40:.2e} position values) in "
             f"{time.perf_counter() - start:.1f} s"
         )
+        client.restart()  # fresh workers: what the generator left in them is not measured
         client.run(lambda: __import__("movement_like.batch.apply"))
         with PeakRSS() as rss:
             start = time.perf_counter()
             ds = load_zarr(folder / "long-in.zarr", chunks={})
-            result, _ = apply_steps(CLEAN, ds)
+            result, _ = apply_steps(LAZY, ds)  # the criterion's interpolate -> median -> speed
             save_zarr(result, folder / "long-out.zarr")
             seconds = time.perf_counter() - start
     finally:
@@ -311,16 +489,19 @@ def bench_long(args, folder: Path) -> None:
         cluster.close()
     size = sum(f.stat().st_size for f in (folder / "long-out.zarr").rglob("*") if f.is_file())
     print(
-        f"[long] {n} x 4 x 5 x 2 = {n * 40:.2e} values through the pipeline to zarr on a "
-        f"2-worker LocalCluster: {seconds:.1f} s, peak RSS {rss.peak / 2**30:.2f} GiB summed over "
-        f"client+scheduler and workers (largest process {rss.peak_one / 2**30:.2f} GiB; "
-        f"target <= 1.5 GB); output {size / 2**30:.2f} GiB; {load()}"
+        f"[long] {n} x 4 x 5 x 2 = {n * 40:.2e} values, chunks of {args.long_chunk} frames, "
+        f"through interpolate -> median -> speed to zarr on a 2-worker LocalCluster "
+        f"(malloc_trim={args.malloc_trim}): {seconds:.1f} s, peak RSS "
+        f"{rss.peak / 2**30:.2f} GiB ({rss.peak / 1e9:.2f} GB) summed over client+scheduler "
+        f"and workers (largest process {rss.peak_one / 2**30:.2f} GiB; at the start "
+        f"{rss.first / 2**30:.2f} GiB; target <= 1.5 GB); output {size / 2**30:.2f} GiB; "
+        f"{load()}"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", default="batch,overhead,lazy,long")
+    parser.add_argument("--only", default="batch,overhead,lazy,long", help="also: cpu")
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--frames", type=int, default=20_000)
     parser.add_argument("--tiny", type=int, default=2000)
@@ -329,6 +510,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--long-frames", type=int, default=2_500_000)
     parser.add_argument("--long-chunk", type=int, default=50_000)
+    parser.add_argument(
+        "--no-malloc-trim",
+        dest="malloc_trim",
+        action="store_false",
+        help="long: workers without dask's MALLOC_TRIM_THRESHOLD_ (run_batch's default)",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench_batch_"))
     try:

@@ -97,6 +97,15 @@ FOUND_BY_CAMPAIGNS: list[dict] = [
     {"source": "realdata/sleap/clip.2node.slp", "index": 49, "mutation": "flip",
      "params": {"offsets": [181764, 336363], "masks": [57, 191]}, "name": "clip.2node.slp",
      "source_software": "auto"},
+    # (benchmarks/fuzz.py --count 2000 --seed 3 --format zarr) a string array's zstd codec
+    # dropped: the compressed bytes read as an item count of 4,247,762,216 (31.6 GiB)
+    {"source": "written/zarr_poses.zarr", "index": 184, "mutation": "zarr_codec",
+     "params": {"array": "individuals", "how": "drop", "axis": 1},
+     "name": "zarr_poses.zarr", "source_software": "auto"},
+    # a flipped byte inside a zstd-compressed chunk of strings: 2,600,468,482 items claimed
+    {"source": "written/zarr_bboxes.zarr", "index": 547, "mutation": "zarr_chunk",
+     "params": {"member": "space/c/0", "how": "flip", "seed": 1340428178},
+     "name": "zarr_bboxes.zarr", "source_software": "auto"},
 ]  # fmt: skip
 
 
@@ -165,7 +174,9 @@ def test_recipes_are_seeded_and_cover_every_source_and_mutation_family():
     assert other != RECIPES
     assert {r["source"] for r in RECIPES} == set(SOURCES)
     families = {r["mutation"].split("_")[0] for r in RECIPES}
-    assert {"flip", "truncate", "zero", "rename", "h5", "csv", "json", "npy"} <= families
+    assert {"flip", "truncate", "zero", "rename", "h5", "csv", "json", "npy", "zarr"} <= families
+    zarr_mutations = {r["mutation"] for r in RECIPES if r["source"].endswith(".zarr")}
+    assert {"zarr_json_value", "zarr_chunk", "zarr_shape", "zarr_dtype"} <= zarr_mutations
     assert any(label.startswith("written/") for label in SOURCES)
     assert not any("/videos/" in label for label in SOURCES)
 

@@ -28,6 +28,9 @@ __all__ = ["BatchInput", "load_input", "apply_steps", "run_one"]
 
 _OPTION = re.compile(r"^\{(\w+)\}$")
 
+#: Formats whose readers load lazily when given dask ``chunks`` (the others ignore them).
+LAZY_FORMATS = ("netCDF", "zarr")
+
 
 @dataclass(frozen=True)
 class BatchInput:
@@ -82,8 +85,6 @@ def load_input(pipeline: Pipeline, item: BatchInput | str | os.PathLike, chunks:
         The dataset.
     """
     from movement_like.io import registry
-    from movement_like.io.netcdf import load_netcdf
-    from movement_like.io.zarr import load_zarr
 
     item = BatchInput.of(item)
     options = dict(pipeline.load)
@@ -91,10 +92,15 @@ def load_input(pipeline: Pipeline, item: BatchInput | str | os.PathLike, chunks:
     source = options.pop("source_software", "auto")
     fps = options.pop("fps", None)
     path = Path(item.path).expanduser()
-    if path.suffix == ".zarr" and path.is_dir() and source in ("auto", "zarr"):
-        return load_zarr(path, chunks=chunks)
-    if chunks is not None and path.suffix in (".nc", ".nc4", ".netcdf"):
-        return load_netcdf(path, chunks=chunks)
+    if chunks is not None:
+        fmt = (
+            registry.detect_format(path)
+            if source in (None, "auto")
+            else registry.find_format(source)
+        )
+        if fmt.name in LAZY_FORMATS:
+            options["chunks"] = chunks
+        source = fmt.name
     return registry.load(path, source_software=source, fps=fps, **options)
 
 
@@ -226,15 +232,12 @@ def apply_steps(
 
 
 def _save(pipeline: Pipeline, ds: xr.Dataset, out: Path, overwrite: bool) -> Path:
-    from movement_like.io.netcdf import save_netcdf
-    from movement_like.io.zarr import save_zarr
+    from movement_like.io import registry
 
     ds = ds.copy(deep=False)
     ds.attrs = dict(ds.attrs) | {"pipeline_hash": pipeline.hash(), "pipeline": pipeline.to_toml()}
     kwargs = {k: v for k, v in pipeline.save.items() if k != "format"}
-    if pipeline.save_format == "zarr":
-        return save_zarr(ds, out, overwrite=overwrite)
-    return save_netcdf(ds, out, overwrite=overwrite, **kwargs)
+    return registry.save(ds, out, to=pipeline.save_format, overwrite=overwrite, **kwargs)
 
 
 def run_one(

@@ -16,6 +16,7 @@ import os
 import secrets
 import time
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,14 @@ from movement_like.batch.apply import BatchInput, run_one
 from movement_like.batch.pipeline import Pipeline, load_pipeline, save_pipeline
 from movement_like.errors import OverwriteError, PathNotFoundError, PipelineError
 
-__all__ = ["run_batch", "output_path", "step_summary", "RESULT_COLUMNS", "local_cluster"]
+__all__ = [
+    "run_batch",
+    "output_path",
+    "step_summary",
+    "RESULT_COLUMNS",
+    "local_cluster",
+    "WORKER_CONFIG",
+]
 
 #: Columns of the results table, in order.
 RESULT_COLUMNS = ("input", "status", "seconds", "cpu_seconds", "output", "error", "worker", "steps")
@@ -53,13 +61,36 @@ def output_path(pipeline: Pipeline, item: BatchInput | str | os.PathLike, out_di
     return Path(out_dir) / f"{stem}.{pipeline.short_hash()}{pipeline.suffix}"
 
 
-def local_cluster(workers: int | None = None, **kwargs: Any):
+#: dask settings of the worker processes :func:`local_cluster` starts, and why:
+#: dask's statistical profiler samples every worker's stack 100 times a second (about a
+#: tenth of a batch task's CPU); and dask sets ``MALLOC_TRIM_THRESHOLD_`` for its workers,
+#: which turns off glibc's adaptive thresholds so that every array larger than 128 KiB is a
+#: fresh ``mmap`` (four times the page faults and a fifth more CPU for each task).
+WORKER_CONFIG: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+}
+
+
+def local_cluster(workers: int | None = None, *, malloc_trim: bool = False, **kwargs: Any):
     """Start a :class:`distributed.LocalCluster` of single-threaded worker processes.
+
+    The workers run with :data:`WORKER_CONFIG` (no statistical profiler, glibc's
+    own memory thresholds), which makes a task cost about the CPU it costs in a
+    serial loop; ``dask.config`` settings the caller makes win over these. They
+    are applied while the cluster starts: a worker started again after one died
+    (killed, out of memory) may run with dask's defaults (the profiler on).
 
     Parameters
     ----------
     workers
         Number of worker processes; by default one per CPU this process may use.
+    malloc_trim
+        Keep dask's ``MALLOC_TRIM_THRESHOLD_``: freed memory goes back to the
+        system at once, at a cost in CPU. Worth it for one recording larger
+        than memory under a worker ``memory_limit``, where memory glibc keeps
+        counts against the limit (and pauses the worker); not for batches of
+        recordings that each fit in memory.
     **kwargs
         Passed on to :class:`distributed.LocalCluster`.
 
@@ -68,6 +99,7 @@ def local_cluster(workers: int | None = None, **kwargs: Any):
     distributed.LocalCluster
         The cluster (close it when done).
     """
+    import dask
     from distributed import LocalCluster
 
     if workers is None:
@@ -80,7 +112,45 @@ def local_cluster(workers: int | None = None, **kwargs: Any):
         "dashboard_address": None,
     }
     options.update(kwargs)
-    return LocalCluster(**options)
+    config = {k: v for k, v in WORKER_CONFIG.items() if not _set_by_user(k)}
+    if malloc_trim:
+        config.pop("distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_", None)
+    with dask.config.set(config), _without_inherited_trim(config):
+        return LocalCluster(**options)
+
+
+#: What dask's own configuration sets, to tell it from a caller's setting.
+_DASK_DEFAULTS = {
+    "distributed.worker.profile.enabled": True,
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": 65536,
+}
+
+
+def _set_by_user(key: str) -> bool:
+    import dask
+
+    return dask.config.get(key, default=None) != _DASK_DEFAULTS[key]
+
+
+@contextmanager
+def _without_inherited_trim(config: dict[str, Any]):
+    """Hide a ``MALLOC_TRIM_THRESHOLD_`` that an earlier cluster's nanny left in ``os.environ``.
+
+    Nannies copy their spawn environment into this process's ``os.environ``
+    (and it would reach the new workers); dask's default value is only taken
+    away while the cluster starts, and put back after.
+    """
+    name = "MALLOC_TRIM_THRESHOLD_"
+    key = f"distributed.nanny.pre-spawn-environ.{name}"
+    inherited = os.environ.get(name)
+    hide = key in config and inherited == str(_DASK_DEFAULTS[key])
+    if hide:
+        del os.environ[name]
+    try:
+        yield
+    finally:
+        if hide and name not in os.environ:
+            os.environ[name] = inherited  # type: ignore[assignment]
 
 
 def _client(client: Any, scheduler: str | None, workers: int | None):

@@ -184,9 +184,9 @@ def interpolate_over_time(
     _require_float(data, "interpolate_over_time")
     by_time = _interpolation_by_time(data, use_coordinate)
     if method in INTERPOLATION_METHODS and not kwargs:
-        times = time_values(data) if by_time else np.arange(data.sizes["time"], dtype=np.float64)
-
-        def kernel(array: np.ndarray, axis: int, times: np.ndarray = times) -> np.ndarray:
+        # the kernel gets each block's own times: a closure over the whole time
+        # coordinate would travel with every dask task (20 MB each for 2.5 M frames)
+        def kernel(array: np.ndarray, axis: int, times: np.ndarray) -> np.ndarray:
             return _interpolate_kernel(array, axis, times, method, max_gap, bool(fill_edges))
 
         depth = None if max_gap is None else max_gap + 1

@@ -10,7 +10,17 @@ from movement_like.utils.atomic import (
     atomic_path,
     check_writable,
     disk_is_full,
+    new_partial_dir,
     partial_files,
+    remove_stale_partials,
 )
 
-__all__ = ["atomic_path", "check_writable", "partial_files", "disk_is_full", "STALE_AFTER_S"]
+__all__ = [
+    "atomic_path",
+    "check_writable",
+    "partial_files",
+    "new_partial_dir",
+    "remove_stale_partials",
+    "disk_is_full",
+    "STALE_AFTER_S",
+]

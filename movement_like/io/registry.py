@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from movement_like.errors import FileFormatError, InvalidArgumentError, PathNotFoundError
-from movement_like.io import netcdf
+from movement_like.io import netcdf, zarr
 from movement_like.io.formats import (
     anipose,
     dlc,
@@ -76,6 +76,15 @@ BUILTIN_FORMATS: tuple[FileFormat, ...] = (
         read=netcdf.read,
         write=netcdf.write,
         aliases=("movement", "movement_like"),
+    ),
+    # a folder: tried before idtracker.ai, whose session folders are any folder
+    FileFormat(
+        "zarr",
+        ("poses", "bboxes"),
+        (".zarr",),
+        sniff=zarr.sniff,
+        read=zarr.read,
+        write=zarr.write,
     ),
     # SLEAP comes first so that saving "*.analysis.h5" picks its writer ("*.h5": DeepLabCut).
     FileFormat(

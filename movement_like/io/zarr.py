@@ -12,16 +12,23 @@ each dask chunk is its own object in the store, so workers write their time
 ranges in parallel, with no lock, straight from the cluster.
 
 Writes are atomic: the store is written to a hidden temporary folder next to
-the target (``.<name>.<host>-<pid>-<random>.partial``), read back, and renamed
-into place; an existing store is only replaced with ``overwrite=True``, and
-never a folder that is not a zarr store.
+the target (``.<name>.<host>-<pid>-<random>.partial.zarr``, named as
+:mod:`movement_like.utils.atomic` names temporary files), read back, and
+renamed into place; an existing store is only replaced with ``overwrite=True``,
+and never a folder that is not a zarr store. A writer killed outright leaves
+its temporary folder behind; the next write to the same target removes it once
+its writer is gone (or it has not been written to for
+:data:`~movement_like.utils.atomic.STALE_AFTER_S` seconds).
+
+``zarr`` is a format of the registry (:mod:`movement_like.io.registry`): a
+folder holding a ``zarr.json`` is recognised by ``from_file`` and the command
+line, and a path ending in ``.zarr`` is written by ``to_file``. What a store
+declares is screened before zarr opens it (:mod:`movement_like.io.zarr_screen`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import math
 import os
 import secrets
 import shutil
@@ -42,9 +49,10 @@ from movement_like.errors import (
     MovementLikeError,
     OverwriteError,
     PathNotFoundError,
-    UnsafeFileError,
     WriteError,
 )
+from movement_like.io import zarr_screen
+from movement_like.io.atomic import new_partial_dir, remove_stale_partials
 
 __all__ = ["save_zarr", "load_zarr", "ZARR_CHUNK_BYTES"]
 
@@ -53,16 +61,6 @@ ZARR_CHUNK_BYTES = 4 << 20
 
 #: Global attribute that marks stores written by movement_like; removed on load.
 WRITER_ATTR = "written_by_movement_like"
-
-#: Codecs a store may use: nothing that runs code (no pickle, no object codecs).
-SAFE_CODECS = frozenset(
-    {"bytes", "transpose", "zstd", "blosc", "gzip", "crc32c", "vlen-utf8", "vlen-bytes"}
-)
-
-#: How much more than it stores on disk a store may claim, before an eager load refuses it
-#: (chunks equal to the fill value, e.g. all-NaN stretches, are not stored at all).
-MAX_CLAIM_RATIO = 1000
-_CLAIM_ALLOWANCE = 64 << 20
 
 _HOST = hashlib.sha1(socket.gethostname().encode()).hexdigest()[:6]
 
@@ -115,9 +113,11 @@ def _prepare(ds: xr.Dataset, chunk_bytes: int) -> tuple[xr.Dataset, dict[Hashabl
     return out, encoding
 
 
-def _partial_dir(target: Path) -> Path:
-    token = secrets.token_hex(3)
-    return target.parent / f".{target.name}.{_HOST}-{os.getpid()}-{token}.partial"
+def _folder_mode() -> int:
+    """Return the permissions ``mkdir`` would give a new folder (0o777 less the umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o777 & ~umask
 
 
 def _is_zarr_store(path: Path) -> bool:
@@ -184,7 +184,9 @@ def save_zarr(
     for name in out.variables:
         out[name].attrs = netcdf_safe_attrs(out[name].attrs)
         out[name].encoding = {}
-    tmp = _partial_dir(target)
+    remove_stale_partials(target)
+    tmp = new_partial_dir(target)
+    os.chmod(tmp, _folder_mode())
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*[Cc]onsolidated metadata.*")
@@ -259,66 +261,6 @@ def _check_read_back(expected: xr.Dataset, tmp: Path, target: Path) -> None:
 # --------------------------------------------------------------------------- #
 # reading
 # --------------------------------------------------------------------------- #
-def _screen(target: Path) -> int:
-    """Check the store before zarr opens it; return the bytes its arrays claim.
-
-    No symbolic links (they could point anywhere), zarr format 3 with
-    consolidated metadata, plain numeric or string data types, and only codecs
-    that decode bytes (no pickle or other code-running object codecs).
-    """
-    bad = FileFormatError
-    for root, dirs, files in os.walk(target):
-        for name in dirs + files:
-            if os.path.islink(os.path.join(root, name)):
-                raise UnsafeFileError(
-                    target,
-                    f"holds a symbolic link ({os.path.join(root, name)})",
-                    "a store of ours never does; copy the store without links",
-                )
-    meta_file = target / "zarr.json"
-    if not meta_file.is_file():
-        raise bad(target, "is not a zarr v3 store (no zarr.json)", "save it with save_zarr")
-    if meta_file.stat().st_size > 64 << 20:
-        raise bad(target, "its zarr.json is larger than 64 MiB", "it is not a store of ours")
-    try:
-        meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise bad(
-            target, f"its zarr.json is not valid JSON ({exc})", "the store is damaged"
-        ) from exc
-    if not isinstance(meta, dict) or meta.get("zarr_format") != 3:
-        raise bad(target, "is not a zarr format 3 store", "save it again with save_zarr")
-    consolidated = meta.get("consolidated_metadata")
-    if not isinstance(consolidated, dict) or not isinstance(consolidated.get("metadata"), dict):
-        raise bad(target, "has no consolidated metadata", "save it again with save_zarr")
-    claimed = 0
-    for name, array in consolidated["metadata"].items():
-        if not isinstance(array, dict) or array.get("node_type") != "array":
-            continue
-        dtype = array.get("data_type")
-        if isinstance(dtype, dict):
-            dtype = dtype.get("name")
-        if not isinstance(dtype, str):
-            dtype = json.dumps(dtype)
-        if not any(
-            dtype.startswith(p) for p in ("int", "uint", "float", "bool", "string", "fixed_length")
-        ):
-            raise bad(target, f"array {name!r} has data type {dtype}", "only numbers and strings")
-        codecs = array.get("codecs", [])
-        names = {c.get("name") if isinstance(c, dict) else c for c in codecs}
-        if not names <= SAFE_CODECS:
-            raise UnsafeFileError(
-                target,
-                f"array {name!r} uses codec(s) {sorted(map(str, names - SAFE_CODECS))}",
-                f"only {sorted(SAFE_CODECS)} are read",
-            )
-        shape = array.get("shape", [])
-        if not isinstance(shape, list) or not all(isinstance(s, int) and s >= 0 for s in shape):
-            raise bad(target, f"array {name!r} has a bad shape {shape!r}", "the store is damaged")
-        claimed += math.prod(shape) * 8
-    return claimed
-
-
 def load_zarr(path: str | os.PathLike, chunks: dict | str | None = None) -> xr.Dataset:
     """Load a zarr store written by :func:`save_zarr`.
 
@@ -349,15 +291,7 @@ def load_zarr(path: str | os.PathLike, chunks: dict | str | None = None) -> xr.D
         raise PathNotFoundError(f"{target}: no such zarr store")
     if not target.is_dir():
         raise FileFormatError(target, "is a file, not a zarr store (a folder)", "give the folder")
-    claimed = _screen(target)
-    if chunks is None:
-        stored = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
-        if claimed > MAX_CLAIM_RATIO * stored + _CLAIM_ALLOWANCE:
-            raise FileFormatError(
-                target,
-                f"claims {claimed} bytes of data but stores {stored}",
-                "load it lazily with chunks={} if it is genuine",
-            )
+    zarr_screen.screen(target, lazy=chunks is not None)
     try:
         ds = xr.open_zarr(target, consolidated=True, zarr_format=3, chunks=chunks)  # type: ignore[arg-type]
         if chunks is None:
@@ -387,3 +321,30 @@ def load_zarr(path: str | os.PathLike, chunks: dict | str | None = None) -> xr.D
             "it was written by another program, or changed since",
         ) from exc
     return ds
+
+
+# --------------------------------------------------------------------------- #
+# the registry's entry points
+# --------------------------------------------------------------------------- #
+def sniff(head) -> bool:
+    """Recognise a zarr store: a folder holding ``zarr.json`` (or zarr v2's ``.zgroup``).
+
+    Version 2 stores are recognised too, so that loading one says that only
+    version 3 is read rather than that the format is unknown.
+    """
+    return head.is_dir and (
+        (head.path / "zarr.json").is_file() or (head.path / ".zgroup").is_file()
+    )
+
+
+def read(
+    path: str | os.PathLike, fps: float | None = None, chunks: dict | str | None = None
+) -> xr.Dataset:
+    """Registry reader: :func:`load_zarr` (``fps`` is ignored: a store has its time coordinate)."""
+    del fps
+    return load_zarr(path, chunks=chunks)
+
+
+def write(ds: xr.Dataset, path: str | os.PathLike, overwrite: bool = False, **kwargs) -> Path:
+    """Registry writer: :func:`save_zarr`."""
+    return save_zarr(ds, path, overwrite=overwrite, **kwargs)

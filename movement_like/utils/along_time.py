@@ -143,8 +143,10 @@ def map_along_time(
     shape = [1] * array.ndim
     shape[axis] = -1
     time_chunks = tuple((c if i == axis else (1,)) for i, c in enumerate(array.chunks))
+    # one value per time step, broadcast by map_blocks against the data's single chunk
+    # along every other dim: broadcasting it to the data's shape first would make each
+    # overlapped block a full-size copy of the time stamps (and ship it between workers)
     time_array = da.from_array(times.reshape(shape), chunks=time_chunks)
-    time_array = da.broadcast_to(time_array, array.shape, chunks=array.chunks)
 
     def with_times(block: np.ndarray, time_block: np.ndarray) -> np.ndarray:
         index: list[int | slice] = [0] * time_block.ndim

@@ -18,6 +18,11 @@ file; the next write to the same target removes the ones left behind, that is
 those whose writer process is gone (on this host) or that have not been written
 to for :data:`STALE_AFTER_S` seconds. To clean a folder by hand, delete the
 files matching ``.*.partial*`` while no writer runs there.
+
+Writers of folders (zarr stores) name their temporary folder the same way
+(:func:`new_partial_dir`, e.g. ``.poses.zarr.a1b2c3-4242-k9x2f1.partial.zarr``)
+and call :func:`remove_stale_partials` before each write; a folder is stale by
+the same rule, its age being that of the newest file in it.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import hashlib
 import os
 import re
 import secrets
+import shutil
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -41,7 +47,15 @@ from movement_like.errors import (
     WriteError,
 )
 
-__all__ = ["atomic_path", "check_writable", "partial_files", "disk_is_full", "STALE_AFTER_S"]
+__all__ = [
+    "atomic_path",
+    "check_writable",
+    "partial_files",
+    "new_partial_dir",
+    "remove_stale_partials",
+    "disk_is_full",
+    "STALE_AFTER_S",
+]
 
 #: A temporary file not written to for this long is stale even if its writer seems alive.
 STALE_AFTER_S = 30 * 60
@@ -137,7 +151,7 @@ def _is_stale(partial: Path, pattern: re.Pattern[str]) -> bool:
     if match is None:
         return False
     try:
-        age = time.time() - partial.stat().st_mtime
+        age = time.time() - _last_written(partial)
     except FileNotFoundError:
         return False
     if age > STALE_AFTER_S:
@@ -156,18 +170,91 @@ def _is_stale(partial: Path, pattern: re.Pattern[str]) -> bool:
     return False
 
 
-def _remove_stale(target: Path) -> None:
-    """Remove the temporary files that killed writers left behind for ``target``."""
+def _last_written(partial: Path) -> float:
+    """Modification time of a file; of a folder, that of the newest thing in it."""
+    newest = partial.lstat().st_mtime
+    if partial.is_dir() and not partial.is_symlink():
+        for root, dirs, files in os.walk(partial):
+            for name in dirs + files:
+                try:
+                    newest = max(newest, os.lstat(os.path.join(root, name)).st_mtime)
+                except FileNotFoundError:
+                    continue
+    return newest
+
+
+def remove_stale_partials(path: str | os.PathLike) -> list[Path]:
+    """Remove the temporary files (or folders) that killed writers left behind for ``path``.
+
+    Stale are those whose writer process is gone (on this host) or that have
+    not been written to for :data:`STALE_AFTER_S` seconds; the temporary files
+    of running writes are kept.
+
+    Parameters
+    ----------
+    path
+        The target of the writes.
+
+    Returns
+    -------
+    list of pathlib.Path
+        What was removed.
+    """
+    target = Path(path).expanduser()
     pattern = _partial_pattern(target)
+    removed = []
     for partial in partial_files(target):
-        if _is_stale(partial, pattern):
+        if not _is_stale(partial, pattern):
+            continue
+        if partial.is_dir() and not partial.is_symlink():
+            shutil.rmtree(partial, ignore_errors=True)
+        else:
             partial.unlink(missing_ok=True)
+        removed.append(partial)
+    return removed
+
+
+def _remove_stale(target: Path) -> None:
+    remove_stale_partials(target)
+
+
+def _partial_name(target: Path) -> Path:
+    token = secrets.token_hex(3)
+    return target.parent / f".{target.name}.{_HOST}-{os.getpid()}-{token}.partial{target.suffix}"
+
+
+def new_partial_dir(path: str | os.PathLike) -> Path:
+    """Create an empty temporary folder next to ``path``, named as temporary files are.
+
+    Parameters
+    ----------
+    path
+        The folder to be written (e.g. a zarr store).
+
+    Returns
+    -------
+    pathlib.Path
+        The new, empty folder (readable by its owner only).
+
+    Raises
+    ------
+    WriteError
+        If no such folder could be created.
+    """
+    target = Path(path).expanduser()
+    for _ in range(100):
+        tmp = _partial_name(target)
+        try:
+            os.mkdir(tmp, 0o700)
+        except FileExistsError:
+            continue
+        return tmp
+    raise WriteError(target, "could not create a temporary folder next to it")
 
 
 def _new_partial(target: Path) -> Path:
     for _ in range(100):
-        token = secrets.token_hex(3)
-        tmp = target.parent / f".{target.name}.{_HOST}-{os.getpid()}-{token}.partial{target.suffix}"
+        tmp = _partial_name(target)
         try:
             handle = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:

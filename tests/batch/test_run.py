@@ -226,3 +226,40 @@ def test_invalid_pipelines_fail_before_anything_runs(tmp_path, capsys):
     toml.write_text('[[steps]]\nfunction = "os:system"\n')
     assert main(["batch", str(toml), "x.h5", "--out", str(tmp_path / "o")]) == 2
     assert "--allow-external" in capsys.readouterr().err
+
+
+def _worker_settings():
+    import dask
+
+    return dask.config.get("distributed.worker.profile.enabled"), os.environ.get(
+        "MALLOC_TRIM_THRESHOLD_"
+    )
+
+
+def test_local_workers_run_without_the_profiler_and_with_glibcs_malloc():
+    from distributed import Client
+
+    cluster = local_cluster(2)
+    with Client(cluster) as c:
+        assert set(c.run(_worker_settings).values()) == {(False, None)}
+    cluster.close()
+
+
+def test_a_callers_dask_settings_win_over_local_clusters(monkeypatch):
+    import dask
+    from distributed import Client
+
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")  # as an earlier nanny leaves it
+    key = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
+    with dask.config.set({key: 131072}):
+        monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_")
+        cluster = local_cluster(1)
+    with Client(cluster) as c:
+        assert set(c.run(_worker_settings).values()) == {(False, "131072")}
+    cluster.close()
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    cluster = local_cluster(1)  # the value a nanny left behind is not passed on
+    with Client(cluster) as c:
+        assert set(c.run(_worker_settings).values()) == {(False, None)}
+    cluster.close()
+    assert os.environ["MALLOC_TRIM_THRESHOLD_"] == "65536"

@@ -121,7 +121,7 @@ def test_refuses_to_allocate_what_it_merely_claims(tmp_path):
     meta = json.loads((path / "zarr.json").read_text())
     meta["consolidated_metadata"]["metadata"]["position"]["shape"] = [10**12, 2, 3, 2]
     (path / "zarr.json").write_text(json.dumps(meta))
-    with pytest.raises(FileFormatError, match="claims"):
+    with pytest.raises(FileFormatError, match="a.zarr: .*frames, more than the limit"):
         load_zarr(path)
 
 

@@ -29,6 +29,9 @@ deeply nested JSON value ...), ``csv_header_only``, ``csv_swap_rows``,
 JSON: ``json_value`` (the same values as ``csv_cell``, and wrong types),
 ``json_drop_key``, ``json_nul``.
 ``.npy``: ``npy_header`` (a claimed huge or negative shape, another dtype).
+Zarr stores (folders): the ``zarr_*`` edits of :mod:`tests.fuzzing.zarr_edits`
+(metadata values, shapes, data types, chunk shapes, codecs, chunk bytes,
+deleted members), and ``rename``.
 """
 
 from __future__ import annotations
@@ -42,6 +45,13 @@ from pathlib import Path
 from typing import Any
 
 from tests.fuzzing.hdf5_edits import apply_hdf5, hdf5_objects
+from tests.fuzzing.zarr_edits import (
+    ZARR_MUTATIONS,
+    apply_zarr,
+    describe_store,
+    is_store,
+    zarr_params,
+)
 
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 NPY_MAGIC = b"\x93NUMPY"
@@ -86,7 +96,7 @@ CSV_MUTATIONS = [
 JSON_MUTATIONS = ["json_value", "json_value", "json_drop_key", "json_nul"]
 NPY_MUTATIONS = ["npy_header"]
 
-RENAME_SUFFIXES = [".nc", ".h5", ".slp", ".nwb", ".analysis.h5", ".csv", ".json", ".npy"]
+RENAME_SUFFIXES = [".nc", ".h5", ".slp", ".nwb", ".analysis.h5", ".csv", ".json", ".npy", ".zarr"]
 H5_DTYPES = ["f2", "i1", "u8", "S4", "vlen_str", "c16", "bool", "f4"]
 H5_RANKS = ["scalar", "flatten", "add_axis", "drop_axis"]
 H5_ATTR_TYPES = ["int", "text", "bad_utf8", "json_object", "float16", "empty_array", "nan"]
@@ -96,7 +106,13 @@ H5_ATTR_TYPES = ["int", "text", "bad_utf8", "json_object", "float16", "empty_arr
 # what a file holds (the material recipes are drawn from)
 # --------------------------------------------------------------------------- #
 def file_kind(path: Path) -> str:
-    """Return ``"hdf5"``, ``"netcdf3"``, ``"npy"``, ``"json"``, ``"csv"`` or ``"text"``."""
+    """Return what kind of source ``path`` is.
+
+    ``"zarr"`` (a store), ``"hdf5"``, ``"netcdf3"``, ``"npy"``, or by suffix
+    ``"json"``, ``"csv"``, else ``"text"``.
+    """
+    if is_store(path):
+        return "zarr"
     with open(path, "rb") as handle:
         head = handle.read(8)
     if head.startswith(HDF5_MAGIC):
@@ -149,6 +165,8 @@ def json_paths(document: Any, limit: int = 5000) -> tuple[list[list], list[list]
 # drawing recipes
 # --------------------------------------------------------------------------- #
 def _mutations_for(kind: str) -> list[str]:
+    if kind == "zarr":  # a folder: byte edits go to its members
+        return [*ZARR_MUTATIONS, "rename"]
     extra = {
         "hdf5": HDF5_MUTATIONS,
         "csv": CSV_MUTATIONS,
@@ -259,6 +277,13 @@ def draw(
             params = _csv_params(rng, mutation, info.get("rows", []))
         elif mutation.startswith("json_"):
             params = _json_params(rng, mutation, path, size)
+        elif mutation.startswith("zarr_"):
+            params = zarr_params(
+                rng,
+                mutation,
+                info,
+                lambda name: _json_params(rng, name, path / "zarr.json", size),
+            )
         elif mutation == "npy_header":
             params = {
                 "shape": rng.choice(["huge", "negative", "empty", "same"]),
@@ -274,6 +299,8 @@ def draw(
 def describe(path: Path) -> dict[str, Any]:
     """What :func:`draw` needs to know about a source file."""
     kind = file_kind(path)
+    if kind == "zarr":
+        return describe_store(path)
     info: dict[str, Any] = {"kind": kind, "size": path.stat().st_size}
     if kind == "hdf5":
         info["datasets"], info["groups"] = hdf5_objects(path)
@@ -378,6 +405,11 @@ def apply(recipe: dict[str, Any], source: Path, out_dir: Path) -> Path:
     """Write the mutant described by ``recipe`` (made from ``source``) into ``out_dir``."""
     mutation, params = recipe["mutation"], recipe["params"]
     target = out_dir / output_name(recipe)
+    if source.is_dir():
+        if mutation == "rename":
+            shutil.copytree(source, target)
+            return target
+        return apply_zarr(recipe, source, target, _apply_json)
     if mutation.startswith("h5_"):
         shutil.copyfile(source, target)
         apply_hdf5(target, mutation, params, source)

@@ -46,7 +46,8 @@ def written_sources(realdata: Path, out_dir: Path) -> dict[str, tuple[Path, str 
 
     The data are real: 40 frames of the DeepLabCut openfield mouse, 20 frames of
     the VIA face tracks; Anipose gets them with a ``z`` added, DUSTrack with its
-    numbered labels.
+    numbered labels. Zarr stores (folders) are written with small chunks, so that
+    each array has several chunk files.
     """
     from movement_like.dataset import poses_from_numpy
     from movement_like.io import load_dataset, registry
@@ -79,13 +80,16 @@ def written_sources(realdata: Path, out_dir: Path) -> dict[str, tuple[Path, str 
         ("NWB", ".nwb", poses),
         ("VIA-tracks", ".csv", boxes),
         ("DUSTrack", ".json", dustrack),
+        ("zarr", ".zarr", poses),
+        ("zarr", ".zarr", boxes),
     ]
     sources: dict[str, tuple[Path, str | None]] = {}
     for fmt_name, suffix, ds in plan:
         kind = ds.attrs["ds_type"]
         path = out_dir / f"{fmt_name.lower()}_{kind}{suffix}"
-        if not path.exists():
-            registry.save(ds, path, to=fmt_name)
+        if not path.exists():  # zarr: several chunks along time, so chunk files can be edited
+            options = {"chunk_bytes": 2048} if fmt_name == "zarr" else {}
+            registry.save(ds, path, to=fmt_name, **options)
         sources[f"written/{path.name}"] = (path, fmt_name)
     # netCDF files as movement writes them (0.17 layout, netCDF-4) and as a classic
     # netCDF-3 file (xarray's scipy backend), which is not HDF5

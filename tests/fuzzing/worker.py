@@ -24,6 +24,7 @@ import faulthandler
 import json
 import os
 import resource
+import shutil
 import sys
 import time
 import traceback
@@ -137,7 +138,10 @@ def run_one(task: dict[str, Any]) -> dict[str, Any]:
         return {"outcome": "loaded"}
     finally:
         for leftover in workdir.iterdir():
-            leftover.unlink(missing_ok=True)
+            if leftover.is_dir() and not leftover.is_symlink():  # a zarr store
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
 
 
 def main() -> None:

@@ -365,14 +365,16 @@ class FileFormat:
         Parameters
         ----------
         path
-            A file (or folder: it matches the ``"/"`` suffix).
+            A file (or folder: it matches the ``"/"`` suffix, and its own
+            suffix, for a format stored as a folder such as ``.zarr``).
 
         Returns
         -------
         bool
             True when the suffix is one of this format's.
         """
-        if path.is_dir():
-            return "/" in self.suffixes
         name = path.name.lower()
-        return any(name.endswith(s) for s in self.suffixes if s != "/")
+        named = any(name.endswith(s) for s in self.suffixes if s != "/")
+        if path.is_dir():  # a folder format (zarr) may have a suffix of its own
+            return "/" in self.suffixes or named
+        return named
