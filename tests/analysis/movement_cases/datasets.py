@@ -71,12 +71,12 @@ def poses_dataset(array_type: str = "multi_individual_array") -> xr.Dataset:
 
 
 def poses_dataset_with_nan() -> xr.Dataset:
-    """``valid_poses_dataset_with_nan``: id_0 loses its centroid at frame 0,
-    its left keypoint at frames 3, 7, 8 and its right keypoint entirely.
+    """``valid_poses_dataset_with_nan``: id_0 loses its centroid at frames 3, 7, 8,
+    its left keypoint at frame 0 and its right keypoint entirely.
     """
     ds = poses_dataset()
-    ds.position.loc[{"individual": "id_0", "keypoint": "centroid", "time": 0}] = np.nan
-    ds.position.loc[{"individual": "id_0", "keypoint": "left", "time": [3, 7, 8]}] = np.nan
+    ds.position.loc[{"individual": "id_0", "keypoint": "centroid", "time": [3, 7, 8]}] = np.nan
+    ds.position.loc[{"individual": "id_0", "keypoint": "left", "time": 0}] = np.nan
     ds.position.loc[{"individual": "id_0", "keypoint": "right"}] = np.nan
     return ds
 
