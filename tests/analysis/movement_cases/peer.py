@@ -1,7 +1,8 @@
 """Run a snippet under movement 0.17's interpreter, on the same rebuilt datasets.
 
 The snippet sees :mod:`datasets` (numpy and xarray only, so it imports under
-movement's Python too) and movement itself; it sets ``answer`` to something
+movement's Python too), movement itself, and ``encode`` (a DataArray as values,
+dims and name); it sets ``answer`` to something
 JSON can carry, which is returned. Tests using this are marked
 ``needs_peer("movement")``: skipped without the peer, failed in CI (tests/peers.py).
 """
@@ -25,6 +26,10 @@ warnings.simplefilter("ignore")
 from loguru import logger
 logger.remove()
 import datasets
+
+
+def encode(da):
+    return {{"values": da.values.tolist(), "dims": list(da.dims), "name": da.name}}
 """
 
 
