@@ -44,11 +44,19 @@ def test_cdist_with_known_values(dim):
 PAIRS = {
     "individual-list": ("individual", {"id_0": ["id_1"]}, None),
     "individual-string": ("individual", {"id_0": "id_1"}, None),
-    "individual-two": ("individual", {"id_0": ["id_1"], "id_1": "id_0"}, [("id_0", "id_1"), ("id_1", "id_0")]),
+    "individual-two": (
+        "individual",
+        {"id_0": ["id_1"], "id_1": "id_0"},
+        [("id_0", "id_1"), ("id_1", "id_0")],
+    ),
     "individual-all": ("individual", "all", None),
     "keypoint-list": ("keypoint", {"centroid": ["left"]}, None),
     "keypoint-string": ("keypoint", {"centroid": "left"}, None),
-    "keypoint-two": ("keypoint", {"centroid": ["left"], "left": "right"}, [("centroid", "left"), ("left", "right")]),
+    "keypoint-two": (
+        "keypoint",
+        {"centroid": ["left"], "left": "right"},
+        [("centroid", "left"), ("left", "right")],
+    ),
     "keypoint-all": (
         "keypoint",
         "all",

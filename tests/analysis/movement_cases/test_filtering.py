@@ -60,7 +60,7 @@ OVERRIDES = {
 @pytest.mark.parametrize("override", list(OVERRIDES))
 @pytest.mark.parametrize("valid_dataset", ALL)
 def test_savgol_filter_kwargs_override(valid_dataset, override):
-    """SciPy keywords pass through, except ``axis`` (ValueError); a bad polyorder is SciPy's error."""
+    """SciPy keywords pass, except ``axis`` (ValueError); a bad polyorder is SciPy's error."""
     kwargs, match = OVERRIDES[override]
     expect = nullcontext() if match is None else pytest.raises(ValueError, match=match)
     with expect:
@@ -82,7 +82,12 @@ def test_rolling_filter_statistic(valid_dataset, statistic):
 
 
 #: max_gap -> total NaN left after linear interpolation [poses, bboxes]
-INTERPOLATED_NANS = {"None": (None, [22, 0]), "0": (0, [28, 6]), "1": (1, [26, 4]), "2": (2, [22, 0])}
+INTERPOLATED_NANS = {
+    "None": (None, [22, 0]),
+    "0": (0, [28, 6]),
+    "1": (1, [26, 4]),
+    "2": (2, [22, 0]),
+}
 
 
 @pytest.mark.parametrize("max_gap", list(INTERPOLATED_NANS))
@@ -93,7 +98,9 @@ def test_interpolate_over_time_on_position(valid_dataset_with_nan, max_gap):
     in_frames = DATASETS[valid_dataset_with_nan]()
     in_seconds = in_frames.assign_coords(time=in_frames.time * 0.1)
     counts = [
-        count_nans(interpolate_over_time(ds.position, method="linear", max_gap=gap, print_report=True))
+        count_nans(
+            interpolate_over_time(ds.position, method="linear", max_gap=gap, print_report=True)
+        )
         for ds in (in_frames, in_seconds)
     ]
     assert counts[0] == counts[1] == expected[WITH_NAN.index(valid_dataset_with_nan)]

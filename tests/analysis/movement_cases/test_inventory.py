@@ -25,7 +25,16 @@ CASES = INVENTORY["case"]
 def our_nodes() -> set[str]:
     """Every test node pytest collects from this directory."""
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--collect-only", "-q", str(HERE)],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--collect-only",
+            "-q",
+            str(HERE),
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -181,7 +181,8 @@ WARN_CASES = {
     "standard-threshold-20": (
         "valid_poses_dataset_with_nan",
         0.2,
-        _NOT_ID_1_NOR_LEFT + r".*The result may be unreliable.*centroid.*right.*id_0.*3/10.*10/10.*",
+        _NOT_ID_1_NOR_LEFT
+        + r".*The result may be unreliable.*centroid.*right.*id_0.*3/10.*10/10.*",
     ),
     "invalid-threshold": ("valid_poses_dataset_with_nan", -1, None),
     "cross-nan-threshold-50": (

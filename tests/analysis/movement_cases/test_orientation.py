@@ -38,9 +38,15 @@ def ears_and_nose() -> xr.DataArray:
 def test_compute_forward_vector():
     """bottom_up gives movement's known unit vectors, top_down their opposite, head = forward."""
     data = ears_and_nose()
-    forward = kinematics.compute_forward_vector(data, "left_ear", "right_ear", camera_view="bottom_up")
-    flipped = kinematics.compute_forward_vector(data, "left_ear", "right_ear", camera_view="top_down")
-    head = kinematics.compute_head_direction_vector(data, "left_ear", "right_ear", camera_view="bottom_up")
+    forward = kinematics.compute_forward_vector(
+        data, "left_ear", "right_ear", camera_view="bottom_up"
+    )
+    flipped = kinematics.compute_forward_vector(
+        data, "left_ear", "right_ear", camera_view="top_down"
+    )
+    head = kinematics.compute_head_direction_vector(
+        data, "left_ear", "right_ear", camera_view="bottom_up"
+    )
     assert (forward.name, flipped.name, head.name) == (
         "forward_vector",
         "forward_vector",
@@ -50,8 +56,12 @@ def test_compute_forward_vector():
         for coord in ("time", "space", "individual"):
             assert (out[coord] == data[coord]).all()
     known = np.array([[[0, -1]], [[1, 0]], [[0, 1]], [[-1, 0]]], dtype=float)
-    np.testing.assert_allclose(forward.transpose("time", "individual", "space").values, known, atol=1e-12)
-    np.testing.assert_allclose(flipped.transpose("time", "individual", "space").values, -known, atol=1e-12)
+    np.testing.assert_allclose(
+        forward.transpose("time", "individual", "space").values, known, atol=1e-12
+    )
+    np.testing.assert_allclose(
+        flipped.transpose("time", "individual", "space").values, -known, atol=1e-12
+    )
     xr.testing.assert_allclose(head.rename(None), forward.rename(None))
 
 
@@ -116,11 +126,15 @@ def spinning_on_the_spot() -> xr.DataArray:
     )
     data = np.stack([left, -left], axis=-1)
     return xr.DataArray(
-        data, dims=("time", "space", "keypoint"), coords={"space": ["x", "y"], "keypoint": ["left", "right"]}
+        data,
+        dims=("time", "space", "keypoint"),
+        coords={"space": ["x", "y"], "keypoint": ["left", "right"]},
     )
 
 
-def push_into_range(values: xr.DataArray, lower: float = -np.pi, upper: float = np.pi) -> xr.DataArray:
+def push_into_range(
+    values: xr.DataArray, lower: float = -np.pi, upper: float = np.pi
+) -> xr.DataArray:
     """Wrap angles into ``(lower, upper]``."""
     width = upper - lower
     wrapped = (values - lower) % width + lower
@@ -135,10 +149,14 @@ def push_into_range(values: xr.DataArray, lower: float = -np.pi, upper: float = 
 def test_antisymmetry_properties(swap_left_right, swap_camera_view):
     """Swapping left and right, or the camera, turns every angle by pi."""
     data = spinning_on_the_spot()
-    kwargs = {"left_keypoint": "right", "right_keypoint": "left"} if swap_left_right else {
-        "left_keypoint": "left",
-        "right_keypoint": "right",
-    }
+    kwargs = (
+        {"left_keypoint": "right", "right_keypoint": "left"}
+        if swap_left_right
+        else {
+            "left_keypoint": "left",
+            "right_keypoint": "right",
+        }
+    )
     if swap_camera_view:
         kwargs["camera_view"] = "bottom_up"
     swapped = kinematics.compute_forward_vector_angle(data=data, reference_vector=AXIS_X, **kwargs)
@@ -155,7 +173,12 @@ def test_antisymmetry_properties(swap_left_right, swap_camera_view):
 
 def test_in_degrees_toggle():
     data = spinning_on_the_spot()
-    args = {"data": data, "left_keypoint": "left", "right_keypoint": "right", "reference_vector": AXIS_X}
+    args = {
+        "data": data,
+        "left_keypoint": "left",
+        "right_keypoint": "right",
+        "reference_vector": AXIS_X,
+    }
     radians = kinematics.compute_forward_vector_angle(**args, in_degrees=False)
     degrees = kinematics.compute_forward_vector_angle(**args, in_degrees=True)
     assert radians.name == degrees.name == "forward_vector_angle"
@@ -183,5 +206,9 @@ def test_transformation_invariance(transformation):
 def test_casts_from_tuple():
     data = spinning_on_the_spot()
     as_array = kinematics.compute_forward_vector_angle(data, "left", "right", AXIS_X)
-    xr.testing.assert_allclose(as_array, kinematics.compute_forward_vector_angle(data, "left", "right", (1.0, 0.0)))
-    xr.testing.assert_allclose(as_array, kinematics.compute_forward_vector_angle(data, "left", "right", [1.0, 0.0]))
+    xr.testing.assert_allclose(
+        as_array, kinematics.compute_forward_vector_angle(data, "left", "right", (1.0, 0.0))
+    )
+    xr.testing.assert_allclose(
+        as_array, kinematics.compute_forward_vector_angle(data, "left", "right", [1.0, 0.0])
+    )

@@ -16,8 +16,14 @@ from tests.analysis.movement_cases.datasets import DATASETS
 from tests.analysis.movement_cases.peer import movement_answer
 from tests.peers import needs_peer
 
-ALL = ["valid_poses_dataset", "valid_bboxes_dataset", "valid_poses_dataset_with_nan", "valid_bboxes_dataset_with_nan"]
+ALL = [
+    "valid_poses_dataset",
+    "valid_bboxes_dataset",
+    "valid_poses_dataset_with_nan",
+    "valid_bboxes_dataset_with_nan",
+]
 VARIABLES = ["forward_displacement", "backward_displacement", "velocity", "acceleration", "speed"]
+
 
 def assert_same(ours, theirs: dict) -> None:
     assert list(ours.dims) == theirs["dims"]
@@ -27,12 +33,15 @@ def assert_same(ours, theirs: dict) -> None:
 
 @needs_peer("movement")
 def test_kinematics_are_movements():
-    """Every variable on every dataset (displacements with ``end_value=0``, movement's convention)."""
+    """Every variable on every dataset (displacements with movement's ``end_value=0``)."""
     theirs = movement_answer(
         f"""
         from movement import kinematics
-        answer = {{f"{{v}}|{{d}}": encode(getattr(kinematics, "compute_" + v)(datasets.DATASETS[d]().position))
-                  for v in {VARIABLES!r} for d in {ALL!r}}}
+        answer = {{}}
+        for v in {VARIABLES!r}:
+            for d in {ALL!r}:
+                func = getattr(kinematics, "compute_" + v)
+                answer[v + "|" + d] = encode(func(datasets.DATASETS[d]().position))
         """
     )
     for key, answer in theirs.items():
@@ -59,7 +68,9 @@ def test_filters_are_movements():
     """The filters the cases call, on every dataset, equal movement's arrays."""
     theirs = movement_answer(
         f"""
-        from movement.filtering import rolling_filter, savgol_filter, interpolate_over_time, filter_by_confidence
+        from movement.filtering import (
+            filter_by_confidence, interpolate_over_time, rolling_filter, savgol_filter
+        )
         answer = {{}}
         for d in {ALL!r}:
             ds = datasets.DATASETS[d]()
@@ -105,7 +116,11 @@ def test_path_length_is_movements():
         assert_same(mine, answer)
 
 
-SCALE_CALLS = ["{'factor': 2}", "{'factor': 0.5, 'space_unit': 'elephants'}", "{'factor': [0.5, 2]}"]
+SCALE_CALLS = [
+    "{'factor': 2}",
+    "{'factor': 0.5, 'space_unit': 'elephants'}",
+    "{'factor': [0.5, 2]}",
+]
 
 
 @needs_peer("movement")
@@ -115,7 +130,9 @@ def test_scale_is_movements():
         f"""
         import numpy as np, xarray as xr
         from movement.transforms import scale
-        d = xr.DataArray(np.arange(24).reshape(12, 2), dims=("time", "space"), coords={{"space": ["x", "y"]}})
+        d = xr.DataArray(
+            np.arange(24).reshape(12, 2), dims=("time", "space"), coords={{"space": ["x", "y"]}}
+        )
         answer = []
         for kw in {SCALE_CALLS!r}:
             r = scale(d, **eval(kw))
@@ -124,7 +141,9 @@ def test_scale_is_movements():
     )
     import xarray as xr
 
-    d = xr.DataArray(np.arange(24).reshape(12, 2), dims=("time", "space"), coords={"space": ["x", "y"]})
+    d = xr.DataArray(
+        np.arange(24).reshape(12, 2), dims=("time", "space"), coords={"space": ["x", "y"]}
+    )
     for kw, (values, unit) in zip(SCALE_CALLS, theirs, strict=True):
         ours = transforms.scale(d, **eval(kw))  # noqa: S307 - fixed literals from this module
         np.testing.assert_allclose(ours.values, values)

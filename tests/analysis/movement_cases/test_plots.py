@@ -1,4 +1,4 @@
-"""movement 0.17's ``test_plots/test_trajectory.py`` and ``test_occupancy.py`` cases, on our plots."""
+"""movement 0.17's ``test_plots/test_trajectory.py`` and ``test_occupancy.py`` cases, on ours."""
 
 from __future__ import annotations
 
@@ -30,7 +30,12 @@ def one_individual() -> xr.DataArray:
         data,
         name="position",
         dims=("time", "space", "keypoint", "individual"),
-        coords={"time": np.arange(4), "space": ["x", "y"], "keypoint": KEYPOINTS, "individual": ["id_0"]},
+        coords={
+            "time": np.arange(4),
+            "space": ["x", "y"],
+            "keypoint": KEYPOINTS,
+            "individual": ["id_0"],
+        },
     )
 
 
@@ -117,7 +122,11 @@ def occupancy_data() -> xr.DataArray:
     return xr.DataArray(
         data,
         dims=("time", "space", "keypoint", "individual"),
-        coords={"space": ["x", "y"], "keypoint": ["left", "right", "centre"], "individual": [0, 1, 2, 3]},
+        coords={
+            "space": ["x", "y"],
+            "keypoint": ["left", "right", "centre"],
+            "individual": [0, 1, 2, 3],
+        },
     )
 
 
@@ -135,11 +144,21 @@ def anti(values) -> np.ndarray:
 
 
 UNIT = [list(range(6)), list(range(6))]
-SHIFTED = 3 * np.vstack([anti([1] * 5), np.zeros((1, 5))]) + np.vstack([np.zeros((1, 5)), anti([1] * 5)])
+SHIFTED = 3 * np.vstack([anti([1] * 5), np.zeros((1, 5))]) + np.vstack(
+    [np.zeros((1, 5)), anti([1] * 5)]
+)
 OCCUPANCY = {
-    "Keypoints: default centroid": (occupancy_data, {"individuals": 0, "bins": UNIT}, anti([1] * 5), {}),
+    "Keypoints: default centroid": (
+        occupancy_data,
+        {"individuals": 0, "bins": UNIT},
+        anti([1] * 5),
+        {},
+    ),
     "Keypoints: selection centroid": (
-        occupancy_data, {"keypoints": ["left", "right"], "individuals": 0, "bins": UNIT}, anti([1] * 5), {}
+        occupancy_data,
+        {"keypoints": ["left", "right"], "individuals": 0, "bins": UNIT},
+        anti([1] * 5),
+        {},
     ),
     "Keypoints: Handle not a dimension": (
         occupancy_data,
@@ -148,10 +167,16 @@ OCCUPANCY = {
         {"keypoint": "centre"},
     ),
     "Individuals: default aggregate": (
-        occupancy_data, {"keypoints": "centre", "bins": [list(range(7)), list(range(6))]}, SHIFTED, {}
+        occupancy_data,
+        {"keypoints": "centre", "bins": [list(range(7)), list(range(6))]},
+        SHIFTED,
+        {},
     ),
     "Individuals: selection aggregate": (
-        occupancy_data, {"individuals": [0, 1, 2], "bins": UNIT}, 3 * anti([1] * 5), {}
+        occupancy_data,
+        {"individuals": [0, 1, 2], "bins": UNIT},
+        3 * anti([1] * 5),
+        {},
     ),
     "Individuals: Handle not a dimension": (
         occupancy_data,
@@ -166,16 +191,28 @@ OCCUPANCY = {
         {},
     ),
     "NaNs: coord does not contribute": (
-        occupancy_data_with_nans, {"keypoints": "centre", "individuals": 1, "bins": UNIT}, anti([0, 1, 1, 1, 1]), {}
+        occupancy_data_with_nans,
+        {"keypoints": "centre", "individuals": 1, "bins": UNIT},
+        anti([0, 1, 1, 1, 1]),
+        {},
     ),
     "NaNs: average of valid keypoints still works": (
-        occupancy_data_with_nans, {"keypoints": ["left", "right"], "individuals": 1, "bins": UNIT}, anti([1] * 5), {}
+        occupancy_data_with_nans,
+        {"keypoints": ["left", "right"], "individuals": 1, "bins": UNIT},
+        anti([1] * 5),
+        {},
     ),
     "NaNs: no valid points": (
-        occupancy_data_with_nans, {"keypoints": "right", "individuals": 2, "bins": UNIT}, np.zeros((5, 5)), {}
+        occupancy_data_with_nans,
+        {"keypoints": "right", "individuals": 2, "bins": UNIT},
+        np.zeros((5, 5)),
+        {},
     ),
     "NaNs: aggregate can ignore NaNs": (
-        occupancy_data_with_nans, {"individuals": [0, 1, 2], "bins": UNIT}, 3 * anti([1] * 5), {}
+        occupancy_data_with_nans,
+        {"individuals": [0, 1, 2], "bins": UNIT},
+        3 * anti([1] * 5),
+        {},
     ),
 }
 

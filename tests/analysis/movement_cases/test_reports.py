@@ -15,7 +15,12 @@ from tests.analysis.movement_cases.datasets import DATASETS
 from tests.analysis.movement_cases.peer import movement_answer
 from tests.peers import needs_peer
 
-ALL = ["valid_poses_dataset", "valid_bboxes_dataset", "valid_poses_dataset_with_nan", "valid_bboxes_dataset_with_nan"]
+ALL = [
+    "valid_poses_dataset",
+    "valid_bboxes_dataset",
+    "valid_poses_dataset_with_nan",
+    "valid_bboxes_dataset_with_nan",
+]
 #: case -> selection (as code, so movement's interpreter runs the same one), kept individuals
 BY_INDIVIDUAL = {
     "all": ("ds.position", [0, 1]),
@@ -23,7 +28,11 @@ BY_INDIVIDUAL = {
 }
 BY_KEYPOINT = {
     "all": ("ds.position", {"centroid", "left", "right"}, {"id_0", "id_1"}),
-    "two_keypoints": ("ds.position.sel(keypoint=['centroid', 'left'])", {"centroid", "left"}, {"id_0", "id_1"}),
+    "two_keypoints": (
+        "ds.position.sel(keypoint=['centroid', 'left'])",
+        {"centroid", "left"},
+        {"id_0", "id_1"},
+    ),
     "one_track": ("ds.position.sel(individual='id_0', keypoint='centroid')", set(), {"id_0"}),
 }
 POSES = ["valid_poses_dataset", "valid_poses_dataset_with_nan"]

@@ -35,7 +35,10 @@ def without_log(attrs: dict) -> dict:
 
 SCALE_CASES = {
     "Do nothing": ({}, array(zero_to_23())),
-    "No scaling, add space_unit": ({"space_unit": "elephants"}, array(zero_to_23(), space_unit="elephants")),
+    "No scaling, add space_unit": (
+        {"space_unit": "elephants"},
+        array(zero_to_23(), space_unit="elephants"),
+    ),
     "Double, no space_unit": ({"factor": 2}, array(zero_to_23() * 2)),
     "Halve, no space_unit": ({"factor": 0.5}, array(zero_to_23() * 0.5)),
     "Halve, add space_unit": (
@@ -108,7 +111,10 @@ def test_scale_twice(case):
 @pytest.mark.parametrize(
     "factor, phrase",
     [
-        (np.zeros((3, 3, 4)), "Factor must be an object that can be converted to a 1D numpy array, got 3D"),
+        (
+            np.zeros((3, 3, 4)),
+            "Factor must be an object that can be converted to a 1D numpy array, got 3D",
+        ),
         (np.zeros(3), "Factor shape (3,) does not match the shape of the space dimension (2,)"),
     ],
     ids=["3D factor", "space dimension mismatch"],
@@ -129,13 +135,19 @@ def test_scale_3d_space(factor):
 def test_scale_invalid_3d_space(factor):
     """Three space labels that are not x, y, z: movement's phrase naming the missing 'z'."""
     data = array(zero_to_23((8, 3)), coords={"space": ["x", "flubble", "y"]})
-    with pytest.raises(ValueError, match=re.escape("Input data must contain ['z'] in the 'space' coordinates.")):
+    with pytest.raises(
+        ValueError, match=re.escape("Input data must contain ['z'] in the 'space' coordinates.")
+    ):
         scale(data, factor=factor)
 
 
 def test_scale_log():
     """Two calls, two entries in movement's shape (arguments at the top level), JSON values."""
-    result = scale(scale(array(zero_to_23()), factor=2, space_unit="elephants"), factor=[1, 2], space_unit="crabs")
+    result = scale(
+        scale(array(zero_to_23()), factor=2, space_unit="elephants"),
+        factor=[1, 2],
+        space_unit="crabs",
+    )
     entries = json.loads(result.attrs["log"])
     assert len(entries) == 2
     for entry, factor, unit in zip(entries, [2, [1, 2]], ["elephants", "crabs"], strict=True):

@@ -21,7 +21,9 @@ def cart_pol() -> xr.Dataset:
     return xr.Dataset(
         {
             "cart": xr.DataArray(
-                np.column_stack((x, y)), dims=("time", "space"), coords={"time": time, "space": ["x", "y"]}
+                np.column_stack((x, y)),
+                dims=("time", "space"),
+                coords={"time": time, "space": ["x", "y"]},
             ),
             "pol": xr.DataArray(
                 np.column_stack((np.hypot(x, y), phi)),
@@ -59,8 +61,18 @@ def expectation(name: str):
     return pytest.raises(ValueError) if "missing" in name else nullcontext()
 
 
-CART_CASES = ["cart_pol_dataset", "cart_pol_dataset_with_nan", "cart_pol_dataset_missing_cart_dim", "cart_pol_dataset_missing_cart_coords"]
-POL_CASES = ["cart_pol_dataset", "cart_pol_dataset_with_nan", "cart_pol_dataset_missing_pol_dim", "cart_pol_dataset_missing_pol_coords"]
+CART_CASES = [
+    "cart_pol_dataset",
+    "cart_pol_dataset_with_nan",
+    "cart_pol_dataset_missing_cart_dim",
+    "cart_pol_dataset_missing_cart_coords",
+]
+POL_CASES = [
+    "cart_pol_dataset",
+    "cart_pol_dataset_with_nan",
+    "cart_pol_dataset_missing_pol_dim",
+    "cart_pol_dataset_missing_pol_coords",
+]
 
 
 @pytest.mark.parametrize("ds", CART_CASES)
