@@ -13,7 +13,7 @@ from typing import Any, Literal, cast
 import numpy as np
 import xarray as xr
 
-from movement_like.errors import ArgumentTypeError, InvalidArgumentError
+from movement_like.errors import ArgumentTypeError, InvalidArgumentError, InvalidDatasetError
 from movement_like.provenance import log_operation
 from movement_like.utils.checks import require_2d, require_dims
 from movement_like.utils.dims import accepts_dim_aliases
@@ -33,6 +33,16 @@ _MIN_POINTS = {"similarity": 2, "affine": 3, "homography": 4}
 # --------------------------------------------------------------------------- #
 # scale
 # --------------------------------------------------------------------------- #
+def _require_xyz_when_3d(data: xr.DataArray) -> None:
+    """Refuse three ``space`` labels that are not x, y and z (movement's check and phrase)."""
+    labels = [str(v) for v in data["space"].values]
+    missing = [c for c in ("x", "y", "z") if c not in labels]
+    if len(labels) == 3 and missing:
+        raise InvalidDatasetError(
+            f"scale: Input data must contain {missing} in the 'space' coordinates."
+        )
+
+
 @accepts_dim_aliases
 @log_operation
 def scale(
@@ -61,18 +71,24 @@ def scale(
         Same dims, coords and name as ``data``.
     """
     require_dims(data, ["space"], "scale")
+    _require_xyz_when_3d(data)
     if not isinstance(factor, xr.DataArray):
         values = np.asarray(factor, dtype=np.float64)
         if values.ndim > 1:
             values = values.squeeze()  # a (1, 2) factor, as movement accepts it
+        if values.ndim > 1:
+            raise InvalidArgumentError(
+                "scale: Factor must be an object that can be converted to a 1D numpy "
+                f"array, got {values.ndim}D (a number, or one number per space axis)"
+            )
         if values.ndim == 0:
             factor = float(values)
-        elif values.ndim == 1 and values.size == data.sizes["space"]:
+        elif values.size == data.sizes["space"]:
             factor = xr.DataArray(values, dims=["space"], coords={"space": data["space"].values})
         else:
             raise InvalidArgumentError(
-                f"scale: factor must be a number or one number per space axis "
-                f"({data.sizes['space']}), got shape {values.shape}"
+                f"scale: Factor shape {values.shape} does not match the shape of the "
+                f"space dimension ({data.sizes['space']},)"
             )
     result = (data * factor).transpose(*data.dims)
     result.attrs = {k: v for k, v in data.attrs.items() if k != "space_unit"}

@@ -80,8 +80,9 @@ def _unsigned_angle_3d(u: xr.DataArray, v: xr.DataArray) -> xr.DataArray:
 
 def _require_time_points(data: xr.DataArray, count: int, what: str) -> None:
     if data.sizes["time"] < count:
+        noun = what.removeprefix("compute_").replace("_", " ")  # movement's wording
         raise InvalidArgumentError(
-            f"{what}: At least {count} time points are required to compute it, "
+            f"{what}: At least {count} time points are required to compute {noun}, "
             f"but {data.sizes['time']} were found."
         )
 

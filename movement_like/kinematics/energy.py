@@ -69,7 +69,8 @@ def compute_kinetic_energy(
         data = data.sel(keypoints=list(keypoints))
     if decompose and data.sizes["keypoints"] < 2:
         raise InvalidArgumentError(
-            "compute_kinetic_energy: decompose=True needs at least 2 keypoints"
+            "compute_kinetic_energy: At least 2 keypoints are required to decompose "
+            "kinetic energy into translational and internal components (decompose=True)."
         )
     names = list(data["keypoints"].values)
     unknown = sorted(str(k) for k in (masses or {}) if k not in names)

@@ -105,11 +105,12 @@ def compute_time_derivative(data: xr.DataArray, order: int = 1) -> xr.DataArray:
     xarray.DataArray
         Same dims as ``data``, named ``"derivative_<order>"``.
     """
-    require_dims(data, ["time"], "compute_time_derivative")
+    # the order is checked first, as movement does, so a bad order is reported as such
     if not is_whole_number(order):
         raise ArgumentTypeError(f"compute_time_derivative: order must be an int, got {order!r}")
     if order < 1:
         raise InvalidArgumentError(f"compute_time_derivative: order must be >= 1, got {order}")
+    require_dims(data, ["time"], "compute_time_derivative")
     _require_time_points(data, 2, "compute_time_derivative")
     return _named(_derivative(data, int(order)), f"derivative_{order}", data)
 

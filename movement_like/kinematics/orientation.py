@@ -36,7 +36,9 @@ def _forward_vector(
             f"camera_view must be 'top_down' or 'bottom_up', got {camera_view!r}"
         )
     if left_keypoint == right_keypoint:
-        raise InvalidArgumentError("the left and right keypoints must differ")
+        raise InvalidArgumentError(
+            "The left and right keypoints may not be identical (they must differ)."
+        )
     names = list(data["keypoints"].values)
     missing = [k for k in (left_keypoint, right_keypoint) if k not in names]
     if missing:

@@ -53,7 +53,8 @@ def _path_length(
 def _check_nan_policy(nan_policy: str, what: str) -> None:
     if nan_policy not in NAN_POLICIES:
         raise InvalidArgumentError(
-            f"{what}: unknown nan_policy {nan_policy!r}; choose one of {list(NAN_POLICIES)}"
+            f"{what}: Invalid value for nan_policy: {nan_policy!r}; "
+            f"choose one of {list(NAN_POLICIES)}"
         )
 
 
@@ -101,11 +102,12 @@ def compute_path_length(
         ``"path_length"`` (``long_name`` "Path Length").
     """
     require_dims(data, ["time", "space"], "compute_path_length")
-    _check_nan_policy(nan_policy, "compute_path_length")
     if start is not None or stop is not None:
         data = data.sel(time=slice(start, stop))
     _require_time_points(data, 2, "compute_path_length")
     _warn_about_nan_proportion(data, nan_warn_threshold, "compute_path_length")
+    # after the warning, as in movement (which warns, then refuses the policy)
+    _check_nan_policy(nan_policy, "compute_path_length")
     length = _path_length(data, nan_policy)
     return _named(length, "path_length", data, long_name="Path Length")
 
@@ -143,9 +145,10 @@ def compute_path_straightness(
         Straightness Index").
     """
     require_dims(data, ["time", "space"], "compute_path_straightness")
-    _check_nan_policy(nan_policy, "compute_path_straightness")
     _require_time_points(data, 2, "compute_path_straightness")
     _warn_about_nan_proportion(data, nan_warn_threshold, "compute_path_straightness")
+    # after the warning, as in movement (which warns, then refuses the policy)
+    _check_nan_policy(nan_policy, "compute_path_straightness")
     forward_filled = data.ffill("time")
     filled = forward_filled.bfill("time")
     chord = _norm(filled.isel(time=-1, drop=True) - filled.isel(time=0, drop=True))

@@ -39,12 +39,14 @@ def require_dims(data: Any, dims: Iterable[str], what: str) -> None:
     """
     if not isinstance(data, xr.DataArray):
         raise ArgumentTypeError(
-            f"{what} needs an xarray.DataArray (e.g. ds['position']), got {type(data).__name__}"
+            f"{what}: data must be an xarray.DataArray (e.g. ds['position']), "
+            f"got {type(data).__name__}"
         )
     missing = [d for d in dims if d not in data.dims]
     if missing:
         raise InvalidDatasetError(
-            f"{what} needs the dimension(s) {missing}, but the data has dims "
+            f"{what} needs the dimension(s) {missing} (Input data must contain {missing}), "
+            "but the data has dims "
             f"{tuple(map(str, data.dims))}"
         )
 

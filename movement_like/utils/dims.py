@@ -107,6 +107,17 @@ def to_caller_dims(result: Any, renames: Mapping[str, str]) -> Any:
     return result
 
 
+def _in_caller_names(message: str) -> str:
+    """``message`` with quoted contract dim names turned into their aliases.
+
+    A caller who passed ``movement``'s names (``keypoint``) is told about a
+    missing dim in those names, not in ours (``keypoints``).
+    """
+    for alias, name in DIM_ALIASES.items():
+        message = message.replace(f"'{name}'", f"'{alias}'")
+    return message
+
+
 def accepts_dim_aliases(func: F) -> F:
     """Let an analysis function take ``movement``'s dim names and answer in them.
 
@@ -139,6 +150,12 @@ def accepts_dim_aliases(func: F) -> F:
 
         args = tuple(convert(value) for value in args)
         kwargs = {key: convert(value) for key, value in kwargs.items()}
-        return to_caller_dims(func(*args, **kwargs), renames)
+        try:
+            result = func(*args, **kwargs)
+        except InvalidDatasetError as error:
+            if not renames:
+                raise
+            raise InvalidDatasetError(_in_caller_names(str(error))) from error
+        return to_caller_dims(result, renames)
 
     return wrapper  # type: ignore[return-value]

@@ -50,7 +50,7 @@ def test_scale_known_answers():
     per_axis = scale(data.transpose("space", ...), [2.0, 3.0])
     np.testing.assert_allclose(per_axis.sel(space="y").values, data.sel(space="y").values * 3)
     assert "space_unit" not in scale(half, 2.0).attrs  # the unit no longer holds
-    with pytest.raises(ValueError, match="one number per space axis"):
+    with pytest.raises(ValueError, match="does not match the shape of the space dimension"):
         scale(data, [1.0, 2.0, 3.0])
 
 

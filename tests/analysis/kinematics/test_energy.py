@@ -34,7 +34,7 @@ def test_kinetic_energy():
     assert split.dims == ("time", "individuals", "energy")
     np.testing.assert_allclose(split.sel(energy="translational").values, 25.0)
     np.testing.assert_allclose(split.sel(energy="internal").values, 0.0, atol=1e-9)
-    with pytest.raises(ValueError, match="at least 2 keypoints"):
+    with pytest.raises(ValueError, match="At least 2 keypoints are required"):
         compute_kinetic_energy(line, decompose=True)
 
 

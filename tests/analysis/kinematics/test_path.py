@@ -61,7 +61,7 @@ def test_path_length_nan_policies():
     assert compute_path_length(data, start=3, stop=4).item() == pytest.approx(1.0)
     empty = poses_from_numpy(np.full((3, 1, 1, 2), np.nan))["position"]
     assert np.isnan(compute_path_length(empty).item())
-    with pytest.raises(ValueError, match="unknown nan_policy"):
+    with pytest.raises(ValueError, match="Invalid value for nan_policy"):
         compute_path_length(data, nan_policy="drop")
 
 
