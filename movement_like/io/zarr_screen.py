@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from movement_like.errors import FileFormatError, UnsafeFileError
 from movement_like.io import limits
 
@@ -209,8 +211,13 @@ def _array(target: Path, name: Any, array: Any) -> StoredArray:
         configuration = grid.get("configuration")
         if isinstance(configuration, dict):
             chunks = configuration.get("chunk_shape")
-    if not _ints(chunks, positive=True) or len(chunks) != len(shape):
+    if (
+        not isinstance(chunks, list)
+        or not _ints(chunks, positive=True)
+        or len(chunks) != len(shape)
+    ):
         _bad(target, f"array {name!r} has no regular chunk grid of its rank")
+    assert isinstance(chunks, list)  # _bad raised otherwise
     return StoredArray(
         name=name,
         dims=tuple(dims),
@@ -227,11 +234,11 @@ def _walk(target: Path) -> dict[str, list[tuple[Path, int]]]:
     files: dict[str, list[tuple[Path, int]]] = {}
     for root, dirs, names in os.walk(target):
         for name in dirs + names:
-            path = os.path.join(root, name)
-            if os.path.islink(path):
+            link = os.path.join(root, name)
+            if os.path.islink(link):
                 raise UnsafeFileError(
                     target,
-                    f"holds a symbolic link ({path})",
+                    f"holds a symbolic link ({link})",
                     "a store of ours never does; copy the store without links",
                 )
         top = Path(root).relative_to(target).parts[:1]
@@ -343,7 +350,7 @@ def screen(target: Path, lazy: bool) -> list[StoredArray]:
     files = _walk(target)
     arrays = [_array(target, name, array) for name, array in _metadata(target).items()]
     for array in arrays:
-        item = f"V{array.item_bytes}"
+        item = np.dtype(f"V{array.item_bytes}")
         limits.check_array_size(array.chunks, item, target, f"one chunk of {array.name!r}")
         if "time" in array.dims:
             frames = array.shape[array.dims.index("time")]
@@ -354,7 +361,7 @@ def screen(target: Path, lazy: bool) -> list[StoredArray]:
         check(target, array, files.get(array.name, []))
     loaded = [a for a in arrays if a.is_index or not lazy]
     for array in loaded:
-        item = f"V{array.item_bytes}"
+        item = np.dtype(f"V{array.item_bytes}")
         limits.check_array_size(array.shape, item, target, f"array {array.name!r}")
     claimed = sum(a.nbytes for a in loaded)
     stored = sum(size for a in loaded for _, size in files.get(a.name, []))
