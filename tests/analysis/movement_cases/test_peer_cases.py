@@ -148,3 +148,33 @@ def test_scale_is_movements():
         ours = transforms.scale(d, **eval(kw))  # noqa: S307 - fixed literals from this module
         np.testing.assert_allclose(ours.values, values)
         assert ours.attrs.get("space_unit") == unit
+
+
+HOMOGRAPHY_POINTS = [
+    # a turned, stretched square with midpoints on two sides and one point 1e-5 off a side
+    [[0, 0], [0.5, 1e-5], [0.5, 0], [1, 0], [1.0, 0.5], [1, 1], [0, 1]],
+    # a perspective view of a 3 x 3 grid with one repeated corner
+    [[0, 0], [1, 0], [2, 0], [0, 1], [1, 1], [2, 1], [0, 2], [1, 2], [2, 2], [0, 0]],
+]
+PERSPECTIVE = [[1.2, 0.1, 5.0], [-0.2, 0.9, 2.0], [0.05, 0.02, 1.0]]
+
+
+@needs_peer("movement")
+def test_compute_homography_transform_is_movements():
+    """The same matrix as movement's for clicked points with repeats and points on a line."""
+    snippet = f"""
+        import numpy as np
+        from movement.transforms import compute_homography_transform
+        m = np.array({PERSPECTIVE!r})
+        answer = []
+        for rows in {HOMOGRAPHY_POINTS!r}:
+            src = np.array(rows, dtype=float)
+            image = np.column_stack([src, np.ones(len(src))]) @ m.T
+            dst = image[:, :2] / image[:, 2:]
+            answer.append([dst.tolist(), compute_homography_transform(src, dst).tolist()])
+        """
+    theirs = movement_answer(snippet)
+    for rows, (dst, matrix) in zip(HOMOGRAPHY_POINTS, theirs, strict=True):
+        ours = transforms.compute_homography_transform(np.array(rows, dtype=float), dst)
+        np.testing.assert_allclose(ours, matrix, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(ours, PERSPECTIVE, atol=1e-3)
