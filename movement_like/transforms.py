@@ -199,7 +199,9 @@ def egocentric_align(
 # --------------------------------------------------------------------------- #
 @accepts_dim_aliases
 @log_operation
-def poses_to_bboxes(ds: xr.Dataset, padding: float = 0.0) -> xr.Dataset:
+def poses_to_bboxes(
+    ds: xr.Dataset | xr.DataArray, padding: float = 0.0
+) -> xr.Dataset | tuple[xr.DataArray, xr.DataArray]:
     """Turn a poses dataset into a bounding-boxes dataset (one box per individual).
 
     Each box is the smallest axis-aligned rectangle holding the known
@@ -210,7 +212,8 @@ def poses_to_bboxes(ds: xr.Dataset, padding: float = 0.0) -> xr.Dataset:
     ----------
     ds
         A 2-D poses dataset (``position`` with ``time, individuals,
-        keypoints, space``; ``confidence`` optional).
+        keypoints, space``; ``confidence`` optional), or, as ``movement``
+        0.17 takes it, its ``position`` DataArray alone.
     padding
         Margin added on each side, in space units (>= 0).
 
@@ -221,17 +224,27 @@ def poses_to_bboxes(ds: xr.Dataset, padding: float = 0.0) -> xr.Dataset:
         ``(time, individuals, space)`` and ``confidence (time, individuals)``,
         plus any extra dims; coordinates (``time``, ``frame``, ...) and attrs
         are kept, ``ds_type`` becomes ``"bboxes"``. A box is NaN where no
-        keypoint of the individual is known.
+        keypoint of the individual is known. Given a DataArray, ``movement``'s
+        answer: the tuple ``(position, shape)`` of those two DataArrays, with
+        the input's dims in its order, less ``keypoints``.
     """
-    if not isinstance(ds, xr.Dataset) or "position" not in ds.data_vars:
-        raise ArgumentTypeError("poses_to_bboxes needs a poses dataset with a 'position' variable")
-    position = ds["position"]
+    given_array = isinstance(ds, xr.DataArray)
+    if not given_array and (not isinstance(ds, xr.Dataset) or "position" not in ds.data_vars):
+        raise ArgumentTypeError(
+            "poses_to_bboxes needs a poses dataset with a 'position' variable, or "
+            f"its position DataArray (Expected an xarray DataArray), but got {type(ds)}"
+        )
+    position = ds if given_array else ds["position"]
     require_dims(position, ["time", "individuals", "keypoints", "space"], "poses_to_bboxes")
     require_2d(position, "poses_to_bboxes")
+    if isinstance(padding, bool) or not isinstance(padding, int | float | np.number):
+        raise ArgumentTypeError(
+            f"poses_to_bboxes: padding must be a number, got {type(padding).__name__}"
+        )
     padding = float(padding)
     if not np.isfinite(padding) or padding < 0:
         raise InvalidArgumentError(
-            f"poses_to_bboxes: padding must be a finite number >= 0, got {padding}"
+            f"poses_to_bboxes: padding must be non-negative (a finite number >= 0), got {padding}"
         )
     # a point counts only when both of its coordinates are known
     point_known = position.notnull().all("space")
@@ -241,6 +254,8 @@ def poses_to_bboxes(ds: xr.Dataset, padding: float = 0.0) -> xr.Dataset:
     centre = (low + high) / 2
     shape = (high - low) + 2 * padding
     order = [d for d in position.dims if d != "keypoints"]
+    if given_array:
+        return centre.transpose(*order), shape.transpose(*order)
     data_vars: dict[str, Any] = {
         "position": centre.transpose(*order),
         "shape": shape.transpose(*order),

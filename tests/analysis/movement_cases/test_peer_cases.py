@@ -178,3 +178,34 @@ def test_compute_homography_transform_is_movements():
         ours = transforms.compute_homography_transform(np.array(rows, dtype=float), dst)
         np.testing.assert_allclose(ours, matrix, rtol=1e-9, atol=1e-12)
         np.testing.assert_allclose(ours, PERSPECTIVE, atol=1e-3)
+
+
+@needs_peer("movement")
+def test_poses_to_bboxes_is_movements():
+    """Box centres and shapes equal movement's on keypoints with gaps, for several paddings."""
+    snippet = """
+        import numpy as np, xarray as xr
+        from movement.transforms import poses_to_bboxes
+        values = np.random.default_rng(7).uniform(0, 50, (6, 2, 4, 3))
+        values[0, :, 0, 0] = np.nan
+        values[1, 1, 2, 1] = np.nan
+        values[2, :, :, 2] = np.nan
+        d = xr.DataArray(values, dims=("time", "space", "keypoint", "individual"),
+                         coords={"space": ["x", "y"]})
+        answer = [[encode(a) for a in poses_to_bboxes(d, padding=p)] for p in (0, 5, 10.5)]
+        """
+    theirs = movement_answer(snippet)
+    import xarray as xr
+
+    values = np.random.default_rng(7).uniform(0, 50, (6, 2, 4, 3))
+    values[0, :, 0, 0] = np.nan
+    values[1, 1, 2, 1] = np.nan
+    values[2, :, :, 2] = np.nan
+    d = xr.DataArray(
+        values, dims=("time", "space", "keypoint", "individual"), coords={"space": ["x", "y"]}
+    )
+    for padding, pair in zip((0, 5, 10.5), theirs, strict=True):
+        for ours, movement in zip(
+            transforms.poses_to_bboxes(d, padding=padding), pair, strict=True
+        ):
+            assert_same(ours, movement)
