@@ -209,3 +209,42 @@ def test_poses_to_bboxes_is_movements():
             transforms.poses_to_bboxes(d, padding=padding), pair, strict=True
         ):
             assert_same(ours, movement)
+
+
+@needs_peer("movement")
+def test_turns_and_path_deviation_are_movements():
+    """Turning angle, directional change and path deviation equal movement's on uneven time."""
+    snippet = """
+        import numpy as np, xarray as xr
+        from movement import kinematics
+        values = np.cumsum(np.random.default_rng(5).normal(size=(10, 2, 2)), axis=0)
+        values[4, 0, 1] = np.nan
+        time = [0, 1, 2, 4, 7, 11, 16, 22, 29, 37]
+        d = xr.DataArray(values, dims=("time", "space", "individual"),
+                         coords={"time": time, "space": ["x", "y"], "individual": ["a", "b"]})
+        answer = [encode(kinematics.compute_turning_angle(d)),
+                  encode(kinematics.compute_directional_change(d, in_degrees=True)),
+                  encode(kinematics.compute_path_deviation(d))]
+        """
+    theirs = movement_answer(snippet)
+    import xarray as xr
+
+    values = np.cumsum(np.random.default_rng(5).normal(size=(10, 2, 2)), axis=0)
+    values[4, 0, 1] = np.nan
+    time = [0, 1, 2, 4, 7, 11, 16, 22, 29, 37]
+    d = xr.DataArray(
+        values,
+        dims=("time", "space", "individual"),
+        coords={"time": time, "space": ["x", "y"], "individual": ["a", "b"]},
+    )
+    ours = [
+        kinematics.compute_turning_angle(d),
+        kinematics.compute_directional_change(d, in_degrees=True),
+        kinematics.compute_path_deviation(d),
+    ]
+    for mine, movement in zip(ours, theirs, strict=True):
+        assert list(mine.dims) == movement["dims"]
+        assert mine.name == movement["name"]
+        # a deviation of 0 comes out as rounding noise (1e-16) in both, not the same noise
+        expected = np.array(movement["values"], dtype=float)
+        np.testing.assert_allclose(mine.values, expected, rtol=1e-7, atol=1e-12, equal_nan=True)
