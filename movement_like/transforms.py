@@ -17,6 +17,7 @@ from movement_like.errors import ArgumentTypeError, InvalidArgumentError, Invali
 from movement_like.provenance import log_operation
 from movement_like.utils.checks import require_2d, require_dims
 from movement_like.utils.dims import accepts_dim_aliases
+from movement_like.utils.points import usable_point_pairs
 
 __all__ = [
     "scale",
@@ -24,6 +25,7 @@ __all__ = [
     "poses_to_bboxes",
     "estimate_transform",
     "apply_transform",
+    "compute_homography_transform",
 ]
 
 TRANSFORM_KINDS = ("similarity", "affine", "homography")
@@ -197,7 +199,9 @@ def egocentric_align(
 # --------------------------------------------------------------------------- #
 @accepts_dim_aliases
 @log_operation
-def poses_to_bboxes(ds: xr.Dataset, padding: float = 0.0) -> xr.Dataset:
+def poses_to_bboxes(
+    ds: xr.Dataset | xr.DataArray, padding: float = 0.0
+) -> xr.Dataset | tuple[xr.DataArray, xr.DataArray]:
     """Turn a poses dataset into a bounding-boxes dataset (one box per individual).
 
     Each box is the smallest axis-aligned rectangle holding the known
@@ -208,7 +212,8 @@ def poses_to_bboxes(ds: xr.Dataset, padding: float = 0.0) -> xr.Dataset:
     ----------
     ds
         A 2-D poses dataset (``position`` with ``time, individuals,
-        keypoints, space``; ``confidence`` optional).
+        keypoints, space``; ``confidence`` optional), or, as ``movement``
+        0.17 takes it, its ``position`` DataArray alone.
     padding
         Margin added on each side, in space units (>= 0).
 
@@ -219,17 +224,27 @@ def poses_to_bboxes(ds: xr.Dataset, padding: float = 0.0) -> xr.Dataset:
         ``(time, individuals, space)`` and ``confidence (time, individuals)``,
         plus any extra dims; coordinates (``time``, ``frame``, ...) and attrs
         are kept, ``ds_type`` becomes ``"bboxes"``. A box is NaN where no
-        keypoint of the individual is known.
+        keypoint of the individual is known. Given a DataArray, ``movement``'s
+        answer: the tuple ``(position, shape)`` of those two DataArrays, with
+        the input's dims in its order, less ``keypoints``.
     """
-    if not isinstance(ds, xr.Dataset) or "position" not in ds.data_vars:
-        raise ArgumentTypeError("poses_to_bboxes needs a poses dataset with a 'position' variable")
-    position = ds["position"]
+    given_array = isinstance(ds, xr.DataArray)
+    if not given_array and (not isinstance(ds, xr.Dataset) or "position" not in ds.data_vars):
+        raise ArgumentTypeError(
+            "poses_to_bboxes needs a poses dataset with a 'position' variable, or "
+            f"its position DataArray (Expected an xarray DataArray), but got {type(ds)}"
+        )
+    position = ds if given_array else ds["position"]
     require_dims(position, ["time", "individuals", "keypoints", "space"], "poses_to_bboxes")
     require_2d(position, "poses_to_bboxes")
+    if isinstance(padding, bool) or not isinstance(padding, int | float | np.number):
+        raise ArgumentTypeError(
+            f"poses_to_bboxes: padding must be a number, got {type(padding).__name__}"
+        )
     padding = float(padding)
     if not np.isfinite(padding) or padding < 0:
         raise InvalidArgumentError(
-            f"poses_to_bboxes: padding must be a finite number >= 0, got {padding}"
+            f"poses_to_bboxes: padding must be non-negative (a finite number >= 0), got {padding}"
         )
     # a point counts only when both of its coordinates are known
     point_known = position.notnull().all("space")
@@ -239,6 +254,8 @@ def poses_to_bboxes(ds: xr.Dataset, padding: float = 0.0) -> xr.Dataset:
     centre = (low + high) / 2
     shape = (high - low) + 2 * padding
     order = [d for d in position.dims if d != "keypoints"]
+    if given_array:
+        return centre.transpose(*order), shape.transpose(*order)
     data_vars: dict[str, Any] = {
         "position": centre.transpose(*order),
         "shape": shape.transpose(*order),
@@ -404,3 +421,72 @@ def apply_transform(data: xr.DataArray, matrix: Any) -> xr.DataArray:
     result = data.copy(data=mapped.transpose(*data.dims).data.astype(data.dtype, copy=False))
     result.name = data.name
     return result
+
+
+def compute_homography_transform(src_points: Any, dst_points: Any) -> np.ndarray:
+    """Fit the homography mapping ``src_points`` onto ``dst_points``, as ``movement`` 0.17 does.
+
+    ``movement``'s name and answer: the points become float32, repeated points
+    and points that would leave the first four on one line are dropped
+    (:func:`movement_like.utils.points.usable_point_pairs`), and OpenCV's
+    ``findHomography`` with RANSAC fits the rest. Use it to map a tilted
+    camera's view of a flat arena onto the arena's plan; for a least-squares
+    fit without OpenCV (also similarity and affine) see
+    :func:`estimate_transform`.
+
+    Parameters
+    ----------
+    src_points
+        Points of shape ``(N, 2)`` in the source image, ``N >= 4``.
+    dst_points
+        The matching points in the destination, same shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        The (3, 3) float64 matrix, use it with :func:`apply_transform`.
+
+    Raises
+    ------
+    InvalidArgumentError
+        (a ``ValueError``, as ``movement`` raises) when the arrays are not 2-D,
+        their shapes differ, the points are not 2-D, fewer than four usable
+        points remain, or OpenCV finds no homography (where ``movement``
+        returns ``None``).
+
+    Examples
+    --------
+    >>> square = np.array([[0, 0], [1, 0], [1, 1], [0, 1]])
+    >>> matrix = compute_homography_transform(square, 2 * square)
+    >>> np.allclose(matrix, [[2, 0, 0], [0, 2, 0], [0, 0, 1]])
+    True
+    """
+    import cv2
+
+    src = np.asarray(src_points, dtype=np.float32)
+    dst = np.asarray(dst_points, dtype=np.float32)
+    name = "compute_homography_transform"
+    if src.ndim != 2 or dst.ndim != 2:
+        raise InvalidArgumentError(
+            f"{name}: Points must be 2-dimensional arrays. Got shapes {src.shape} and {dst.shape}"
+        )
+    if src.shape != dst.shape:
+        raise InvalidArgumentError(
+            f"{name}: Source and destination points must have the same shape. "
+            f"Got {src.shape} and {dst.shape}"
+        )
+    if src.shape[1] != 2:
+        raise InvalidArgumentError(
+            f"{name}: Points must be 2-dimensional. Got {src.shape[1]} coordinates per point"
+        )
+    src, dst = usable_point_pairs(src, dst)
+    if src.shape[0] < 4:
+        raise InvalidArgumentError(
+            f"{name}: Insufficient points to compute the homography transformation. "
+            f"{src.shape[0]} remain after dropping repeated points and points on one line; "
+            "four with no three on one line are needed"
+        )
+    matrix, _ = cv2.findHomography(src, dst, method=cv2.RANSAC)
+    if matrix is None:
+        raise InvalidArgumentError(f"{name}: OpenCV found no homography for these points")
+    return matrix

@@ -185,8 +185,8 @@ def _as_vectors(v: Any, u: xr.DataArray) -> xr.DataArray:
         dims = ["time", "space"]
         if "time" not in u.dims or array.shape[0] != u.sizes["time"]:
             raise InvalidArgumentError(
-                f"v of shape {array.shape} needs one vector per time point of u "
-                f"({u.sizes.get('time', 0)})"
+                f"conflicting sizes for dimension 'time': v of shape {array.shape} needs "
+                f"one vector per time point of u ({u.sizes.get('time', 0)})"
             )
     else:
         raise InvalidArgumentError(f"v must be 1D or 2D, but got {array.ndim}D.")

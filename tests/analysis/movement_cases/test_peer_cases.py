@@ -148,3 +148,103 @@ def test_scale_is_movements():
         ours = transforms.scale(d, **eval(kw))  # noqa: S307 - fixed literals from this module
         np.testing.assert_allclose(ours.values, values)
         assert ours.attrs.get("space_unit") == unit
+
+
+HOMOGRAPHY_POINTS = [
+    # a turned, stretched square with midpoints on two sides and one point 1e-5 off a side
+    [[0, 0], [0.5, 1e-5], [0.5, 0], [1, 0], [1.0, 0.5], [1, 1], [0, 1]],
+    # a perspective view of a 3 x 3 grid with one repeated corner
+    [[0, 0], [1, 0], [2, 0], [0, 1], [1, 1], [2, 1], [0, 2], [1, 2], [2, 2], [0, 0]],
+]
+PERSPECTIVE = [[1.2, 0.1, 5.0], [-0.2, 0.9, 2.0], [0.05, 0.02, 1.0]]
+
+
+@needs_peer("movement")
+def test_compute_homography_transform_is_movements():
+    """The same matrix as movement's for clicked points with repeats and points on a line."""
+    snippet = f"""
+        import numpy as np
+        from movement.transforms import compute_homography_transform
+        m = np.array({PERSPECTIVE!r})
+        answer = []
+        for rows in {HOMOGRAPHY_POINTS!r}:
+            src = np.array(rows, dtype=float)
+            image = np.column_stack([src, np.ones(len(src))]) @ m.T
+            dst = image[:, :2] / image[:, 2:]
+            answer.append([dst.tolist(), compute_homography_transform(src, dst).tolist()])
+        """
+    theirs = movement_answer(snippet)
+    for rows, (dst, matrix) in zip(HOMOGRAPHY_POINTS, theirs, strict=True):
+        ours = transforms.compute_homography_transform(np.array(rows, dtype=float), dst)
+        np.testing.assert_allclose(ours, matrix, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(ours, PERSPECTIVE, atol=1e-3)
+
+
+@needs_peer("movement")
+def test_poses_to_bboxes_is_movements():
+    """Box centres and shapes equal movement's on keypoints with gaps, for several paddings."""
+    snippet = """
+        import numpy as np, xarray as xr
+        from movement.transforms import poses_to_bboxes
+        values = np.random.default_rng(7).uniform(0, 50, (6, 2, 4, 3))
+        values[0, :, 0, 0] = np.nan
+        values[1, 1, 2, 1] = np.nan
+        values[2, :, :, 2] = np.nan
+        d = xr.DataArray(values, dims=("time", "space", "keypoint", "individual"),
+                         coords={"space": ["x", "y"]})
+        answer = [[encode(a) for a in poses_to_bboxes(d, padding=p)] for p in (0, 5, 10.5)]
+        """
+    theirs = movement_answer(snippet)
+    import xarray as xr
+
+    values = np.random.default_rng(7).uniform(0, 50, (6, 2, 4, 3))
+    values[0, :, 0, 0] = np.nan
+    values[1, 1, 2, 1] = np.nan
+    values[2, :, :, 2] = np.nan
+    d = xr.DataArray(
+        values, dims=("time", "space", "keypoint", "individual"), coords={"space": ["x", "y"]}
+    )
+    for padding, pair in zip((0, 5, 10.5), theirs, strict=True):
+        for ours, movement in zip(
+            transforms.poses_to_bboxes(d, padding=padding), pair, strict=True
+        ):
+            assert_same(ours, movement)
+
+
+@needs_peer("movement")
+def test_turns_and_path_deviation_are_movements():
+    """Turning angle, directional change and path deviation equal movement's on uneven time."""
+    snippet = """
+        import numpy as np, xarray as xr
+        from movement import kinematics
+        values = np.cumsum(np.random.default_rng(5).normal(size=(10, 2, 2)), axis=0)
+        values[4, 0, 1] = np.nan
+        time = [0, 1, 2, 4, 7, 11, 16, 22, 29, 37]
+        d = xr.DataArray(values, dims=("time", "space", "individual"),
+                         coords={"time": time, "space": ["x", "y"], "individual": ["a", "b"]})
+        answer = [encode(kinematics.compute_turning_angle(d)),
+                  encode(kinematics.compute_directional_change(d, in_degrees=True)),
+                  encode(kinematics.compute_path_deviation(d))]
+        """
+    theirs = movement_answer(snippet)
+    import xarray as xr
+
+    values = np.cumsum(np.random.default_rng(5).normal(size=(10, 2, 2)), axis=0)
+    values[4, 0, 1] = np.nan
+    time = [0, 1, 2, 4, 7, 11, 16, 22, 29, 37]
+    d = xr.DataArray(
+        values,
+        dims=("time", "space", "individual"),
+        coords={"time": time, "space": ["x", "y"], "individual": ["a", "b"]},
+    )
+    ours = [
+        kinematics.compute_turning_angle(d),
+        kinematics.compute_directional_change(d, in_degrees=True),
+        kinematics.compute_path_deviation(d),
+    ]
+    for mine, movement in zip(ours, theirs, strict=True):
+        assert list(mine.dims) == movement["dims"]
+        assert mine.name == movement["name"]
+        # a deviation of 0 comes out as rounding noise (1e-16) in both, not the same noise
+        expected = np.array(movement["values"], dtype=float)
+        np.testing.assert_allclose(mine.values, expected, rtol=1e-7, atol=1e-12, equal_nan=True)
