@@ -234,7 +234,7 @@ def poses_to_bboxes(
             "poses_to_bboxes needs a poses dataset with a 'position' variable, or "
             f"its position DataArray (Expected an xarray DataArray), but got {type(ds)}"
         )
-    position = ds if given_array else ds["position"]
+    position: xr.DataArray = ds if isinstance(ds, xr.DataArray) else ds["position"]
     require_dims(position, ["time", "individuals", "keypoints", "space"], "poses_to_bboxes")
     require_2d(position, "poses_to_bboxes")
     if isinstance(padding, bool) or not isinstance(padding, int | float | np.number):

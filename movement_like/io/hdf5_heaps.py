@@ -40,7 +40,7 @@ _DAMAGED_FIX = "the file is damaged; write it again from its source"
 class RawFile:
     """The bytes of an HDF5 file, the widths its superblock declares, and what was read of it.
 
-    Attributes
+    Parameters
     ----------
     path
         The file, for messages.

@@ -91,7 +91,7 @@ _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 class StoredArray:
     """What the metadata of one array declares (after screening).
 
-    Attributes
+    Parameters
     ----------
     name
         The array's name (its folder in the store).
