@@ -88,6 +88,15 @@ class RawFile:
         """Read the byte at ``at``, or 0 beyond the file (a damaged address points anywhere)."""
         return self.data[at] if 0 <= at < self.size else 0
 
+    @property
+    def value_width(self) -> int:
+        """Bytes of one stored variable-length value: length, heap address, object index."""
+        return 4 + self.offsets + 4
+
+    def value_dtype(self) -> np.dtype:
+        """Give the numpy layout of one stored variable-length value."""
+        return np.dtype([("length", "<u4"), ("heap", f"<u{self.offsets}"), ("index", "<u4")])
+
     def refuse(self, problem: str) -> None:
         """Raise a :class:`FileFormatError` naming the file and ``problem``."""
         raise FileFormatError(self.path, problem, _DAMAGED_FIX)
@@ -209,15 +218,14 @@ def walk_named_heaps(raw: RawFile) -> None:
     """
     header = 4 + 1 + 3 + raw.lengths
     object_header = 2 + 2 + 4 + raw.lengths
-    width = 4 + raw.offsets + 4
+    width = raw.value_width
     named: set[int] = set()
     for at, count, _, _ in raw.values:
         count = min(count, max(0, (raw.size - at) // width))
         if count <= 64:
             named.update(raw.uint(i + 4, raw.offsets) for i in range(at, at + count * width, width))
         elif count > 0:
-            layout = np.dtype([("length", "<u4"), ("heap", f"<u{raw.offsets}"), ("index", "<u4")])
-            values = np.frombuffer(raw.data[at : at + count * width], dtype=layout)
+            values = np.frombuffer(raw.data[at : at + count * width], dtype=raw.value_dtype())
             named.update(int(a) for a in np.unique(values["heap"]))
     for address in sorted(named):
         start = raw.base + address
@@ -285,7 +293,7 @@ def check_values(raw: RawFile, at: int, count: int, item_size: int, owner: str) 
     FileFormatError
         If a value's length is larger than the heap object it names or the file.
     """
-    width = 4 + raw.offsets + 4
+    width = raw.value_width
     count = min(count, max(0, (raw.size - at) // width))
     if count <= 0:
         return
@@ -295,7 +303,7 @@ def check_values(raw: RawFile, at: int, count: int, item_size: int, owner: str) 
             stored = objects.get(raw.uint(start + 4 + raw.offsets, 4))
             _refuse_if_over(raw, owner, start, raw.uint(start, 4) * max(item_size, 1), stored)
         return
-    layout = np.dtype([("length", "<u4"), ("heap", f"<u{raw.offsets}"), ("index", "<u4")])
+    layout = raw.value_dtype()
     # a copy (bounded by the file): an array viewing the map would keep it from closing
     values = np.frombuffer(raw.data[at : at + count * width], dtype=layout)
     claimed = values["length"].astype(np.uint64) * np.uint64(max(item_size, 1))

@@ -157,7 +157,7 @@ def _object_header(raw: RawFile, address: int) -> list[int]:
             raw.complete = False  # chunked or virtual: the values are out of sight
         else:
             start, stored = header.data
-            count = min(header.count, stored // (4 + raw.offsets + 4))
+            count = min(header.count, stored // raw.value_width)
             raw.values.append((start, count, header.item_size, f"the dataset at address {address}"))
     return header.children
 
@@ -344,7 +344,7 @@ def _attribute(raw: RawFile, at: int, end: int, address: int) -> None:
     if item_size is None:
         return
     count = _element_count(raw, space_at, space_at + dataspace)
-    width = 4 + raw.offsets + 4
+    width = raw.value_width
     owner = f"an attribute of the object at address {address}"
     raw.values.append((data_at, min(count, (end - data_at) // width), item_size, owner))
 

@@ -214,10 +214,6 @@ def remove_stale_partials(path: str | os.PathLike) -> list[Path]:
     return removed
 
 
-def _remove_stale(target: Path) -> None:
-    remove_stale_partials(target)
-
-
 def _partial_name(target: Path) -> Path:
     token = secrets.token_hex(3)
     return target.parent / f".{target.name}.{_HOST}-{os.getpid()}-{token}.partial{target.suffix}"
@@ -343,7 +339,7 @@ def atomic_path(
     ...     ds.to_netcdf(tmp)
     """
     target = check_writable(path, overwrite)
-    _remove_stale(target)
+    remove_stale_partials(target)
     tmp = _new_partial(target)
     try:
         yield tmp
